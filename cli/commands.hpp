@@ -1,0 +1,8 @@
+#pragma once
+// One function per `duet` sub-command; each parses its options and calls the libraries.
+// Return value is the process exit code (0 ok, 2 bad input).
+namespace duet::cli {
+
+int sim_command(int argc, char** argv);
+
+}  // namespace duet::cli

@@ -1,0 +1,66 @@
+#include <boost/program_options.hpp>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "sim/accelerator_config.hpp"
+#include "sim/report_writer.hpp"
+#include "sim/simulate.hpp"
+#include "workloads/input_error.hpp"
+#include "workloads/workload_io.hpp"
+
+namespace po = boost::program_options;
+
+namespace duet::cli {
+
+int sim_command(int argc, char** argv) {
+  std::string arch, workload_spec, out, layers_csv_path, trace_path, fidelity;
+  ZooOptions zoo;
+  po::options_description opts(
+      "duet sim: simulate a workload on an accelerator\n\n"
+      "usage: duet sim --arch configs/accel/mobile.json --workload bert-base --seq-len 128\n\n"
+      "options");
+  opts.add_options()("help,h", "show this help")(
+      "arch", po::value(&arch)->default_value("mobile"),
+      "accelerator: a JSON config, a SCALE-Sim .cfg, or a shipped name (edge, mobile, cloud, "
+      "tpu-v1-like, eyeriss-like)")(
+      "workload", po::value(&workload_spec)->required(),
+      "a zoo name (resnet18, resnet50, mobilenet_v2, vgg16, bert-base, bert-large, vit-b16), a "
+      "workload .json, or a SCALE-Sim topology .csv")(
+      "batch", po::value(&zoo.batch)->default_value(1), "batch size (zoo networks)")(
+      "seq-len", po::value(&zoo.seq_len)->default_value(128), "sequence length (BERT)")(
+      "out", po::value(&out), "write the report as JSON")(
+      "layers-csv", po::value(&layers_csv_path), "write per-layer statistics as CSV")(
+      "trace", po::value(&trace_path), "write a Chrome trace-event JSON (open in Perfetto)")(
+      "ideal-memory", po::bool_switch(), "DRAM with no latency and unlimited bandwidth")(
+      "fidelity", po::value(&fidelity)->default_value("fast"),
+      "fast: one event per tile; cycle: step the PE array every cycle (slow, for checking)")(
+      "verbose,v", po::bool_switch(), "print the per-layer table");
+  po::variables_map vm;
+  po::store(po::parse_command_line(argc, argv, opts), vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  po::notify(vm);
+
+  SimOptions options;
+  options.ideal_memory = vm["ideal-memory"].as<bool>();
+  options.trace = !trace_path.empty();
+  if (fidelity == "cycle") {
+    options.fidelity = Fidelity::kCycle;
+  } else if (fidelity != "fast") {
+    throw InputError("--fidelity: invalid value \"" + fidelity + "\" (allowed: fast, cycle)");
+  }
+
+  const AcceleratorConfig config = load_accelerator(arch);
+  const Workload workload = load_workload(workload_spec, zoo);
+  const Report report = simulate(config, workload, options);
+
+  print_summary(std::cout, report, vm["verbose"].as<bool>());
+  if (!out.empty()) write_file_atomically(out, report_json(report));
+  if (!layers_csv_path.empty()) write_file_atomically(layers_csv_path, layers_csv(report));
+  if (!trace_path.empty()) write_file_atomically(trace_path, trace_json(report));
+  return 0;
+}
+
+}  // namespace duet::cli

@@ -1,0 +1,152 @@
+#include "sim/accelerator_config.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
+
+#ifndef DUET_SOURCE_DIR
+#define DUET_SOURCE_DIR "."
+#endif
+
+namespace duet {
+namespace {
+
+const std::vector<std::string> kDataTypes = {"int8", "int16", "int32", "fp16", "bf16", "fp32"};
+
+DataType parse_data_type(const std::string& s) {
+  for (std::size_t i = 0; i < kDataTypes.size(); ++i) {
+    if (kDataTypes[i] == s) return static_cast<DataType>(i);
+  }
+  return DataType::kInt8;  // unreachable: ObjectReader::choice validated s
+}
+
+Dataflow parse_dataflow(const std::string& s) {
+  if (s == "os") return Dataflow::kOutputStationary;
+  if (s == "is") return Dataflow::kInputStationary;
+  return Dataflow::kWeightStationary;
+}
+
+}  // namespace
+
+const char* dataflow_name(Dataflow d) {
+  switch (d) {
+    case Dataflow::kWeightStationary:
+      return "ws";
+    case Dataflow::kOutputStationary:
+      return "os";
+    case Dataflow::kInputStationary:
+      return "is";
+  }
+  return "?";
+}
+
+const char* data_type_name(DataType t) { return kDataTypes[static_cast<int>(t)].c_str(); }
+
+int data_type_bytes(DataType t) {
+  switch (t) {
+    case DataType::kInt8:
+      return 1;
+    case DataType::kInt16:
+    case DataType::kFp16:
+    case DataType::kBf16:
+      return 2;
+    case DataType::kInt32:
+    case DataType::kFp32:
+      return 4;
+  }
+  return 1;
+}
+
+const char* sfu_kind_name(SfuKind) { return "exact"; }
+
+int64_t AcceleratorConfig::dram_latency_cycles() const {
+  return static_cast<int64_t>(std::ceil(dram_latency_ns * clock_ghz - 1e-9));
+}
+
+AcceleratorConfig load_accelerator_config(const std::string& path) {
+  Json root = read_json_file(path);
+  ObjectReader top(root, path);
+  AcceleratorConfig c;
+  c.name = top.string("name");
+  c.clock_ghz = top.number("clock_ghz", 0.01, 10.0);
+  c.technology_nm = static_cast<int>(top.integer("technology_nm", 3, 180));
+
+  ObjectReader types = top.object("data_types");
+  c.weight_type = parse_data_type(types.choice("weight", kDataTypes));
+  c.activation_type = parse_data_type(types.choice("activation", kDataTypes));
+  c.accumulator_type = parse_data_type(types.choice("accumulator", kDataTypes));
+  types.reject_unknown_keys();
+
+  ObjectReader pe = top.object("pe_array");
+  c.pe_rows = pe.integer("rows", 1, 4096);
+  c.pe_cols = pe.integer("cols", 1, 4096);
+  c.dataflow = parse_dataflow(pe.choice("dataflow", {"ws", "os", "is"}));
+  c.register_file_bytes = pe.integer_or("register_file_bytes", 64, 1, 1 << 20);
+  pe.reject_unknown_keys();
+
+  ObjectReader gb = top.object("global_buffer");
+  c.buffer_kib = gb.integer("size_kib", 1, 1 << 22);
+  c.buffer_banks = gb.integer("banks", 1, 4096);
+  c.bank_width_bytes = gb.integer("bank_width_bytes", 1, 1024);
+  c.double_buffered = gb.boolean_or("double_buffered", true);
+  ObjectReader part = gb.object("partition");
+  c.partition.ifmap = part.number("ifmap", 0.01, 0.98);
+  c.partition.filter = part.number("filter", 0.01, 0.98);
+  c.partition.ofmap = part.number("ofmap", 0.01, 0.98);
+  part.reject_unknown_keys();
+  double share_sum = c.partition.ifmap + c.partition.filter + c.partition.ofmap;
+  if (std::abs(share_sum - 1.0) > 1e-6) {
+    std::ostringstream msg;
+    msg << "shares must sum to 1 (ifmap + filter + ofmap = " << share_sum << ")";
+    part.fail("", msg.str());
+  }
+  gb.reject_unknown_keys();
+
+  ObjectReader dram = top.object("dram");
+  c.dram_kind = dram.choice_or("kind", "lpddr4", {"ddr3", "ddr4", "lpddr4", "hbm2"});
+  c.dram_bandwidth_gbps = dram.number("bandwidth_gbps", 0.1, 10000.0);
+  c.dram_latency_ns = dram.number("latency_ns", 0.0, 10000.0);
+  dram.reject_unknown_keys();
+
+  ObjectReader sfu = top.object("sfu");
+  sfu.choice("kind", {"exact"});
+  c.sfu_kind = SfuKind::kExact;
+  c.sfu_lanes = sfu.integer("lanes", 1, 4096);
+  c.sfu_pipeline_depth = sfu.integer_or("pipeline_depth", 4, 1, 256);
+  sfu.reject_unknown_keys();
+
+  top.reject_unknown_keys({"description"});
+  return c;
+}
+
+std::string configs_dir() {
+  if (const char* home = std::getenv("DUET_HOME")) return std::string(home) + "/configs";
+  return std::string(DUET_SOURCE_DIR) + "/configs";
+}
+
+AcceleratorConfig load_accelerator(const std::string& path_or_name) {
+  namespace fs = std::filesystem;
+  if (fs::exists(path_or_name)) {
+    if (fs::path(path_or_name).extension() == ".cfg") return import_scalesim_cfg(path_or_name);
+    return load_accelerator_config(path_or_name);
+  }
+  fs::path shipped = fs::path(configs_dir()) / "accel" / (path_or_name + ".json");
+  if (path_or_name.find('/') == std::string::npos && fs::exists(shipped)) {
+    return load_accelerator_config(shipped.string());
+  }
+  std::string names;
+  if (fs::is_directory(fs::path(configs_dir()) / "accel")) {
+    for (const auto& entry : fs::directory_iterator(fs::path(configs_dir()) / "accel")) {
+      if (entry.path().extension() == ".json") {
+        names += (names.empty() ? "" : ", ") + entry.path().stem().string();
+      }
+    }
+  }
+  throw InputError(path_or_name + ": cannot open file (does it exist?); shipped configs: " + names);
+}
+
+}  // namespace duet

@@ -1,0 +1,39 @@
+#include "sim/hw/accelerator.hpp"
+
+namespace duet::hw {
+
+Accelerator& Accelerator::instance() {
+  static Accelerator* accelerator = [] {
+    sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
+    auto* a = new Accelerator("duet");
+    // Let every thread reach its first wait, so the first job's start event is seen.
+    sc_core::sc_start(sc_core::SC_ZERO_TIME);
+    return a;
+  }();
+  return *accelerator;
+}
+
+Accelerator::Accelerator(sc_core::sc_module_name name) : sc_module(name) {
+  controller_.load_requests(load_queue_);
+  dma_.load_requests(load_queue_);
+  dma_.to_pe_array(pe_queue_);
+  dma_.to_sfu(sfu_queue_);
+  dma_.socket.bind(dram_.socket);
+  pe_array_.tiles(pe_queue_);
+  sfu_.tiles(sfu_queue_);
+  dma_.on_stored = [this](const TileRef& ref) { controller_.tile_stored(ref); };
+}
+
+void Accelerator::run(Job& job) {
+  job.origin = to_cycles(sc_core::sc_time_stamp());
+  job.stats.assign(job.plans->size(), LayerStats{});
+  buffer_.start_job(&job);
+  dram_.start_job(&job);
+  dma_.start_job(&job);
+  pe_array_.start_job(&job);
+  sfu_.start_job(&job);
+  controller_.start_job(&job);
+  sc_core::sc_start();
+}
+
+}  // namespace duet::hw

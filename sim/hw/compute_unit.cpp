@@ -1,0 +1,26 @@
+#include "sim/hw/compute_unit.hpp"
+
+namespace duet::hw {
+
+ComputeUnit::ComputeUnit(sc_core::sc_module_name name, GlobalBuffer& buffer, Dma& dma,
+                         TraceTrack track)
+    : sc_module(name), tiles("tiles"), buffer_(buffer), dma_(dma), track_(track) {
+  SC_HAS_PROCESS(ComputeUnit);
+  SC_THREAD(run);
+}
+
+void ComputeUnit::run() {
+  while (true) {
+    TileRef ref = tiles.read();
+    buffer_.output_slots().acquire();
+    const int64_t start = job_->now();
+    const int64_t used = compute(ref);
+    account(job_->stats[ref.layer], used);
+    job_->record(track_, ref.layer, start, used);
+    buffer_.count_accesses(ref);
+    buffer_.input_slots().release();
+    dma_.store(ref);
+  }
+}
+
+}  // namespace duet::hw

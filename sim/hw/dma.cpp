@@ -1,0 +1,62 @@
+#include "sim/hw/dma.hpp"
+
+namespace duet::hw {
+
+Dma::Dma(sc_core::sc_module_name name, GlobalBuffer& buffer)
+    : sc_module(name), socket("socket"), buffer_(buffer) {
+  SC_HAS_PROCESS(Dma);
+  SC_THREAD(load_engine);
+  SC_THREAD(store_engine);
+}
+
+void Dma::transfer(tlm::tlm_command command, int layer, int64_t bytes) {
+  if (bytes <= 0) return;
+  // Timing-only payload: the model moves byte counts, not data.
+  static unsigned char no_data = 0;
+  tlm::tlm_generic_payload payload;
+  payload.set_command(command);
+  payload.set_address(static_cast<sc_dt::uint64>(layer));
+  payload.set_data_ptr(&no_data);
+  payload.set_data_length(static_cast<unsigned>(bytes));
+  payload.set_streaming_width(static_cast<unsigned>(bytes));
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  socket->b_transport(payload, delay);
+  wait(delay);
+  LayerStats& s = job_->stats[layer];
+  (command == tlm::TLM_READ_COMMAND ? s.dram_read_bytes : s.dram_write_bytes) += bytes;
+}
+
+void Dma::load_engine() {
+  while (true) {
+    TileRef ref = load_requests.read();
+    buffer_.input_slots().acquire();
+    const int64_t start = job_->now();
+    transfer(tlm::TLM_READ_COMMAND, ref.layer, ref.tile->load_bytes);
+    job_->record(kTraceDmaIn, ref.layer, start, job_->now() - start);
+    const Unit unit = (*job_->plans)[ref.layer].unit;
+    if (unit == Unit::kSfu) {
+      to_sfu.write(ref);
+    } else if (unit == Unit::kPeArray) {
+      to_pe_array.write(ref);
+    } else {
+      // Memory-only layers (embedding gathers) go straight back out.
+      buffer_.output_slots().acquire();
+      buffer_.input_slots().release();
+      buffer_.count_accesses(ref);
+      store(ref);
+    }
+  }
+}
+
+void Dma::store_engine() {
+  while (true) {
+    TileRef ref = store_requests_.pop();
+    const int64_t start = job_->now();
+    transfer(tlm::TLM_WRITE_COMMAND, ref.layer, ref.tile->store_bytes);
+    job_->record(kTraceDmaOut, ref.layer, start, job_->now() - start);
+    buffer_.output_slots().release();
+    on_stored(ref);
+  }
+}
+
+}  // namespace duet::hw

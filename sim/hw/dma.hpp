@@ -1,0 +1,39 @@
+#pragma once
+// Moves tiles between DRAM and the global buffer: a load engine that prefetches the next tile
+// while the current one computes, and a store engine that drains finished tiles.
+#include <functional>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "sim/hw/global_buffer.hpp"
+#include "sim/hw/job.hpp"
+#include "sim/hw/tile_queue.hpp"
+
+namespace duet::hw {
+
+class Dma : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<Dma> socket;
+  sc_core::sc_fifo_in<TileRef> load_requests;
+  sc_core::sc_fifo_out<TileRef> to_pe_array;
+  sc_core::sc_fifo_out<TileRef> to_sfu;
+
+  Dma(sc_core::sc_module_name name, GlobalBuffer& buffer);
+  void start_job(Job* job) { job_ = job; }
+  // Queues a computed tile for its store; the caller holds an output slot.
+  void store(const TileRef& ref) { store_requests_.push(ref); }
+  // Called for every tile once its results are in DRAM.
+  std::function<void(const TileRef&)> on_stored;
+
+ private:
+  void load_engine();
+  void store_engine();
+  void transfer(tlm::tlm_command command, int layer, int64_t bytes);
+
+  GlobalBuffer& buffer_;
+  TileQueue store_requests_;
+  Job* job_ = nullptr;
+};
+
+}  // namespace duet::hw

@@ -1,0 +1,26 @@
+#pragma once
+// Off-chip DRAM in the loop: one channel with a bandwidth, a fixed access latency and a FIFO
+// request queue, reached through TLM-2.0 blocking transport with annotated delays.
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "sim/hw/job.hpp"
+
+namespace duet::hw {
+
+class Dram : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Dram> socket;
+
+  explicit Dram(sc_core::sc_module_name name);
+  void start_job(Job* job);
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+
+  Job* job_ = nullptr;
+  int64_t busy_until_ = 0;  // absolute cycle the channel frees up
+};
+
+}  // namespace duet::hw

@@ -1,0 +1,62 @@
+#pragma once
+// The per-run data every hardware module reads: the accelerator's parameters, the mapped
+// layers, and the statistics the modules record. Modules are elaborated once; a job is data.
+#include <systemc>
+#include <vector>
+
+#include "sim/accelerator_config.hpp"
+#include "sim/layer_plan.hpp"
+#include "sim/report.hpp"
+#include "sim/simulate.hpp"
+
+namespace duet::hw {
+
+// One accelerator cycle is one nanosecond of SystemC time, whatever the clock; reports convert
+// cycles to seconds with the configured clock. This keeps every event on an exact integer cycle.
+inline sc_core::sc_time cycles(int64_t n) {
+  return sc_core::sc_time(static_cast<double>(n), sc_core::SC_NS);
+}
+inline int64_t to_cycles(const sc_core::sc_time& t) {
+  return static_cast<int64_t>(t.value() / sc_core::sc_time(1, sc_core::SC_NS).value());
+}
+
+struct LayerStats {
+  int64_t start = 0;
+  int64_t end = 0;
+  int64_t pe_cycles = 0;
+  int64_t sfu_cycles = 0;
+  int64_t dram_read_bytes = 0;
+  int64_t dram_write_bytes = 0;
+  int64_t dram_busy_cycles = 0;
+  int64_t sram_read_bytes = 0;
+  int64_t sram_write_bytes = 0;
+  int64_t sram_reads = 0;
+  int64_t sram_writes = 0;
+  int64_t tiles_left = 0;
+};
+
+struct Job {
+  const AcceleratorConfig* config = nullptr;
+  const std::vector<LayerPlan>* plans = nullptr;
+  SimOptions options;
+  std::vector<LayerStats> stats;
+  std::vector<TraceEvent> trace;
+  int64_t origin = 0;  // absolute cycle at which the job started
+
+  int64_t now() const { return to_cycles(sc_core::sc_time_stamp()) - origin; }
+  void record(TraceTrack track, int layer, int64_t start, int64_t length) {
+    if (options.trace && length > 0) trace.push_back({track, layer, start, length});
+  }
+};
+
+// What travels between modules: a tile of a layer.
+struct TileRef {
+  int layer = -1;
+  const Tile* tile = nullptr;
+  bool operator==(const TileRef& o) const { return layer == o.layer && tile == o.tile; }
+};
+inline std::ostream& operator<<(std::ostream& os, const TileRef& t) {
+  return os << "tile(layer " << t.layer << ")";
+}
+
+}  // namespace duet::hw

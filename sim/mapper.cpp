@@ -1,0 +1,57 @@
+#include "sim/mapper.hpp"
+
+#include <map>
+
+#include "sim/pe_mapping.hpp"
+#include "sim/sfu_mapping.hpp"
+
+namespace duet {
+namespace {
+
+// A ReLU fuses into its producer's output path when it is the producer's only consumer and the
+// producer writes through the PE array or the SFU's adder (conv, gemm, matmul, add).
+std::map<std::string, std::string> fusable_relus(const Workload& workload) {
+  std::map<std::string, int> consumers;
+  std::map<std::string, OpKind> producer_op;
+  for (const auto& layer : workload.layers) {
+    producer_op[layer.name] = layer.op;
+    for (const auto& in : layer.inputs) ++consumers[in];
+  }
+  std::map<std::string, std::string> fused;  // relu -> producer
+  for (const auto& layer : workload.layers) {
+    if (layer.op != OpKind::kRelu) continue;
+    const std::string& in = layer.inputs[0];
+    auto it = producer_op.find(in);
+    if (it == producer_op.end() || consumers[in] != 1) continue;
+    if (runs_on_pe_array(it->second) || it->second == OpKind::kAdd) fused[layer.name] = in;
+  }
+  return fused;
+}
+
+}  // namespace
+
+std::vector<LayerPlan> map_workload(const AcceleratorConfig& config, const Workload& workload) {
+  const auto fused = fusable_relus(workload);
+  std::vector<LayerPlan> plans;
+  plans.reserve(workload.layers.size());
+  for (const auto& layer : workload.layers) {
+    LayerPlan plan;
+    plan.name = layer.name;
+    plan.op = layer.op;
+    plan.macs = layer_macs(layer);
+    if (auto it = fused.find(layer.name); it != fused.end()) {
+      plan.note = "fused into " + it->second;
+    } else if (is_view(layer.op)) {
+      plan.note = "view";
+    } else if (runs_on_pe_array(layer.op)) {
+      plan.unit = Unit::kPeArray;
+      map_pe_layer(config, layer, plan);
+    } else {
+      map_sfu_layer(config, layer, plan);
+    }
+    plans.push_back(std::move(plan));
+  }
+  return plans;
+}
+
+}  // namespace duet

@@ -1,0 +1,171 @@
+// Systolic mapping of conv / GEMM / matmul layers.
+//
+// The layer is lowered to SCALE-Sim's im2col view (P pixels, K reduction, F filters) and the
+// dataflow decides which dimension spreads over rows (Sr), columns (Sc) and time (T). Folds are
+// visited column-fold outer, row-fold inner, so WS/IS partial sums of one column fold stay in the
+// ofmap partition when they fit. A fold's stream is cut into chunks that fit half a partition
+// (double buffering); chunk boundaries follow systolic_timing so cycles stay exact.
+#include <algorithm>
+
+#include "sim/pe_mapping.hpp"
+#include "sim/systolic_timing.hpp"
+#include "workloads/input_error.hpp"
+
+namespace duet {
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+struct Operands {
+  // Bytes per element as they travel from DRAM: the im2col ifmap is stored once in DRAM, so its
+  // effective bytes per im2col element are scaled by unique / im2col elements.
+  double row_dram_bytes;   // streamed operand (WS/IS) or left operand (OS)
+  double col_dram_bytes;   // stationary block (WS/IS) or top operand (OS)
+  int64_t row_sram_bytes;  // bytes per element the array reads from the buffer
+  int64_t col_sram_bytes;
+  int64_t row_partition;   // capacity of the partition holding each operand
+  int64_t col_partition;
+};
+
+double ifmap_reuse_ratio(const Layer& layer, const GemmView& v) {
+  if (layer.op != OpKind::kConv2d) return 1.0;
+  const Shape& in = layer.input_shapes[0];
+  double unique = static_cast<double>(in[0]) * (in[1] / layer.groups) * in[2] * in[3];
+  return std::min(1.0, unique / (static_cast<double>(v.p) * v.k));
+}
+
+}  // namespace
+
+void map_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& plan) {
+  const GemmView v = gemm_view(layer);
+  const Dataflow df = cfg.dataflow;
+  const int64_t R = cfg.pe_rows, C = cfg.pe_cols;
+  const int64_t act_b = data_type_bytes(cfg.activation_type);
+  const int64_t acc_b = data_type_bytes(cfg.accumulator_type);
+  // matmul's second operand is an activation, not a weight.
+  const int64_t filt_b =
+      layer.op == OpKind::kMatmul ? act_b : data_type_bytes(cfg.weight_type);
+  const double ratio = ifmap_reuse_ratio(layer, v);
+  const int64_t ifmap_part = cfg.partition_bytes(cfg.partition.ifmap);
+  const int64_t filter_part = cfg.partition_bytes(cfg.partition.filter);
+  const int64_t ofmap_part = cfg.partition_bytes(cfg.partition.ofmap);
+  const int64_t slots = cfg.double_buffered ? 2 : 1;
+
+  int64_t sr = 0, sc = 0, t = 0;
+  Operands op{};
+  switch (df) {
+    case Dataflow::kWeightStationary:
+      sr = v.k, sc = v.f, t = v.p;
+      op = {act_b * ratio, double(filt_b), act_b, filt_b, ifmap_part, filter_part};
+      break;
+    case Dataflow::kInputStationary:
+      sr = v.k, sc = v.p, t = v.f;
+      op = {double(filt_b), act_b * ratio, filt_b, act_b, filter_part, ifmap_part};
+      break;
+    case Dataflow::kOutputStationary:
+      sr = v.p, sc = v.f, t = v.k;
+      op = {act_b * ratio, double(filt_b), act_b, filt_b, ifmap_part, filter_part};
+      break;
+  }
+  const bool os = df == Dataflow::kOutputStationary;
+  const int64_t nr = ceil_div(sr, R), nc = ceil_div(sc, C);
+
+  // Chunk length: the most stream elements whose operand slices fit half a partition.
+  auto too_small = [&](const char* what, int64_t need, int64_t have) {
+    throw InputError("layer \"" + layer.name + "\": smallest tile does not fit the " + what +
+                     " partition: needs " + std::to_string(need) + " bytes, " +
+                     std::to_string(have) + " available" +
+                     (slots == 2 ? " (half the partition, double-buffered)" : ""));
+  };
+  const int64_t row_slot = op.row_partition / slots, col_slot = op.col_partition / slots;
+  const int64_t ofmap_slot = ofmap_part / slots;
+  const int64_t row_per_t = R * op.row_sram_bytes;
+  int64_t chunk = std::min<int64_t>(t, row_slot / row_per_t);
+  if (chunk < 1) too_small(os ? "ifmap" : "streamed-operand", row_per_t, row_slot);
+  if (os) {
+    chunk = std::min<int64_t>(chunk, col_slot / (C * op.col_sram_bytes));
+    if (chunk < 1) too_small("filter", C * op.col_sram_bytes, col_slot);
+    if (R * C * acc_b > ofmap_slot) too_small("ofmap", R * C * acc_b, ofmap_slot);
+  } else {
+    if (R * C * op.col_sram_bytes > col_slot) {
+      too_small("stationary-operand", R * C * op.col_sram_bytes, col_slot);
+    }
+    chunk = std::min<int64_t>(chunk, ofmap_slot / (C * acc_b));
+    if (chunk < 1) too_small("ofmap", C * acc_b, ofmap_slot);
+  }
+  const int64_t chunks = ceil_div(t, chunk);
+
+  // Residency: an operand that fits its whole partition is fetched from DRAM once per repeat.
+  const bool row_resident = double(sr) * t * op.row_dram_bytes <= double(op.row_partition);
+  const bool psum_resident = !os && t * std::min(sc, C) * acc_b <= ofmap_part;
+
+  plan.folds = v.repeats * nr * nc;
+  plan.stream_length = t;
+  plan.tiles.reserve(static_cast<std::size_t>(plan.folds * chunks));
+  const auto bytes = [](double x) { return static_cast<int64_t>(x + 0.5); };
+
+  for (int64_t rep = 0; rep < v.repeats; ++rep) {
+    for (int64_t cf = 0; cf < nc; ++cf) {
+      const int64_t cols_used = std::min(C, sc - cf * C);
+      const bool col_slice_resident = os && t * cols_used * op.col_dram_bytes <= op.col_partition;
+      for (int64_t rf = 0; rf < nr; ++rf) {
+        const int64_t rows_used = std::min(R, sr - rf * R);
+        int64_t previous_end = 0;
+        for (int64_t ch = 0; ch < chunks; ++ch) {
+          Tile tile;
+          tile.active_rows = static_cast<int32_t>(rows_used);
+          tile.active_cols = static_cast<int32_t>(cols_used);
+          tile.stream_begin = ch * chunk;
+          tile.stream_end = std::min(t, tile.stream_begin + chunk);
+          tile.fold_start = ch == 0;
+          tile.fold_end = ch == chunks - 1;
+          tile.layer_start = plan.tiles.empty();
+          const int64_t len = tile.stream_end - tile.stream_begin;
+          const int64_t end = fold_progress_cycles(df, R, C, t, tile.stream_end, tile.fold_end);
+          tile.compute_cycles = end - previous_end;
+          previous_end = end;
+          // SCALE-Sim reports a layer's last cycle index (sum over folds minus one): the first
+          // cycle of a layer overlaps the end of the previous one.
+          if (tile.layer_start) tile.compute_cycles -= 1;
+
+          double load = 0;
+          int64_t store = 0, sram_read = 0, sram_write = 0;
+          if (!row_resident || cf == 0) load += double(len) * rows_used * op.row_dram_bytes;
+          sram_read += len * rows_used * op.row_sram_bytes;
+          if (os) {
+            if (!col_slice_resident || rf == 0) load += double(len) * cols_used * op.col_dram_bytes;
+            sram_read += len * cols_used * op.col_sram_bytes;
+            if (tile.fold_end) {
+              store += rows_used * cols_used * act_b;
+              sram_write += rows_used * cols_used * act_b;
+            }
+          } else {
+            if (tile.fold_start) {
+              load += double(rows_used) * cols_used * op.col_dram_bytes;
+              sram_read += rows_used * cols_used * op.col_sram_bytes;
+            }
+            const int64_t psum = len * cols_used * acc_b;
+            sram_write += psum;
+            if (rf > 0) {
+              sram_read += psum;
+              if (!psum_resident) load += double(psum);
+            }
+            if (rf == nr - 1) {
+              store += len * cols_used * act_b;
+            } else if (!psum_resident) {
+              store += psum;
+            }
+          }
+          tile.load_bytes = bytes(load);
+          tile.store_bytes = store;
+          tile.sram_read_bytes = sram_read + store;
+          tile.sram_write_bytes = sram_write + tile.load_bytes;
+          plan.compute_cycles += tile.compute_cycles;
+          plan.tiles.push_back(tile);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace duet

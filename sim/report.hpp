@@ -1,0 +1,70 @@
+#pragma once
+// Results of one simulation. Units are in the field names; cycles are accelerator clock cycles.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/layer_plan.hpp"
+
+namespace duet {
+
+struct LayerReport {
+  std::string name;
+  std::string op;
+  std::string unit;   // pe_array, sfu, dma, none
+  std::string bound;  // compute, memory, fused, view
+  std::string note;
+  int64_t start_cycle = 0;
+  int64_t cycles = 0;
+  int64_t compute_cycles = 0;  // PE array, SCALE-Sim convention
+  int64_t sfu_cycles = 0;
+  int64_t stall_cycles = 0;
+  int64_t macs = 0;
+  int64_t folds = 0;
+  int64_t tiles = 0;
+  double utilization = 0;
+  int64_t dram_read_bytes = 0;
+  int64_t dram_write_bytes = 0;
+  int64_t dram_busy_cycles = 0;
+  int64_t sram_read_bytes = 0;
+  int64_t sram_write_bytes = 0;
+  int64_t sram_reads = 0;   // bank-width accesses
+  int64_t sram_writes = 0;
+  SfuOps sfu_ops;
+};
+
+struct TraceEvent {
+  int track = 0;  // index into kTraceTracks
+  int layer = 0;
+  int64_t start_cycle = 0;
+  int64_t cycles = 0;
+};
+inline const char* const kTraceTracks[] = {"PE array", "DMA-in", "DMA-out", "SFU", "DRAM"};
+enum TraceTrack { kTracePe = 0, kTraceDmaIn, kTraceDmaOut, kTraceSfu, kTraceDram };
+
+struct Report {
+  std::string accelerator;
+  std::string workload;
+  std::string dataflow;
+  std::string fidelity;
+  bool ideal_memory = false;
+  double clock_ghz = 1.0;
+  int64_t pe_rows = 0;
+  int64_t pe_cols = 0;
+
+  int64_t cycles = 0;
+  double latency_s = 0;
+  int64_t macs = 0;
+  double utilization = 0;
+  int64_t dram_read_bytes = 0;
+  int64_t dram_write_bytes = 0;
+  int64_t compute_cycles = 0;
+  int64_t sfu_cycles = 0;
+  int64_t stall_cycles = 0;
+  double wall_time_s = 0;  // host time the simulation took
+
+  std::vector<LayerReport> layers;
+  std::vector<TraceEvent> trace;  // filled only when SimOptions::trace is set
+};
+
+}  // namespace duet

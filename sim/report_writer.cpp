@@ -1,0 +1,187 @@
+#include "sim/report_writer.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "workloads/input_error.hpp"
+
+namespace duet {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json sfu_ops_json(const SfuOps& ops) {
+  return {{"alu", ops.alu}, {"exp", ops.exp}, {"reciprocal", ops.reciprocal}, {"rsqrt", ops.rsqrt}};
+}
+
+Json layer_json(const LayerReport& l) {
+  Json j = {{"name", l.name},
+            {"op", l.op},
+            {"unit", l.unit},
+            {"bound", l.bound},
+            {"start_cycle", l.start_cycle},
+            {"cycles", l.cycles},
+            {"compute_cycles", l.compute_cycles},
+            {"sfu_cycles", l.sfu_cycles},
+            {"stall_cycles", l.stall_cycles},
+            {"macs", l.macs},
+            {"utilization", l.utilization},
+            {"folds", l.folds},
+            {"tiles", l.tiles},
+            {"dram_read_bytes", l.dram_read_bytes},
+            {"dram_write_bytes", l.dram_write_bytes},
+            {"dram_busy_cycles", l.dram_busy_cycles},
+            {"sram_reads", l.sram_reads},
+            {"sram_writes", l.sram_writes},
+            {"sram_read_bytes", l.sram_read_bytes},
+            {"sram_write_bytes", l.sram_write_bytes},
+            {"sfu_ops", sfu_ops_json(l.sfu_ops)}};
+  if (!l.note.empty()) j["note"] = l.note;
+  return j;
+}
+
+std::string human_count(double x) {
+  const char* units[] = {"", "K", "M", "G", "T"};
+  int u = 0;
+  while (x >= 1000 && u < 4) {
+    x /= 1000;
+    ++u;
+  }
+  std::ostringstream s;
+  s << std::setprecision(x < 10 ? 3 : 4) << x << units[u];
+  return s.str();
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string report_json(const Report& r) {
+  Json j;
+  j["accelerator"] = r.accelerator;
+  j["workload"] = r.workload;
+  j["options"] = {{"dataflow", r.dataflow},
+                  {"fidelity", r.fidelity},
+                  {"ideal_memory", r.ideal_memory},
+                  {"clock_ghz", r.clock_ghz},
+                  {"pe_rows", r.pe_rows},
+                  {"pe_cols", r.pe_cols}};
+  j["summary"] = {{"cycles", r.cycles},
+                  {"latency_s", r.latency_s},
+                  {"macs", r.macs},
+                  {"utilization", r.utilization},
+                  {"compute_cycles", r.compute_cycles},
+                  {"sfu_cycles", r.sfu_cycles},
+                  {"stall_cycles", r.stall_cycles},
+                  {"dram_read_bytes", r.dram_read_bytes},
+                  {"dram_write_bytes", r.dram_write_bytes},
+                  {"simulation_wall_time_s", r.wall_time_s}};
+  Json layers = Json::array();
+  for (const auto& l : r.layers) layers.push_back(layer_json(l));
+  j["layers"] = std::move(layers);
+  return j.dump(2) + "\n";
+}
+
+std::string layers_csv(const Report& r) {
+  std::ostringstream out;
+  out << "name,op,unit,bound,start_cycle,cycles,compute_cycles,sfu_cycles,stall_cycles,macs,"
+         "utilization,dram_read_bytes,dram_write_bytes,sram_reads,sram_writes\n";
+  for (const auto& l : r.layers) {
+    out << csv_field(l.name) << ',' << l.op << ',' << l.unit << ',' << l.bound << ','
+        << l.start_cycle << ',' << l.cycles << ',' << l.compute_cycles << ',' << l.sfu_cycles
+        << ',' << l.stall_cycles << ',' << l.macs << ',' << l.utilization << ','
+        << l.dram_read_bytes << ',' << l.dram_write_bytes << ',' << l.sram_reads << ','
+        << l.sram_writes << '\n';
+  }
+  return out.str();
+}
+
+std::string trace_json(const Report& r) {
+  // Chrome trace-event format; timestamps in microseconds of simulated time.
+  const double us_per_cycle = 1e-3 / r.clock_ghz;
+  std::ostringstream out;
+  out << std::setprecision(12) << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+  int tid = 0;
+  for (const char* track : kTraceTracks) {
+    out << (tid ? ",\n" : "") << R"({"name":"thread_name","ph":"M","pid":1,"tid":)" << tid
+        << R"(,"args":{"name":")" << track << "\"}}";
+    ++tid;
+  }
+  for (const auto& e : r.trace) {
+    Json name = r.layers[e.layer].name;
+    out << ",\n{\"name\":" << name.dump() << R"(,"ph":"X","pid":1,"tid":)" << e.track
+        << ",\"ts\":" << e.start_cycle * us_per_cycle << ",\"dur\":" << e.cycles * us_per_cycle
+        << "}";
+  }
+  out << "\n]}\n";
+  return out.str();
+}
+
+void print_summary(std::ostream& out, const Report& r, bool per_layer) {
+  out << "Duet simulation: " << r.workload << " on " << r.accelerator << " (" << r.pe_rows << "x"
+      << r.pe_cols << " " << r.dataflow << ", " << r.clock_ghz << " GHz"
+      << (r.ideal_memory ? ", ideal memory" : "") << ", " << r.fidelity << " fidelity)\n";
+  out << std::fixed << std::setprecision(3);
+  out << "  cycles        " << r.cycles << "\n";
+  out << "  latency       " << r.latency_s * 1e3 << " ms\n";
+  out << "  MACs          " << human_count(static_cast<double>(r.macs)) << "\n";
+  out << "  utilization   " << r.utilization * 100 << " %\n";
+  out << "  PE compute    " << r.compute_cycles << " cycles\n";
+  out << "  SFU           " << r.sfu_cycles << " cycles\n";
+  out << "  stalls        " << r.stall_cycles << " cycles\n";
+  out << "  DRAM read     " << human_count(static_cast<double>(r.dram_read_bytes)) << "B\n";
+  out << "  DRAM write    " << human_count(static_cast<double>(r.dram_write_bytes)) << "B\n";
+  std::map<std::string, int> bounds;
+  for (const auto& l : r.layers) ++bounds[l.bound];
+  out << "  layers        " << r.layers.size() << " (";
+  bool first = true;
+  for (const auto& [bound, n] : bounds) {
+    out << (first ? "" : ", ") << n << " " << bound;
+    first = false;
+  }
+  out << ")\n";
+  out << "  simulated in  " << r.wall_time_s << " s\n";
+  if (!per_layer) return;
+  out << "\n"
+      << std::left << std::setw(28) << "layer" << std::setw(15) << "op" << std::setw(9) << "bound"
+      << std::right << std::setw(12) << "cycles" << std::setw(12) << "compute" << std::setw(12)
+      << "stall" << std::setw(8) << "util%" << std::setw(12) << "DRAM B" << "\n";
+  for (const auto& l : r.layers) {
+    out << std::left << std::setw(28) << l.name.substr(0, 27) << std::setw(15) << l.op
+        << std::setw(9) << l.bound << std::right << std::setw(12) << l.cycles << std::setw(12)
+        << l.compute_cycles + l.sfu_cycles << std::setw(12) << l.stall_cycles << std::setw(8)
+        << std::setprecision(1) << l.utilization * 100 << std::setw(12)
+        << human_count(static_cast<double>(l.dram_read_bytes + l.dram_write_bytes)) << "\n";
+  }
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(path + ": cannot write file (does the directory exist?)");
+    out << content;
+    out.flush();
+    if (!out) {
+      std::remove(temp.c_str());
+      throw InputError(path + ": write failed");
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    throw InputError(path + ": cannot write file");
+  }
+}
+
+}  // namespace duet

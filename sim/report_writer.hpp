@@ -1,0 +1,20 @@
+#pragma once
+// Report outputs: JSON (nested), CSV (per layer), Chrome trace events (Perfetto), and the
+// human summary. Files are written atomically, so an interrupted run leaves no partial file.
+#include <ostream>
+#include <string>
+
+#include "sim/report.hpp"
+
+namespace duet {
+
+std::string report_json(const Report& report);
+std::string layers_csv(const Report& report);
+std::string trace_json(const Report& report);
+void print_summary(std::ostream& out, const Report& report, bool per_layer);
+
+// Writes to `path` through a temporary file and a rename. Throws InputError if the directory
+// cannot be written.
+void write_file_atomically(const std::string& path, const std::string& content);
+
+}  // namespace duet

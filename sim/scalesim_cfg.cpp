@@ -1,0 +1,106 @@
+// Import of SCALE-Sim v2 architecture .cfg files, so SCALE-Sim users can bring their arrays.
+// SCALE-Sim has no clock, data types or DRAM model: we assume 1 GHz, 1-byte words (its own
+// default word size) and take `Bandwidth` (words per cycle) as the DRAM bandwidth.
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <map>
+
+#include "sim/accelerator_config.hpp"
+#include "workloads/input_error.hpp"
+
+namespace duet {
+namespace {
+
+std::string trim(const std::string& s) {
+  auto begin = std::find_if_not(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
+  auto end = std::find_if_not(s.rbegin(), s.rend(), [](unsigned char c) { return std::isspace(c); });
+  return begin < end.base() ? std::string(begin, end.base()) : std::string();
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+struct CfgEntry {
+  std::string value;
+  int line = 0;
+};
+
+}  // namespace
+
+AcceleratorConfig import_scalesim_cfg(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open file (does it exist?)");
+  std::map<std::string, CfgEntry> entries;  // lower-cased key -> value
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    std::string t = trim(line);
+    if (t.empty() || t[0] == '#' || t[0] == ';' || t[0] == '[') continue;
+    auto sep = t.find_first_of(":=");
+    if (sep == std::string::npos) {
+      throw InputError(path + ":" + std::to_string(number) +
+                       ": expected \"Key : value\" or \"Key = value\", got \"" + t + "\"");
+    }
+    entries[lower(trim(t.substr(0, sep)))] = {trim(t.substr(sep + 1)), number};
+  }
+
+  auto number_of = [&](const std::string& key, double min, double max) {
+    auto it = entries.find(lower(key));
+    if (it == entries.end()) throw InputError(path + ": missing required key " + key);
+    const std::string where = path + ":" + std::to_string(it->second.line) + ": " + key;
+    double v = 0;
+    try {
+      std::size_t used = 0;
+      v = std::stod(it->second.value, &used);
+      if (used != it->second.value.size()) throw std::invalid_argument("trailing");
+    } catch (const std::exception&) {
+      throw InputError(where + ": expected a number, got \"" + it->second.value + "\"");
+    }
+    if (v < min || v > max) {
+      throw InputError(where + ": value " + it->second.value + " out of range [" +
+                       std::to_string(static_cast<int64_t>(min)) + ", " +
+                       std::to_string(static_cast<int64_t>(max)) + "]");
+    }
+    return v;
+  };
+
+  AcceleratorConfig c;
+  auto run_name = entries.find("run_name");
+  c.name = run_name != entries.end() ? run_name->second.value : "scalesim";
+  c.clock_ghz = 1.0;
+  c.pe_rows = static_cast<int64_t>(number_of("ArrayHeight", 1, 4096));
+  c.pe_cols = static_cast<int64_t>(number_of("ArrayWidth", 1, 4096));
+  double ifmap_kib = number_of("IfmapSramSzkB", 1, 1 << 22);
+  double filter_kib = number_of("FilterSramSzkB", 1, 1 << 22);
+  double ofmap_kib = number_of("OfmapSramSzkB", 1, 1 << 22);
+  double total = ifmap_kib + filter_kib + ofmap_kib;
+  c.buffer_kib = static_cast<int64_t>(total);
+  c.partition = {ifmap_kib / total, filter_kib / total, ofmap_kib / total};
+
+  auto dataflow = entries.find("dataflow");
+  if (dataflow == entries.end()) throw InputError(path + ": missing required key Dataflow");
+  std::string d = lower(dataflow->second.value);
+  if (d == "ws") {
+    c.dataflow = Dataflow::kWeightStationary;
+  } else if (d == "os") {
+    c.dataflow = Dataflow::kOutputStationary;
+  } else if (d == "is") {
+    c.dataflow = Dataflow::kInputStationary;
+  } else {
+    throw InputError(path + ":" + std::to_string(dataflow->second.line) +
+                     ": Dataflow: invalid value \"" + dataflow->second.value +
+                     "\" (allowed: ws, os, is)");
+  }
+  // Bandwidth is in words per cycle; at 1 GHz and 1-byte words that is GB/s.
+  c.dram_bandwidth_gbps = number_of("Bandwidth", 0.1, 1e6);
+  if (entries.count("memorybanks")) {
+    c.buffer_banks = static_cast<int64_t>(number_of("MemoryBanks", 1, 4096));
+  }
+  return c;
+}
+
+}  // namespace duet

@@ -1,0 +1,151 @@
+// SFU mapping. An op is decomposed into passes over its elements (Softmax = max, exp, sum,
+// reciprocal, multiply; LayerNorm = mean, variance, rsqrt, normalise). Each pass streams through
+// the lanes at one element per lane per cycle and pays its pipeline latency once per tile. The
+// lanes cannot outrun the global buffer: two accesses (read + write) per element per cycle.
+#include <algorithm>
+
+#include "sim/sfu_mapping.hpp"
+#include "workloads/input_error.hpp"
+
+namespace duet {
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// How a layer splits into independent rows and what one row costs. Element-wise ops use rows
+// of one element, so their tiles can take any size.
+struct RowWork {
+  int64_t rows = 0;
+  int64_t in_elements = 0;   // per row, summed over inputs
+  int64_t out_elements = 0;  // per row
+  SfuOps ops;                // per row
+  int data_passes = 1;       // times the row's data crosses the buffer
+};
+
+RowWork row_work(const Layer& l) {
+  RowWork w;
+  const Shape& in = l.input_shapes[0];
+  const int64_t n = elements(l.output_shape);
+  switch (l.op) {
+    case OpKind::kAdd:
+    case OpKind::kMul:
+      w = {n, 2, 1, {1, 0, 0, 0}, 1};
+      break;
+    case OpKind::kRelu:
+      w = {n, 1, 1, {1, 0, 0, 0}, 1};
+      break;
+    case OpKind::kGelu:
+      // tanh form: x^3, multiply-adds, tanh through exp and a reciprocal.
+      w = {n, 1, 1, {6, 1, 1, 0}, 1};
+      break;
+    case OpKind::kSilu:
+      // x / (1 + exp(-x)).
+      w = {n, 1, 1, {2, 1, 1, 0}, 1};
+      break;
+    case OpKind::kSoftmax: {
+      const int64_t len = in[l.axis];
+      // max, subtract, sum, multiply per element; exp per element; one reciprocal per row.
+      w = {n / len, len, len, {4 * len, len, 1, 0}, 3};
+      break;
+    }
+    case OpKind::kLayerNorm: {
+      const int64_t len = in.back();
+      // mean (add), variance (sub, mul, add), normalise (sub, mul), scale and shift (mul, add).
+      w = {n / len, len, len, {8 * len, 0, 0, 1}, 3};
+      break;
+    }
+    case OpKind::kMaxPool:
+    case OpKind::kAvgPool: {
+      const int64_t planes = in[0] * in[1];
+      const int64_t out_plane = l.output_shape[2] * l.output_shape[3];
+      const int64_t window = l.kernel[0] * l.kernel[1];
+      const int64_t per_out = l.op == OpKind::kMaxPool ? window - 1 : window;  // avg: adds + scale
+      w = {planes, in[2] * in[3], out_plane, {out_plane * per_out, 0, 0, 0}, 1};
+      break;
+    }
+    case OpKind::kGlobalAvgPool: {
+      const int64_t plane = in[2] * in[3];
+      w = {in[0] * in[1], plane, 1, {plane, 0, 0, 0}, 1};
+      break;
+    }
+    default:
+      break;
+  }
+  return w;
+}
+
+// Cycles of one pass of `count` element operations on the exact SFU. Latencies are typical
+// pipelined FP32 units (add/compare: the configured pipeline depth; exp, reciprocal, rsqrt:
+// three times it); the NN-LUT issue replaces these with sourced per-kind tables.
+int64_t pass_cycles(int64_t count, int64_t lanes, int64_t latency) {
+  return count == 0 ? 0 : ceil_div(count, lanes) - 1 + latency;
+}
+
+}  // namespace
+
+void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& plan) {
+  const int64_t act_b = data_type_bytes(cfg.activation_type);
+  const int64_t slots = cfg.double_buffered ? 2 : 1;
+  const int64_t in_slot = cfg.partition_bytes(cfg.partition.ifmap) / slots;
+  const int64_t out_slot = cfg.partition_bytes(cfg.partition.ofmap) / slots;
+
+  if (layer.op == OpKind::kEmbedding) {
+    // A gather: each token's row moves from DRAM through the buffer and back out.
+    plan.unit = Unit::kDmaOnly;
+    const int64_t weight_b = data_type_bytes(cfg.weight_type);
+    const int64_t tokens = elements(layer.input_shapes[0]);
+    const int64_t per_token = std::max(layer.dim * weight_b, layer.dim * act_b);
+    const int64_t tokens_per_tile = std::min(in_slot, out_slot) / per_token;
+    if (tokens_per_tile < 1) {
+      throw InputError("layer \"" + layer.name + "\": smallest tile does not fit the buffer: needs " +
+                       std::to_string(per_token) + " bytes, " +
+                       std::to_string(std::min(in_slot, out_slot)) + " available");
+    }
+    for (int64_t first = 0; first < tokens; first += tokens_per_tile) {
+      const int64_t count = std::min(tokens_per_tile, tokens - first);
+      Tile tile;
+      tile.layer_start = first == 0;
+      tile.load_bytes = count * layer.dim * weight_b;
+      tile.store_bytes = count * layer.dim * act_b;
+      tile.sram_write_bytes = tile.load_bytes;
+      tile.sram_read_bytes = tile.store_bytes;
+      plan.tiles.push_back(tile);
+    }
+    return;
+  }
+
+  plan.unit = Unit::kSfu;
+  const RowWork w = row_work(layer);
+  const int64_t in_row = w.in_elements * act_b, out_row = w.out_elements * act_b;
+  const int64_t rows_per_tile = std::min(in_slot / in_row, out_slot / out_row);
+  if (rows_per_tile < 1) {
+    throw InputError("layer \"" + layer.name + "\": smallest tile does not fit the buffer: one row needs " +
+                     std::to_string(in_row) + " input and " + std::to_string(out_row) +
+                     " output bytes, " + std::to_string(in_slot) + " / " +
+                     std::to_string(out_slot) + " available (ifmap / ofmap, per buffer slot)");
+  }
+  const int64_t lanes =
+      std::min(cfg.sfu_lanes, std::max<int64_t>(1, cfg.buffer_bytes_per_cycle() / (2 * act_b)));
+  const int64_t alu_latency = cfg.sfu_pipeline_depth;
+  const int64_t func_latency = 3 * cfg.sfu_pipeline_depth;
+
+  for (int64_t first = 0; first < w.rows; first += rows_per_tile) {
+    const int64_t rows = std::min(rows_per_tile, w.rows - first);
+    SfuOps ops{w.ops.alu * rows, w.ops.exp * rows, w.ops.reciprocal * rows, w.ops.rsqrt * rows};
+    Tile tile;
+    tile.layer_start = first == 0;
+    tile.compute_cycles = pass_cycles(ops.alu, lanes, alu_latency) +
+                          pass_cycles(ops.exp, lanes, func_latency) +
+                          pass_cycles(ops.reciprocal, lanes, func_latency) +
+                          pass_cycles(ops.rsqrt, lanes, func_latency);
+    tile.load_bytes = rows * in_row;
+    tile.store_bytes = rows * out_row;
+    tile.sram_read_bytes = tile.load_bytes * w.data_passes + tile.store_bytes;
+    tile.sram_write_bytes = tile.load_bytes + tile.store_bytes * w.data_passes;
+    plan.sfu_ops += ops;
+    plan.compute_cycles += tile.compute_cycles;
+    plan.tiles.push_back(tile);
+  }
+}
+
+}  // namespace duet

@@ -1,0 +1,21 @@
+#pragma once
+// The simulator's one entry point. The SystemC model is elaborated on the first call and reused
+// by every later call in the process; calls must come from one thread.
+#include "sim/accelerator_config.hpp"
+#include "sim/report.hpp"
+#include "workloads/workload.hpp"
+
+namespace duet {
+
+enum class Fidelity { kFast, kCycle };
+
+struct SimOptions {
+  bool ideal_memory = false;  // DRAM with no latency and unlimited bandwidth
+  Fidelity fidelity = Fidelity::kFast;
+  bool trace = false;
+};
+
+Report simulate(const AcceleratorConfig& config, const Workload& workload,
+                const SimOptions& options = {});
+
+}  // namespace duet

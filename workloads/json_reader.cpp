@@ -1,0 +1,229 @@
+#include "workloads/json_reader.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "workloads/input_error.hpp"
+
+namespace duet {
+namespace {
+
+std::string type_name_of(const Json& j) {
+  if (j.is_number_integer() || j.is_number_unsigned()) return "integer";
+  if (j.is_number_float()) return "number";
+  return j.type_name();
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
+  return out;
+}
+
+}  // namespace
+
+Json read_json_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open file (does it exist?)");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    // nlohmann reports a byte offset; people fix files by line and column.
+    std::size_t offset = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < offset; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string what = e.what();
+    auto pos = what.find("syntax error");
+    if (pos != std::string::npos) what = what.substr(pos);
+    throw InputError(path + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                     ": malformed JSON: " + what);
+  }
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(3, word.size() / 2) + 1;
+  for (const auto& c : candidates) {
+    std::size_t d = edit_distance(word, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+ObjectReader::ObjectReader(const Json& object, std::string where)
+    : object_(object), where_(std::move(where)) {
+  if (!object_.is_object()) {
+    throw InputError(where_ + ": expected a JSON object, got " + type_name_of(object_));
+  }
+}
+
+void ObjectReader::fail(const std::string& key, const std::string& what) const {
+  throw InputError(where_ + (key.empty() ? "" : "." + key) + ": " + what);
+}
+
+bool ObjectReader::has(const std::string& key) const { return object_.contains(key); }
+
+const Json& ObjectReader::raw(const std::string& key) {
+  known_.insert(key);
+  if (!object_.contains(key)) fail(key, "missing required field");
+  return object_.at(key);
+}
+
+const Json& ObjectReader::require(const std::string& key, Json::value_t, const char* type_name) {
+  const Json& value = raw(key);
+  bool ok = false;
+  std::string wanted = type_name;
+  if (wanted == "integer") ok = value.is_number_integer() || value.is_number_unsigned();
+  if (wanted == "number") ok = value.is_number();
+  if (wanted == "boolean") ok = value.is_boolean();
+  if (wanted == "string") ok = value.is_string();
+  if (wanted == "array") ok = value.is_array();
+  if (wanted == "object") ok = value.is_object();
+  if (!ok) fail(key, "expected " + wanted + ", got " + type_name_of(value) + " (" + value.dump() + ")");
+  return value;
+}
+
+int64_t ObjectReader::integer(const std::string& key, int64_t min, int64_t max) {
+  const Json& v = require(key, Json::value_t::number_integer, "integer");
+  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    fail(key, "value " + v.dump() + " is too large");
+  }
+  int64_t x = v.get<int64_t>();
+  if (x < min || x > max) {
+    fail(key, "value " + std::to_string(x) + " out of range [" + std::to_string(min) + ", " +
+                  std::to_string(max) + "]");
+  }
+  return x;
+}
+
+int64_t ObjectReader::integer_or(const std::string& key, int64_t fallback, int64_t min,
+                                 int64_t max) {
+  known_.insert(key);
+  return has(key) ? integer(key, min, max) : fallback;
+}
+
+double ObjectReader::number(const std::string& key, double min, double max) {
+  double x = require(key, Json::value_t::number_float, "number").get<double>();
+  if (!(x >= min && x <= max)) {
+    std::ostringstream msg;
+    msg << "value " << x << " out of range [" << min << ", " << max << "]";
+    fail(key, msg.str());
+  }
+  return x;
+}
+
+double ObjectReader::number_or(const std::string& key, double fallback, double min, double max) {
+  known_.insert(key);
+  return has(key) ? number(key, min, max) : fallback;
+}
+
+bool ObjectReader::boolean_or(const std::string& key, bool fallback) {
+  known_.insert(key);
+  return has(key) ? require(key, Json::value_t::boolean, "boolean").get<bool>() : fallback;
+}
+
+std::string ObjectReader::string(const std::string& key) {
+  return require(key, Json::value_t::string, "string").get<std::string>();
+}
+
+std::string ObjectReader::string_or(const std::string& key, const std::string& fallback) {
+  known_.insert(key);
+  return has(key) ? string(key) : fallback;
+}
+
+std::string ObjectReader::choice(const std::string& key, const std::vector<std::string>& allowed) {
+  std::string value = string(key);
+  if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+    fail(key, "invalid value \"" + value + "\" (allowed: " + join(allowed) + ")");
+  }
+  return value;
+}
+
+std::string ObjectReader::choice_or(const std::string& key, const std::string& fallback,
+                                    const std::vector<std::string>& allowed) {
+  known_.insert(key);
+  return has(key) ? choice(key, allowed) : fallback;
+}
+
+std::vector<int64_t> ObjectReader::integer_list(const std::string& key, int64_t min, int64_t max) {
+  const Json& v = raw(key);
+  std::vector<int64_t> out;
+  if (v.is_number_integer()) {
+    out.push_back(integer(key, min, max));
+    return out;
+  }
+  if (!v.is_array()) fail(key, "expected an integer or a list of integers, got " + type_name_of(v));
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const Json& item = v[i];
+    std::string at = key + "[" + std::to_string(i) + "]";
+    if (!item.is_number_integer()) fail(at, "expected integer, got " + type_name_of(item));
+    int64_t x = item.get<int64_t>();
+    if (x < min || x > max) {
+      fail(at, "value " + std::to_string(x) + " out of range [" + std::to_string(min) + ", " +
+                   std::to_string(max) + "]");
+    }
+    out.push_back(x);
+  }
+  return out;
+}
+
+std::vector<std::string> ObjectReader::string_list(const std::string& key) {
+  const Json& v = require(key, Json::value_t::array, "array");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_string()) {
+      fail(key + "[" + std::to_string(i) + "]", "expected string, got " + type_name_of(v[i]));
+    }
+    out.push_back(v[i].get<std::string>());
+  }
+  return out;
+}
+
+ObjectReader ObjectReader::object(const std::string& key) {
+  const Json& v = require(key, Json::value_t::object, "object");
+  return ObjectReader(v, where_ + "." + key);
+}
+
+void ObjectReader::reject_unknown_keys(const std::vector<std::string>& also_allowed) const {
+  std::vector<std::string> valid(known_.begin(), known_.end());
+  valid.insert(valid.end(), also_allowed.begin(), also_allowed.end());
+  for (const auto& item : object_.items()) {
+    if (std::find(valid.begin(), valid.end(), item.key()) != valid.end()) continue;
+    std::string suggestion = nearest(item.key(), valid);
+    fail(item.key(), "unknown key" + (suggestion.empty() ? std::string(" (valid keys: ") +
+                                                                  join(valid) + ")"
+                                                            : " (did you mean \"" + suggestion +
+                                                                  "\"?)"));
+  }
+}
+
+}  // namespace duet

@@ -1,0 +1,111 @@
+#pragma once
+// The layer-graph IR shared by the zoo, the importers, the simulator and the learned models.
+// Tensors are dense and row-major; convolution tensors are NCHW.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace duet {
+
+using Shape = std::vector<int64_t>;
+
+enum class OpKind {
+  kConv2d,
+  kGemm,    // activation [..., K] x weight [K, N]; weights come from DRAM
+  kMatmul,  // activation x activation with batch dims (attention)
+  kAdd,
+  kMul,
+  kMaxPool,
+  kAvgPool,
+  kGlobalAvgPool,
+  kRelu,
+  kGelu,
+  kSilu,
+  kSoftmax,
+  kLayerNorm,
+  kEmbedding,  // memory traffic only
+  kReshape,    // layout view: no data movement of its own
+  kTranspose,  // layout view: the DMA's strided access does the permutation
+};
+
+// How a non-linear op is evaluated. Only `exact` exists until the NN-LUT unit lands.
+enum class NonlinearImpl { kExact };
+
+const char* op_name(OpKind op);
+// Throws InputError listing the valid names.
+OpKind parse_op(const std::string& name, const std::string& where);
+std::vector<std::string> op_names();
+bool is_nonlinear(OpKind op);
+bool runs_on_pe_array(OpKind op);  // conv2d, gemm, matmul
+bool is_view(OpKind op);           // reshape, transpose
+const char* impl_name(NonlinearImpl impl);
+NonlinearImpl parse_impl(const std::string& name, const std::string& where);
+
+struct Layer {
+  std::string name;
+  OpKind op = OpKind::kRelu;
+  std::vector<std::string> inputs;  // names of workload inputs or earlier layers
+
+  // conv2d / pooling
+  int64_t out_channels = 0;
+  std::array<int64_t, 2> kernel{1, 1};
+  std::array<int64_t, 2> stride{1, 1};
+  std::array<int64_t, 4> padding{0, 0, 0, 0};  // top, left, bottom, right
+  std::array<int64_t, 2> dilation{1, 1};
+  int64_t groups = 1;
+  // gemm
+  int64_t out_features = 0;
+  // matmul
+  bool transpose_b = false;
+  // softmax
+  int64_t axis = -1;
+  // embedding
+  int64_t vocab = 0;
+  int64_t dim = 0;
+  // reshape (-1 allowed once) / transpose
+  Shape target_shape;
+  std::vector<int64_t> perm;
+
+  NonlinearImpl impl = NonlinearImpl::kExact;
+
+  // Filled by shape inference.
+  std::vector<Shape> input_shapes;
+  Shape output_shape;
+};
+
+struct WorkloadInput {
+  std::string name;
+  Shape shape;
+};
+
+struct Workload {
+  std::string name;
+  std::vector<WorkloadInput> inputs;
+  std::vector<Layer> layers;
+};
+
+int64_t elements(const Shape& shape);
+std::string shape_string(const Shape& shape);
+
+// Infers every layer's shapes in order and validates dimensions, references and attributes.
+// Errors name `source` (file or zoo entry) and the layer. Called by every loader.
+void infer_shapes(Workload& workload, const std::string& source);
+
+// Multiply-accumulates of a shape-inferred layer (0 for layers that do no MACs).
+int64_t layer_macs(const Layer& layer);
+int64_t total_macs(const Workload& workload);
+int64_t weight_elements(const Layer& layer);  // parameters that come from DRAM (conv, gemm, embedding)
+
+// Convolution / GEMM lowered to the im2col view SCALE-Sim uses, per group:
+// P output pixels (rows of the output matrix), K reduction length, F filters, `repeats`
+// independent copies (groups for conv, batch for matmul).
+struct GemmView {
+  int64_t p = 0;
+  int64_t k = 0;
+  int64_t f = 0;
+  int64_t repeats = 1;
+};
+GemmView gemm_view(const Layer& layer);
+
+}  // namespace duet

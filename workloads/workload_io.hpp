@@ -1,0 +1,18 @@
+#pragma once
+// Loading workloads: Duet's JSON format (docs/workload-format.md), SCALE-Sim topology CSVs, and
+// the zoo, behind one resolver for the CLI's --workload.
+#include <string>
+
+#include "workloads/workload.hpp"
+#include "workloads/zoo.hpp"
+
+namespace duet {
+
+Workload load_workload_json(const std::string& path);
+// SCALE-Sim v2 topology CSV: the conv form (Layer name, IFMAP Height, IFMAP Width, Filter
+// Height, Filter Width, Channels, Num Filter, Strides) or the GEMM form (Layer, M, N, K).
+Workload import_scalesim_topology(const std::string& path);
+// A zoo name, a .json workload or a .csv topology.
+Workload load_workload(const std::string& spec, const ZooOptions& options);
+
+}  // namespace duet
