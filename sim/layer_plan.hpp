@@ -35,6 +35,7 @@ struct Tile {
   // Systolic geometry, for the cycle-fidelity stepper.
   int32_t active_rows = 0;
   int32_t active_cols = 0;
+  int64_t fold_stream = 0;  // T of the fold this tile belongs to
   int64_t stream_begin = 0;
   int64_t stream_end = 0;
   bool fold_start = false;
@@ -49,7 +50,7 @@ struct LayerPlan {
   std::string note;  // "fused into <producer>", "view", ...
   int64_t macs = 0;
   int64_t folds = 0;
-  int64_t stream_length = 0;  // T of every fold of this layer
+  std::string schedule;  // PE layers: full-stream (SCALE-Sim's) or stream-blocked:<T block>
   int64_t compute_cycles = 0;  // sum over tiles
   SfuOps sfu_ops;
   std::vector<Tile> tiles;

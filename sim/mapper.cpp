@@ -30,7 +30,8 @@ std::map<std::string, std::string> fusable_relus(const Workload& workload) {
 
 }  // namespace
 
-std::vector<LayerPlan> map_workload(const AcceleratorConfig& config, const Workload& workload) {
+std::vector<LayerPlan> map_workload(const AcceleratorConfig& config, const Workload& workload,
+                                    bool ideal_memory) {
   const auto fused = fusable_relus(workload);
   std::vector<LayerPlan> plans;
   plans.reserve(workload.layers.size());
@@ -45,7 +46,7 @@ std::vector<LayerPlan> map_workload(const AcceleratorConfig& config, const Workl
       plan.note = "view";
     } else if (runs_on_pe_array(layer.op)) {
       plan.unit = Unit::kPeArray;
-      map_pe_layer(config, layer, plan);
+      map_pe_layer(config, layer, ideal_memory, plan);
     } else {
       map_sfu_layer(config, layer, plan);
     }

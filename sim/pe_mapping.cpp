@@ -6,6 +6,7 @@
 // ofmap partition when they fit. A fold's stream is cut into chunks that fit half a partition
 // (double buffering); chunk boundaries follow systolic_timing so cycles stay exact.
 #include <algorithm>
+#include <vector>
 
 #include "sim/pe_mapping.hpp"
 #include "sim/systolic_timing.hpp"
@@ -36,7 +37,8 @@ double ifmap_reuse_ratio(const Layer& layer, const GemmView& v) {
 
 }  // namespace
 
-void map_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& plan) {
+void map_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, bool ideal_memory,
+                  LayerPlan& plan) {
   const GemmView v = gemm_view(layer);
   const Dataflow df = cfg.dataflow;
   const int64_t R = cfg.pe_rows, C = cfg.pe_cols;
@@ -69,16 +71,16 @@ void map_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& p
   }
   const bool os = df == Dataflow::kOutputStationary;
   const int64_t nr = ceil_div(sr, R), nc = ceil_div(sc, C);
-
-  // Chunk length: the most stream elements whose operand slices fit half a partition.
+  const int64_t row_slot = op.row_partition / slots, col_slot = op.col_partition / slots;
+  const int64_t ofmap_slot = ofmap_part / slots;
   auto too_small = [&](const char* what, int64_t need, int64_t have) {
     throw InputError("layer \"" + layer.name + "\": smallest tile does not fit the " + what +
                      " partition: needs " + std::to_string(need) + " bytes, " +
                      std::to_string(have) + " available" +
                      (slots == 2 ? " (half the partition, double-buffered)" : ""));
   };
-  const int64_t row_slot = op.row_partition / slots, col_slot = op.col_partition / slots;
-  const int64_t ofmap_slot = ofmap_part / slots;
+
+  // Chunk length: the most stream elements whose operand slices fit one buffer slot.
   const int64_t row_per_t = R * op.row_sram_bytes;
   int64_t chunk = std::min<int64_t>(t, row_slot / row_per_t);
   if (chunk < 1) too_small(os ? "ifmap" : "streamed-operand", row_per_t, row_slot);
@@ -93,79 +95,125 @@ void map_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& p
     chunk = std::min<int64_t>(chunk, ofmap_slot / (C * acc_b));
     if (chunk < 1) too_small("ofmap", C * acc_b, ofmap_slot);
   }
-  const int64_t chunks = ceil_div(t, chunk);
 
-  // Residency: an operand that fits its whole partition is fetched from DRAM once per repeat.
-  const bool row_resident = double(sr) * t * op.row_dram_bytes <= double(op.row_partition);
-  const bool psum_resident = !os && t * std::min(sc, C) * acc_b <= ofmap_part;
-
-  plan.folds = v.repeats * nr * nc;
-  plan.stream_length = t;
-  plan.tiles.reserve(static_cast<std::size_t>(plan.folds * chunks));
-  const auto bytes = [](double x) { return static_cast<int64_t>(x + 0.5); };
-
-  for (int64_t rep = 0; rep < v.repeats; ++rep) {
-    for (int64_t cf = 0; cf < nc; ++cf) {
-      const int64_t cols_used = std::min(C, sc - cf * C);
-      const bool col_slice_resident = os && t * cols_used * op.col_dram_bytes <= op.col_partition;
-      for (int64_t rf = 0; rf < nr; ++rf) {
-        const int64_t rows_used = std::min(R, sr - rf * R);
-        int64_t previous_end = 0;
-        for (int64_t ch = 0; ch < chunks; ++ch) {
-          Tile tile;
-          tile.active_rows = static_cast<int32_t>(rows_used);
-          tile.active_cols = static_cast<int32_t>(cols_used);
-          tile.stream_begin = ch * chunk;
-          tile.stream_end = std::min(t, tile.stream_begin + chunk);
-          tile.fold_start = ch == 0;
-          tile.fold_end = ch == chunks - 1;
-          tile.layer_start = plan.tiles.empty();
-          const int64_t len = tile.stream_end - tile.stream_begin;
-          const int64_t end = fold_progress_cycles(df, R, C, t, tile.stream_end, tile.fold_end);
-          tile.compute_cycles = end - previous_end;
-          previous_end = end;
-          // SCALE-Sim reports a layer's last cycle index (sum over folds minus one): the first
-          // cycle of a layer overlaps the end of the previous one.
-          if (tile.layer_start) tile.compute_cycles -= 1;
-
-          double load = 0;
-          int64_t store = 0, sram_read = 0, sram_write = 0;
-          if (!row_resident || cf == 0) load += double(len) * rows_used * op.row_dram_bytes;
-          sram_read += len * rows_used * op.row_sram_bytes;
-          if (os) {
-            if (!col_slice_resident || rf == 0) load += double(len) * cols_used * op.col_dram_bytes;
-            sram_read += len * cols_used * op.col_sram_bytes;
-            if (tile.fold_end) {
-              store += rows_used * cols_used * act_b;
-              sram_write += rows_used * cols_used * act_b;
-            }
-          } else {
-            if (tile.fold_start) {
-              load += double(rows_used) * cols_used * op.col_dram_bytes;
-              sram_read += rows_used * cols_used * op.col_sram_bytes;
-            }
-            const int64_t psum = len * cols_used * acc_b;
-            sram_write += psum;
-            if (rf > 0) {
-              sram_read += psum;
-              if (!psum_resident) load += double(psum);
-            }
-            if (rf == nr - 1) {
-              store += len * cols_used * act_b;
-            } else if (!psum_resident) {
-              store += psum;
-            }
-          }
-          tile.load_bytes = bytes(load);
-          tile.store_bytes = store;
-          tile.sram_read_bytes = sram_read + store;
-          tile.sram_write_bytes = sram_write + tile.load_bytes;
-          plan.compute_cycles += tile.compute_cycles;
-          plan.tiles.push_back(tile);
-        }
+  // Schedules to choose from. SCALE-Sim's streams the whole T through every fold. In WS/IS a
+  // stream-blocked schedule cuts T into blocks (block loop outermost) so that a block's partial
+  // sums stay in the ofmap partition and/or its streamed operand stays resident across column
+  // folds, at the price of refilling the array and reloading the stationary operand per block.
+  std::vector<int64_t> blocks = {t};
+  if (!os) {
+    const int64_t psum_fit = ofmap_part / (C * acc_b);
+    const int64_t row_fit = static_cast<int64_t>(double(op.row_partition) / (sr * op.row_dram_bytes));
+    for (int64_t b : {psum_fit, row_fit, std::min(psum_fit, row_fit)}) {
+      if (b >= 1 && b < t && std::find(blocks.begin(), blocks.end(), b) == blocks.end()) {
+        blocks.push_back(b);
       }
     }
   }
+
+  const double bytes_per_cycle = cfg.dram_bytes_per_cycle();
+  const double latency = double(cfg.dram_latency_cycles());
+  std::vector<Tile> best;
+  double best_estimate = 0;
+  int64_t best_block = t, best_compute = 0;
+  for (int64_t block : blocks) {
+    std::vector<Tile> tiles;
+    int64_t compute = 0;
+    double dram = 0, pipeline = 0;
+    // Operands that fit their whole partition are fetched from DRAM once per block.
+    const bool row_resident = double(sr) * block * op.row_dram_bytes <= double(op.row_partition);
+    const bool psum_resident = !os && block * std::min(sc, C) * acc_b <= ofmap_part;
+    for (int64_t rep = 0; rep < v.repeats; ++rep) {
+      for (int64_t b0 = 0; b0 < t; b0 += block) {
+        const int64_t fold_t = std::min(block, t - b0);
+        const int64_t chunks = ceil_div(fold_t, chunk);
+        for (int64_t cf = 0; cf < nc; ++cf) {
+          const int64_t cols_used = std::min(C, sc - cf * C);
+          const bool col_slice_resident =
+              os && t * cols_used * op.col_dram_bytes <= op.col_partition;
+          for (int64_t rf = 0; rf < nr; ++rf) {
+            const int64_t rows_used = std::min(R, sr - rf * R);
+            int64_t previous_end = 0;
+            for (int64_t ch = 0; ch < chunks; ++ch) {
+              Tile tile;
+              tile.active_rows = static_cast<int32_t>(rows_used);
+              tile.active_cols = static_cast<int32_t>(cols_used);
+              tile.fold_stream = fold_t;
+              tile.stream_begin = ch * chunk;
+              tile.stream_end = std::min(fold_t, tile.stream_begin + chunk);
+              tile.fold_start = ch == 0;
+              tile.fold_end = ch == chunks - 1;
+              tile.layer_start = tiles.empty();
+              const int64_t len = tile.stream_end - tile.stream_begin;
+              const int64_t end =
+                  fold_progress_cycles(df, R, C, fold_t, tile.stream_end, tile.fold_end);
+              tile.compute_cycles = end - previous_end;
+              previous_end = end;
+              // SCALE-Sim reports a layer's last cycle index (sum over folds minus one): the
+              // first cycle of a layer overlaps the end of the previous one.
+              if (tile.layer_start) tile.compute_cycles -= 1;
+
+              double load = 0;
+              int64_t store = 0, sram_read = 0, sram_write = 0;
+              if (!row_resident || cf == 0) load += double(len) * rows_used * op.row_dram_bytes;
+              sram_read += len * rows_used * op.row_sram_bytes;
+              if (os) {
+                if (!col_slice_resident || rf == 0) {
+                  load += double(len) * cols_used * op.col_dram_bytes;
+                }
+                sram_read += len * cols_used * op.col_sram_bytes;
+                if (tile.fold_end) {
+                  store += rows_used * cols_used * act_b;
+                  sram_write += rows_used * cols_used * act_b;
+                }
+              } else {
+                if (tile.fold_start) {
+                  load += double(rows_used) * cols_used * op.col_dram_bytes;
+                  sram_read += rows_used * cols_used * op.col_sram_bytes;
+                }
+                const int64_t psum = len * cols_used * acc_b;
+                sram_write += psum;
+                if (rf > 0) {
+                  sram_read += psum;
+                  if (!psum_resident) load += double(psum);
+                }
+                if (rf == nr - 1) {
+                  store += len * cols_used * act_b;
+                } else if (!psum_resident) {
+                  store += psum;
+                }
+              }
+              tile.load_bytes = static_cast<int64_t>(load + 0.5);
+              tile.store_bytes = store;
+              tile.sram_read_bytes = sram_read + store;
+              tile.sram_write_bytes = sram_write + tile.load_bytes;
+              compute += tile.compute_cycles;
+              dram += double(tile.load_bytes + tile.store_bytes) / bytes_per_cycle;
+              // With `slots` tiles in flight, a tile's load latency hides behind that many
+              // tiles of compute at most.
+              pipeline += (tile.load_bytes / bytes_per_cycle + latency + tile.compute_cycles) /
+                          double(slots);
+              tiles.push_back(tile);
+            }
+          }
+        }
+      }
+    }
+    // Rough time of the schedule: compute, the DRAM channel, or the latency-bound pipeline.
+    const double estimate =
+        ideal_memory ? double(compute) : std::max({double(compute), dram, pipeline});
+    if (best.empty() || estimate < best_estimate) {
+      best = std::move(tiles);
+      best_estimate = estimate;
+      best_block = block;
+      best_compute = compute;
+    }
+  }
+
+  plan.folds = v.repeats * nc * nr * ceil_div(t, best_block);
+  plan.compute_cycles = best_compute;
+  plan.schedule = best_block == t ? "full-stream" : "stream-blocked:" + std::to_string(best_block);
+  plan.tiles = std::move(best);
 }
 
 }  // namespace duet

@@ -5,6 +5,8 @@
 namespace duet {
 
 // Fills plan.tiles for a conv2d / gemm / matmul layer (see docs/architecture.md, "Mapping").
-void map_pe_layer(const AcceleratorConfig& config, const Layer& layer, LayerPlan& plan);
+// With `ideal_memory` the schedule with the fewest compute cycles (SCALE-Sim's) always wins.
+void map_pe_layer(const AcceleratorConfig& config, const Layer& layer, bool ideal_memory,
+                  LayerPlan& plan);
 
 }  // namespace duet

@@ -14,6 +14,7 @@ struct LayerReport {
   std::string unit;   // pe_array, sfu, dma, none
   std::string bound;  // compute, memory, fused, view
   std::string note;
+  std::string schedule;
   int64_t start_cycle = 0;
   int64_t cycles = 0;
   int64_t compute_cycles = 0;  // PE array, SCALE-Sim convention

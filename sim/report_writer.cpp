@@ -43,6 +43,7 @@ Json layer_json(const LayerReport& l) {
             {"sram_write_bytes", l.sram_write_bytes},
             {"sfu_ops", sfu_ops_json(l.sfu_ops)}};
   if (!l.note.empty()) j["note"] = l.note;
+  if (!l.schedule.empty()) j["schedule"] = l.schedule;
   return j;
 }
 

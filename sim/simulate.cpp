@@ -29,6 +29,7 @@ LayerReport layer_report(const AcceleratorConfig& cfg, const LayerPlan& plan,
   r.op = op_name(plan.op);
   r.unit = unit_name(plan.unit);
   r.note = plan.note;
+  r.schedule = plan.schedule;
   r.start_cycle = s.start;
   r.cycles = s.end - s.start;
   r.compute_cycles = s.pe_cycles;
@@ -63,7 +64,7 @@ LayerReport layer_report(const AcceleratorConfig& cfg, const LayerPlan& plan,
 Report simulate(const AcceleratorConfig& config, const Workload& workload,
                 const SimOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
-  const std::vector<LayerPlan> plans = map_workload(config, workload);
+  const std::vector<LayerPlan> plans = map_workload(config, workload, options.ideal_memory);
 
   hw::Job job;
   job.config = &config;

@@ -7,10 +7,12 @@ Dma::Dma(sc_core::sc_module_name name, GlobalBuffer& buffer)
   SC_HAS_PROCESS(Dma);
   SC_THREAD(load_engine);
   SC_THREAD(store_engine);
+  arriving_.deliver = [this](const TileRef& ref) { loaded(ref); };
+  acknowledged_.deliver = [this](const TileRef& ref) { on_stored(ref); };
 }
 
-void Dma::transfer(tlm::tlm_command command, int layer, int64_t bytes) {
-  if (bytes <= 0) return;
+sc_core::sc_time Dma::transfer(tlm::tlm_command command, int layer, int64_t bytes) {
+  if (bytes <= 0) return sc_core::sc_time_stamp();
   // Timing-only payload: the model moves byte counts, not data.
   static unsigned char no_data = 0;
   tlm::tlm_generic_payload payload;
@@ -21,9 +23,12 @@ void Dma::transfer(tlm::tlm_command command, int layer, int64_t bytes) {
   payload.set_streaming_width(static_cast<unsigned>(bytes));
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   socket->b_transport(payload, delay);
-  wait(delay);
+  const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
+  const int64_t latency = job_->options.ideal_memory ? 0 : job_->config->dram_latency_cycles();
+  wait(delay - cycles(latency));
   LayerStats& s = job_->stats[layer];
   (command == tlm::TLM_READ_COMMAND ? s.dram_read_bytes : s.dram_write_bytes) += bytes;
+  return arrival;
 }
 
 void Dma::load_engine() {
@@ -31,20 +36,24 @@ void Dma::load_engine() {
     TileRef ref = load_requests.read();
     buffer_.input_slots().acquire();
     const int64_t start = job_->now();
-    transfer(tlm::TLM_READ_COMMAND, ref.layer, ref.tile->load_bytes);
+    const sc_core::sc_time arrival = transfer(tlm::TLM_READ_COMMAND, ref.layer, ref.tile->load_bytes);
     job_->record(kTraceDmaIn, ref.layer, start, job_->now() - start);
-    const Unit unit = (*job_->plans)[ref.layer].unit;
-    if (unit == Unit::kSfu) {
-      to_sfu.write(ref);
-    } else if (unit == Unit::kPeArray) {
-      to_pe_array.write(ref);
-    } else {
-      // Memory-only layers (embedding gathers) go straight back out.
-      buffer_.output_slots().acquire();
-      buffer_.input_slots().release();
-      buffer_.count_accesses(ref);
-      store(ref);
-    }
+    arriving_.push(arrival, ref);
+  }
+}
+
+void Dma::loaded(const TileRef& ref) {
+  const Unit unit = (*job_->plans)[ref.layer].unit;
+  if (unit == Unit::kSfu) {
+    to_sfu.write(ref);
+  } else if (unit == Unit::kPeArray) {
+    to_pe_array.write(ref);
+  } else {
+    // Memory-only layers (embedding gathers) go straight back out.
+    buffer_.output_slots().acquire();
+    buffer_.input_slots().release();
+    buffer_.count_accesses(ref);
+    store(ref);
   }
 }
 
@@ -52,10 +61,11 @@ void Dma::store_engine() {
   while (true) {
     TileRef ref = store_requests_.pop();
     const int64_t start = job_->now();
-    transfer(tlm::TLM_WRITE_COMMAND, ref.layer, ref.tile->store_bytes);
+    const sc_core::sc_time ack = transfer(tlm::TLM_WRITE_COMMAND, ref.layer, ref.tile->store_bytes);
     job_->record(kTraceDmaOut, ref.layer, start, job_->now() - start);
+    // The data has left the buffer; the layer is done only once DRAM acknowledges it.
     buffer_.output_slots().release();
-    on_stored(ref);
+    acknowledged_.push(ack, ref);
   }
 }
 

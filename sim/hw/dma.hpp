@@ -6,6 +6,7 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "sim/hw/delay_line.hpp"
 #include "sim/hw/global_buffer.hpp"
 #include "sim/hw/job.hpp"
 #include "sim/hw/tile_queue.hpp"
@@ -29,10 +30,15 @@ class Dma : public sc_core::sc_module {
  private:
   void load_engine();
   void store_engine();
-  void transfer(tlm::tlm_command command, int layer, int64_t bytes);
+  // Issues the request and waits while it occupies the channel; returns when its data arrives
+  // (transfer plus access latency), an absolute time.
+  sc_core::sc_time transfer(tlm::tlm_command command, int layer, int64_t bytes);
+  void loaded(const TileRef& ref);
 
   GlobalBuffer& buffer_;
   TileQueue store_requests_;
+  DelayLine arriving_{"arriving"};
+  DelayLine acknowledged_{"acknowledged"};
   Job* job_ = nullptr;
 };
 

@@ -14,7 +14,7 @@ int64_t PeArray::step_cycles(const TileRef& ref) {
   if (tile.fold_start) {
     fold_ = std::make_unique<SystolicStepper>(cfg.dataflow, cfg.pe_rows, cfg.pe_cols,
                                               tile.active_rows, tile.active_cols,
-                                              (*job_->plans)[ref.layer].stream_length);
+                                              tile.fold_stream);
   }
   int64_t waited = 0;
   bool first = tile.layer_start;

@@ -1,0 +1,127 @@
+// Properties of whole simulations: reuse of the elaborated model, physical bounds on the zoo,
+// real overlap of load / compute / store, and compute- vs memory-bound classification.
+#include <gtest/gtest.h>
+
+#include "sim/simulate.hpp"
+#include "test_util.hpp"
+#include "workloads/zoo.hpp"
+
+namespace duet {
+namespace {
+
+TEST(Simulator, OneElaboratedModelRunsManyJobs) {
+  const AcceleratorConfig mobile = test::shipped("mobile");
+  const AcceleratorConfig edge = test::shipped("edge");
+  const Workload resnet = zoo_workload("resnet18");
+  const Workload bert = zoo_workload("bert-base", {1, 64});
+  Report first = simulate(mobile, resnet);
+  Report other = simulate(edge, bert);
+  Report ideal = simulate(mobile, resnet, {true, Fidelity::kFast, false});
+  Report again = simulate(mobile, resnet);
+  EXPECT_EQ(first.cycles, again.cycles);
+  EXPECT_EQ(first.dram_read_bytes, again.dram_read_bytes);
+  EXPECT_LT(ideal.cycles, first.cycles);
+  EXPECT_GT(other.cycles, 0);
+  for (std::size_t i = 0; i < first.layers.size(); ++i) {
+    EXPECT_EQ(first.layers[i].cycles, again.layers[i].cycles) << first.layers[i].name;
+    EXPECT_EQ(first.layers[i].start_cycle, again.layers[i].start_cycle);
+  }
+}
+
+// Every layer of every zoo network respects the array's peak and the DRAM channel's bandwidth.
+TEST(Simulator, PhysicalSanityOnTheWholeZoo) {
+  const AcceleratorConfig c = test::shipped("mobile");
+  const double peak = double(c.pe_rows * c.pe_cols);
+  for (const auto& name : zoo_names()) {
+    Report r = simulate(c, zoo_workload(name));
+    int64_t sum = 0;
+    for (const auto& l : r.layers) {
+      EXPECT_GE(double(l.cycles), double(l.macs) / peak) << name << " " << l.name;
+      EXPECT_GE(double(l.cycles) + 1e-9,
+                double(l.dram_read_bytes + l.dram_write_bytes) / c.dram_bytes_per_cycle())
+          << name << " " << l.name;
+      EXPECT_GE(l.stall_cycles, 0) << name << " " << l.name;
+      sum += l.cycles;
+    }
+    EXPECT_EQ(sum, r.cycles) << name;
+    EXPECT_EQ(r.macs, total_macs(zoo_workload(name))) << name;
+    EXPECT_GT(r.utilization, 0.0);
+    EXPECT_LE(r.utilization, 1.0);
+  }
+}
+
+// A GEMM whose DRAM time and compute time are similar: with double buffering, loads of the
+// next tile overlap compute, so the layer takes clearly less than the two added up.
+TEST(Simulator, LoadComputeAndStoreOverlap) {
+  AcceleratorConfig c = test::shipped("mobile");
+  const Workload w = test::single_gemm(1024, 1024, 1024);
+  Report r = simulate(c, w);
+  const auto& l = r.layers[0];
+  EXPECT_GT(l.tiles, 4);
+  EXPECT_LT(double(l.cycles), 0.8 * double(l.compute_cycles + l.dram_busy_cycles));
+  EXPECT_GE(l.cycles, std::max(l.compute_cycles, l.dram_busy_cycles));
+  // Single buffering removes the overlap, and the layer gets slower.
+  c.double_buffered = false;
+  Report single = simulate(c, w);
+  EXPECT_GT(single.layers[0].cycles, l.cycles);
+}
+
+TEST(Simulator, BoundFollowsTheNumbers) {
+  AcceleratorConfig c = test::shipped("mobile");
+  const Workload w = test::single_gemm(512, 512, 512);
+  c.dram_bandwidth_gbps = 1000;
+  Report fast_dram = simulate(c, w);
+  EXPECT_EQ(fast_dram.layers[0].bound, "compute");
+  c.dram_bandwidth_gbps = 0.5;
+  Report slow_dram = simulate(c, w);
+  EXPECT_EQ(slow_dram.layers[0].bound, "memory");
+  EXPECT_GT(slow_dram.layers[0].stall_cycles, slow_dram.layers[0].compute_cycles);
+  // Slow DRAM may make the mapper trade compute for traffic, never the other way round.
+  SimOptions ideal;
+  ideal.ideal_memory = true;
+  const int64_t minimum = simulate(c, w, ideal).layers[0].compute_cycles;
+  EXPECT_GE(slow_dram.layers[0].compute_cycles, minimum);
+  EXPECT_LE(slow_dram.layers[0].dram_read_bytes, simulate(c, w, ideal).layers[0].dram_read_bytes);
+}
+
+TEST(Simulator, IdealMemoryHasNoStallsOnPeLayers) {
+  SimOptions o;
+  o.ideal_memory = true;
+  Report r = simulate(test::shipped("mobile"), zoo_workload("resnet18"), o);
+  for (const auto& l : r.layers) {
+    if (l.unit == "pe_array") {
+      EXPECT_EQ(l.stall_cycles, 0) << l.name;
+    }
+  }
+}
+
+TEST(Simulator, ReluFusesIntoItsProducer) {
+  WorkloadBuilder b("fuse");
+  b.input("x", {1, 8, 8, 8});
+  b.conv("conv", "x", 16, 3, 1, 1);
+  b.relu("relu", "conv");
+  b.relu("relu2", "relu");  // its producer is a relu: runs on the SFU
+  Report r = simulate(test::shipped("mobile"), b.finish());
+  EXPECT_EQ(r.layers[1].bound, "fused");
+  EXPECT_EQ(r.layers[1].cycles, 0);
+  EXPECT_EQ(r.layers[2].unit, "sfu");
+  EXPECT_GT(r.layers[2].sfu_cycles, 0);
+}
+
+TEST(Simulator, TraceHasOneTrackPerUnit) {
+  SimOptions o;
+  o.trace = true;
+  Report r = simulate(test::shipped("mobile"), zoo_workload("bert-base", {1, 16}), o);
+  bool seen[5] = {};
+  for (const auto& e : r.trace) {
+    ASSERT_GE(e.track, 0);
+    ASSERT_LT(e.track, 5);
+    seen[e.track] = true;
+    EXPECT_GT(e.cycles, 0);
+    EXPECT_LE(e.start_cycle + e.cycles, r.cycles + 1000);  // DRAM latency may trail
+  }
+  for (bool s : seen) EXPECT_TRUE(s);
+}
+
+}  // namespace
+}  // namespace duet

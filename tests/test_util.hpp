@@ -1,0 +1,95 @@
+#pragma once
+// Helpers shared by the tests: shipped configs, one-layer workloads, and running the CLI.
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "sim/accelerator_config.hpp"
+#include "workloads/builder.hpp"
+
+namespace duet::test {
+
+inline std::string source_path(const std::string& relative) {
+  return std::string(DUET_SOURCE_DIR) + "/" + relative;
+}
+
+inline AcceleratorConfig shipped(const std::string& name) {
+  return load_accelerator_config(source_path("configs/accel/" + name + ".json"));
+}
+
+inline AcceleratorConfig array_config(int64_t rows, int64_t cols, Dataflow dataflow) {
+  AcceleratorConfig c = shipped("mobile");
+  c.pe_rows = rows;
+  c.pe_cols = cols;
+  c.dataflow = dataflow;
+  return c;
+}
+
+// A conv layer exactly as SCALE-Sim's topology CSV describes it (no padding; SCALE-Sim's
+// ceil output-size rule via bottom/right padding of stride - 1).
+inline Workload scalesim_conv(int64_t h, int64_t w, int64_t fh, int64_t fw, int64_t channels,
+                              int64_t filters, int64_t stride) {
+  WorkloadBuilder b("conv");
+  b.input("x", {1, channels, h, w});
+  Layer l;
+  l.name = "conv";
+  l.op = OpKind::kConv2d;
+  l.inputs = {"x"};
+  l.out_channels = filters;
+  l.kernel = {fh, fw};
+  l.stride = {stride, stride};
+  l.padding = {0, 0, stride - 1, stride - 1};
+  b.append(l);
+  return b.finish();
+}
+
+inline Workload single_gemm(int64_t m, int64_t n, int64_t k) {
+  WorkloadBuilder b("gemm");
+  b.input("x", {m, k});
+  b.gemm("gemm", "x", n);
+  return b.finish();
+}
+
+struct CliResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+inline CliResult run_duet(const std::string& args) {
+  CliResult result;
+  std::string command = std::string(DUET_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buffer{};
+  while (fgets(buffer.data(), buffer.size(), pipe)) result.output += buffer.data();
+  int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("duet-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string file(const std::string& name, const std::string& content = "") const {
+    std::string p = (path_ / name).string();
+    if (!content.empty()) std::ofstream(p) << content;
+    return p;
+  }
+  std::string path(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  std::filesystem::path path_;
+};
+
+}  // namespace duet::test
