@@ -87,14 +87,25 @@ ObjectReader::ObjectReader(const Json& object, std::string where)
 }
 
 void ObjectReader::fail(const std::string& key, const std::string& what) const {
-  throw InputError(where_ + (key.empty() ? "" : "." + key) + ": " + what);
+  // "file.json: pe_array.rows: ..." -- the file, then the field path inside it.
+  const bool top = where_.find(": ") == std::string::npos;
+  throw InputError(where_ + (key.empty() ? "" : (top ? ": " : ".") + key) + ": " + what);
 }
 
 bool ObjectReader::has(const std::string& key) const { return object_.contains(key); }
 
 const Json& ObjectReader::raw(const std::string& key) {
   known_.insert(key);
-  if (!object_.contains(key)) fail(key, "missing required field");
+  if (!object_.contains(key)) {
+    // A missing field is often a misspelt one: point at the unknown key that resembles it.
+    std::vector<std::string> present;
+    for (const auto& item : object_.items()) present.push_back(item.key());
+    const std::string typo = nearest(key, present);
+    fail(key, "missing required field" +
+                  (typo.empty() ? std::string()
+                                : " (found unknown key \"" + typo + "\": did you mean \"" + key +
+                                      "\"?)"));
+  }
   return object_.at(key);
 }
 
@@ -210,7 +221,8 @@ std::vector<std::string> ObjectReader::string_list(const std::string& key) {
 
 ObjectReader ObjectReader::object(const std::string& key) {
   const Json& v = require(key, Json::value_t::object, "object");
-  return ObjectReader(v, where_ + "." + key);
+  const bool top = where_.find(": ") == std::string::npos;
+  return ObjectReader(v, where_ + (top ? ": " : ".") + key);
 }
 
 void ObjectReader::reject_unknown_keys(const std::vector<std::string>& also_allowed) const {

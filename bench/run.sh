@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Times `duet sim` on the mobile config for the README's three cases, pinned to one core.
+# Usage: bench/run.sh [path/to/duet] [repeats]
+set -euo pipefail
+duet=${1:-build/cli/duet}
+repeats=${2:-5}
+cd "$(dirname "$0")/.."
+arch=configs/accel/mobile.json
+cases=("resnet50" "bert-base --seq-len 512" "resnet18")
+
+printf '| case | wall time, median of %s (s) | min (s) | peak RSS (MB) | simulated cycles |\n' "$repeats"
+printf '|---|---|---|---|---|\n'
+for c in "${cases[@]}"; do
+  times=()
+  rss=0
+  for _ in $(seq "$repeats"); do
+    # shellcheck disable=SC2086
+    out=$( { /usr/bin/time -f '%e %M' taskset -c 0 "$duet" sim --arch "$arch" --workload $c >/tmp/duet-bench.out; } 2>&1 )
+    times+=("$(echo "$out" | tail -1 | cut -d' ' -f1)")
+    kb=$(echo "$out" | tail -1 | cut -d' ' -f2)
+    [ "$kb" -gt "$rss" ] && rss=$kb
+  done
+  sorted=$(printf '%s\n' "${times[@]}" | sort -g)
+  median=$(echo "$sorted" | sed -n "$(( (repeats + 1) / 2 ))p")
+  min=$(echo "$sorted" | head -1)
+  cycles=$(grep -E '^  cycles' /tmp/duet-bench.out | awk '{print $2}')
+  printf '| `%s` | %s | %s | %.1f | %s |\n' "$c" "$median" "$min" "$(awk -v kb="$rss" 'BEGIN { print kb / 1024 }')" "$cycles"
+done

@@ -1,0 +1,117 @@
+// Bad input exits with code 2 and a one-line message naming the file and the field, line or
+// layer; it never crashes and never leaves a partial output file.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "test_util.hpp"
+
+namespace duet {
+namespace {
+
+using test::run_duet;
+using test::TempDir;
+
+struct Case {
+  std::string args;
+  std::vector<std::string> message_parts;
+};
+
+void expect_clean_failure(const TempDir& dir, const Case& c) {
+  const std::string out = dir.path("report.json");
+  auto r = run_duet("sim " + c.args + " --out " + out);
+  EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.output;
+  for (const auto& part : c.message_parts) {
+    EXPECT_NE(r.output.find(part), std::string::npos) << "missing \"" << part << "\" in: " << r.output;
+  }
+  EXPECT_FALSE(std::filesystem::exists(out)) << c.args;
+  // One line, no crash output.
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
+
+TEST(BadInput, WorkloadErrors) {
+  TempDir dir;
+  const std::string malformed = dir.file("malformed.json", "{\n  \"inputs\": {\"x\": [1, 4]},\n  \"layers\": [\n    {\"name\": \"a\" \"op\": \"gemm\"}\n  ]\n}\n");
+  const std::string unknown_op = dir.file("unknown_op.json", R"({"inputs": {"x": [1, 4]},
+    "layers": [{"name": "a", "op": "convolution", "out_features": 4}]})");
+  const std::string mismatch = dir.file("mismatch.json", R"({"inputs": {"x": [1, 4], "y": [1, 5]},
+    "layers": [{"name": "sum", "op": "add", "inputs": ["x", "y"]}]})");
+  const std::string zero_dim = dir.file("zero.json", R"({"inputs": {"x": [1, 0, 8, 8]},
+    "layers": [{"name": "c", "op": "conv2d", "out_channels": 4, "kernel": 3}]})");
+  const std::string negative = dir.file("negative.json", R"({"inputs": {"x": [1, 4]},
+    "layers": [{"name": "g", "op": "gemm", "out_features": -3}]})");
+  const std::string too_big = dir.file("too_big.json", R"({"inputs": {"x": [1, 32, 8, 8]},
+    "layers": [{"name": "r", "op": "reshape", "shape": [1, 2048]},
+               {"name": "wide", "op": "layernorm"}]})");
+  const std::string tiny_arch = dir.file("tiny.json", R"({"name": "tiny", "clock_ghz": 1,
+    "technology_nm": 28, "data_types": {"weight": "int8", "activation": "int8", "accumulator": "int32"},
+    "pe_array": {"rows": 32, "cols": 32, "dataflow": "ws"},
+    "global_buffer": {"size_kib": 1, "banks": 1, "bank_width_bytes": 8,
+                      "partition": {"ifmap": 0.4, "filter": 0.4, "ofmap": 0.2}},
+    "dram": {"bandwidth_gbps": 10, "latency_ns": 50}, "sfu": {"kind": "exact", "lanes": 4}})");
+  const Case cases[] = {
+      {"--workload " + dir.path("missing.json"), {"missing.json", "cannot open"}},
+      {"--workload " + malformed, {"malformed.json:4:", "malformed JSON"}},
+      {"--workload " + unknown_op, {"unknown_op.json", "\"a\"", "convolution", "conv2d"}},
+      {"--workload " + mismatch, {"mismatch.json", "\"sum\"", "shape mismatch"}},
+      {"--workload " + zero_dim, {"zero.json", "inputs.x", "must be positive"}},
+      {"--workload " + negative, {"negative.json", "out_features", "out of range"}},
+      {"--arch " + tiny_arch + " --workload " + too_big, {"\"wide\"", "2048", "bytes", "does not fit"}},
+      {"--arch " + tiny_arch + " --workload resnet18", {"\"conv1\"", "needs", "bytes"}},
+      {"--workload resnet-18", {"resnet-18", "resnet18", "bert-base", "vit-b16"}},
+      {"--workload bert-base --seq-len 0", {"--seq-len"}},
+  };
+  for (const auto& c : cases) expect_clean_failure(dir, c);
+}
+
+TEST(BadInput, ConfigErrors) {
+  TempDir dir;
+  const std::string base = R"({"name": "x", "clock_ghz": 1, "technology_nm": 28,
+    "data_types": {"weight": "int8", "activation": "int8", "accumulator": "int32"},
+    "pe_array": {"rows": ROWS, "cols": 16, DATAFLOW},
+    "global_buffer": {"size_kib": 256, "banks": 8, "bank_width_bytes": 16,
+                      "partition": {"ifmap": 0.4, "filter": 0.4, "ofmap": 0.2}},
+    "dram": {"bandwidth_gbps": 10, "latency_ns": 50}, "sfu": {"kind": "exact", "lanes": 4}})";
+  auto variant = [&](const std::string& name, const std::string& rows, const std::string& df) {
+    std::string text = base;
+    text.replace(text.find("ROWS"), 4, rows);
+    text.replace(text.find("DATAFLOW"), 8, df);
+    return dir.file(name, text);
+  };
+  const Case cases[] = {
+      {"--arch " + variant("typo.json", "16", "\"dataflw\": \"ws\""),
+       {"typo.json: pe_array.dataflow", "dataflw", "did you mean \"dataflow\""}},
+      {"--arch " + variant("missing.json", "16", "\"register_file_bytes\": 64"),
+       {"missing.json: pe_array.dataflow", "missing"}},
+      {"--arch " + variant("range.json", "0", "\"dataflow\": \"ws\""),
+       {"range.json", "pe_array.rows", "out of range [1, 4096]"}},
+      {"--arch " + variant("type.json", "\"16\"", "\"dataflow\": \"ws\""),
+       {"type.json", "pe_array.rows", "expected integer", "string"}},
+      {"--arch " + variant("enum.json", "16", "\"dataflow\": \"rs\""),
+       {"enum.json", "pe_array.dataflow", "ws, os, is"}},
+      {"--arch no-such-accelerator", {"no-such-accelerator", "mobile", "edge"}},
+  };
+  for (const auto& c : cases) expect_clean_failure(dir, {c.args + " --workload resnet18", c.message_parts});
+}
+
+TEST(BadInput, CliOptions) {
+  auto r = run_duet("sim --workload resnet18 --fidelity exact");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("fast, cycle"), std::string::npos);
+  r = run_duet("sim --workload resnet18 --no-such-flag");
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_duet("frobnicate");
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_duet("sim --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--ideal-memory"), std::string::npos);
+}
+
+TEST(BadInput, UnwritableOutputLeavesNothing) {
+  auto r = run_duet("sim --workload resnet18 --out /nonexistent-dir/report.json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("/nonexistent-dir/report.json"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace duet
