@@ -28,8 +28,8 @@ int sim_command(int argc, char** argv) {
       "workload .json, or a SCALE-Sim topology .csv")(
       "batch", po::value(&zoo.batch)->default_value(1), "batch size (zoo networks)")(
       "seq-len", po::value(&zoo.seq_len)->default_value(128), "sequence length (BERT)")(
-      "out", po::value(&out), "write the report as JSON")(
-      "layers-csv", po::value(&layers_csv_path), "write per-layer statistics as CSV")(
+      "out", po::value(&out), "write the report as JSON")("layers-csv", po::value(&layers_csv_path),
+                                                          "write per-layer statistics as CSV")(
       "trace", po::value(&trace_path), "write a Chrome trace-event JSON (open in Perfetto)")(
       "ideal-memory", po::bool_switch(), "DRAM with no latency and unlimited bandwidth")(
       "fidelity", po::value(&fidelity)->default_value("fast"),

@@ -119,7 +119,8 @@ AcceleratorConfig load_accelerator_config(const std::string& path) {
   c.sfu_pipeline_depth = sfu.integer_or("pipeline_depth", 4, 1, 256);
   sfu.reject_unknown_keys();
 
-  top.reject_unknown_keys({"description"});
+  top.string_or("description", "");
+  top.reject_unknown_keys();
   return c;
 }
 

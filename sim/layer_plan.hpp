@@ -27,9 +27,9 @@ struct SfuOps {
 };
 
 struct Tile {
-  int64_t compute_cycles = 0;  // fast mode; exact
-  int64_t load_bytes = 0;      // DRAM -> buffer
-  int64_t store_bytes = 0;     // buffer -> DRAM
+  int64_t compute_cycles = 0;    // fast mode; exact
+  int64_t load_bytes = 0;        // DRAM -> buffer
+  int64_t store_bytes = 0;       // buffer -> DRAM
   int64_t sram_read_bytes = 0;   // by the compute unit and the store DMA
   int64_t sram_write_bytes = 0;  // by the compute unit and the load DMA
   // Systolic geometry, for the cycle-fidelity stepper.
@@ -50,7 +50,7 @@ struct LayerPlan {
   std::string note;  // "fused into <producer>", "view", ...
   int64_t macs = 0;
   int64_t folds = 0;
-  std::string schedule;  // PE layers: full-stream (SCALE-Sim's) or stream-blocked:<T block>
+  std::string schedule;        // PE layers: full-stream (SCALE-Sim's) or stream-blocked:<T block>
   int64_t compute_cycles = 0;  // sum over tiles
   SfuOps sfu_ops;
   std::vector<Tile> tiles;

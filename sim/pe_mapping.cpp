@@ -5,10 +5,11 @@
 // visited column-fold outer, row-fold inner, so WS/IS partial sums of one column fold stay in the
 // ofmap partition when they fit. A fold's stream is cut into chunks that fit half a partition
 // (double buffering); chunk boundaries follow systolic_timing so cycles stay exact.
+#include "sim/pe_mapping.hpp"
+
 #include <algorithm>
 #include <vector>
 
-#include "sim/pe_mapping.hpp"
 #include "sim/systolic_timing.hpp"
 #include "workloads/input_error.hpp"
 
@@ -24,7 +25,7 @@ struct Operands {
   double col_dram_bytes;   // stationary block (WS/IS) or top operand (OS)
   int64_t row_sram_bytes;  // bytes per element the array reads from the buffer
   int64_t col_sram_bytes;
-  int64_t row_partition;   // capacity of the partition holding each operand
+  int64_t row_partition;  // capacity of the partition holding each operand
   int64_t col_partition;
 };
 
@@ -45,8 +46,7 @@ void map_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, bool ideal_m
   const int64_t act_b = data_type_bytes(cfg.activation_type);
   const int64_t acc_b = data_type_bytes(cfg.accumulator_type);
   // matmul's second operand is an activation, not a weight.
-  const int64_t filt_b =
-      layer.op == OpKind::kMatmul ? act_b : data_type_bytes(cfg.weight_type);
+  const int64_t filt_b = layer.op == OpKind::kMatmul ? act_b : data_type_bytes(cfg.weight_type);
   const double ratio = ifmap_reuse_ratio(layer, v);
   const int64_t ifmap_part = cfg.partition_bytes(cfg.partition.ifmap);
   const int64_t filter_part = cfg.partition_bytes(cfg.partition.filter);
@@ -103,7 +103,8 @@ void map_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, bool ideal_m
   std::vector<int64_t> blocks = {t};
   if (!os) {
     const int64_t psum_fit = ofmap_part / (C * acc_b);
-    const int64_t row_fit = static_cast<int64_t>(double(op.row_partition) / (sr * op.row_dram_bytes));
+    const int64_t row_fit =
+        static_cast<int64_t>(double(op.row_partition) / (sr * op.row_dram_bytes));
     for (int64_t b : {psum_fit, row_fit, std::min(psum_fit, row_fit)}) {
       if (b >= 1 && b < t && std::find(blocks.begin(), blocks.end(), b) == blocks.end()) {
         blocks.push_back(b);

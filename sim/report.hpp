@@ -29,7 +29,7 @@ struct LayerReport {
   int64_t dram_busy_cycles = 0;
   int64_t sram_read_bytes = 0;
   int64_t sram_write_bytes = 0;
-  int64_t sram_reads = 0;   // bank-width accesses
+  int64_t sram_reads = 0;  // bank-width accesses
   int64_t sram_writes = 0;
   SfuOps sfu_ops;
 };

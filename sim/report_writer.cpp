@@ -72,12 +72,9 @@ std::string report_json(const Report& r) {
   Json j;
   j["accelerator"] = r.accelerator;
   j["workload"] = r.workload;
-  j["options"] = {{"dataflow", r.dataflow},
-                  {"fidelity", r.fidelity},
-                  {"ideal_memory", r.ideal_memory},
-                  {"clock_ghz", r.clock_ghz},
-                  {"pe_rows", r.pe_rows},
-                  {"pe_cols", r.pe_cols}};
+  j["options"] = {{"dataflow", r.dataflow},         {"fidelity", r.fidelity},
+                  {"ideal_memory", r.ideal_memory}, {"clock_ghz", r.clock_ghz},
+                  {"pe_rows", r.pe_rows},           {"pe_cols", r.pe_cols}};
   j["summary"] = {{"cycles", r.cycles},
                   {"latency_s", r.latency_s},
                   {"macs", r.macs},
@@ -100,10 +97,9 @@ std::string layers_csv(const Report& r) {
          "utilization,dram_read_bytes,dram_write_bytes,sram_reads,sram_writes\n";
   for (const auto& l : r.layers) {
     out << csv_field(l.name) << ',' << l.op << ',' << l.unit << ',' << l.bound << ','
-        << l.start_cycle << ',' << l.cycles << ',' << l.compute_cycles << ',' << l.sfu_cycles
-        << ',' << l.stall_cycles << ',' << l.macs << ',' << l.utilization << ','
-        << l.dram_read_bytes << ',' << l.dram_write_bytes << ',' << l.sram_reads << ','
-        << l.sram_writes << '\n';
+        << l.start_cycle << ',' << l.cycles << ',' << l.compute_cycles << ',' << l.sfu_cycles << ','
+        << l.stall_cycles << ',' << l.macs << ',' << l.utilization << ',' << l.dram_read_bytes
+        << ',' << l.dram_write_bytes << ',' << l.sram_reads << ',' << l.sram_writes << '\n';
   }
   return out.str();
 }
@@ -157,7 +153,8 @@ void print_summary(std::ostream& out, const Report& r, bool per_layer) {
   out << "\n"
       << std::left << std::setw(28) << "layer" << std::setw(15) << "op" << std::setw(9) << "bound"
       << std::right << std::setw(12) << "cycles" << std::setw(12) << "compute" << std::setw(12)
-      << "stall" << std::setw(8) << "util%" << std::setw(12) << "DRAM B" << "\n";
+      << "stall" << std::setw(8) << "util%" << std::setw(12) << "DRAM B"
+      << "\n";
   for (const auto& l : r.layers) {
     out << std::left << std::setw(28) << l.name.substr(0, 27) << std::setw(15) << l.op
         << std::setw(9) << l.bound << std::right << std::setw(12) << l.cycles << std::setw(12)

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include "sim/accelerator_config.hpp"
 #include "workloads/input_error.hpp"
@@ -13,8 +14,10 @@ namespace duet {
 namespace {
 
 std::string trim(const std::string& s) {
-  auto begin = std::find_if_not(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
-  auto end = std::find_if_not(s.rbegin(), s.rend(), [](unsigned char c) { return std::isspace(c); });
+  auto begin =
+      std::find_if_not(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
+  auto end =
+      std::find_if_not(s.rbegin(), s.rend(), [](unsigned char c) { return std::isspace(c); });
   return begin < end.base() ? std::string(begin, end.base()) : std::string();
 }
 
@@ -61,9 +64,10 @@ AcceleratorConfig import_scalesim_cfg(const std::string& path) {
       throw InputError(where + ": expected a number, got \"" + it->second.value + "\"");
     }
     if (v < min || v > max) {
-      throw InputError(where + ": value " + it->second.value + " out of range [" +
-                       std::to_string(static_cast<int64_t>(min)) + ", " +
-                       std::to_string(static_cast<int64_t>(max)) + "]");
+      std::ostringstream msg;
+      msg << where << ": value " << it->second.value << " out of range [" << min << ", " << max
+          << "]";
+      throw InputError(msg.str());
     }
     return v;
   };

@@ -2,9 +2,10 @@
 // reciprocal, multiply; LayerNorm = mean, variance, rsqrt, normalise). Each pass streams through
 // the lanes at one element per lane per cycle and pays its pipeline latency once per tile. The
 // lanes cannot outrun the global buffer: two accesses (read + write) per element per cycle.
+#include "sim/sfu_mapping.hpp"
+
 #include <algorithm>
 
-#include "sim/sfu_mapping.hpp"
 #include "workloads/input_error.hpp"
 
 namespace duet {
@@ -56,11 +57,18 @@ RowWork row_work(const Layer& l) {
     }
     case OpKind::kMaxPool:
     case OpKind::kAvgPool: {
-      const int64_t planes = in[0] * in[1];
-      const int64_t out_plane = l.output_shape[2] * l.output_shape[3];
+      // One row is one output row of one plane. It consumes `stride` new input rows (the
+      // window's overlap with the previous row stays on chip; the halo of a tile's first row is
+      // ignored, as for convolutions).
+      const int64_t out_w = l.output_shape[3];
       const int64_t window = l.kernel[0] * l.kernel[1];
       const int64_t per_out = l.op == OpKind::kMaxPool ? window - 1 : window;  // avg: adds + scale
-      w = {planes, in[2] * in[3], out_plane, {out_plane * per_out, 0, 0, 0}, 1};
+      const int64_t new_rows = std::min(l.kernel[0], l.stride[0]);
+      w = {in[0] * in[1] * l.output_shape[2],
+           new_rows * in[3],
+           out_w,
+           {out_w * per_out, 0, 0, 0},
+           1};
       break;
     }
     case OpKind::kGlobalAvgPool: {
@@ -97,7 +105,8 @@ void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& 
     const int64_t per_token = std::max(layer.dim * weight_b, layer.dim * act_b);
     const int64_t tokens_per_tile = std::min(in_slot, out_slot) / per_token;
     if (tokens_per_tile < 1) {
-      throw InputError("layer \"" + layer.name + "\": smallest tile does not fit the buffer: needs " +
+      throw InputError("layer \"" + layer.name +
+                       "\": smallest tile does not fit the buffer: needs " +
                        std::to_string(per_token) + " bytes, " +
                        std::to_string(std::min(in_slot, out_slot)) + " available");
     }
@@ -119,7 +128,8 @@ void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& 
   const int64_t in_row = w.in_elements * act_b, out_row = w.out_elements * act_b;
   const int64_t rows_per_tile = std::min(in_slot / in_row, out_slot / out_row);
   if (rows_per_tile < 1) {
-    throw InputError("layer \"" + layer.name + "\": smallest tile does not fit the buffer: one row needs " +
+    throw InputError("layer \"" + layer.name +
+                     "\": smallest tile does not fit the buffer: one row needs " +
                      std::to_string(in_row) + " input and " + std::to_string(out_row) +
                      " output bytes, " + std::to_string(in_slot) + " / " +
                      std::to_string(out_slot) + " available (ifmap / ofmap, per buffer slot)");

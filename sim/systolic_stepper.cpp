@@ -4,9 +4,9 @@
 
 namespace duet {
 
-SystolicStepper::SystolicStepper(Dataflow dataflow, int64_t rows, int64_t cols,
-                                 int64_t active_rows, int64_t active_cols, int64_t t,
-                                 std::vector<int64_t> stationary, std::vector<int64_t> stream)
+SystolicStepper::SystolicStepper(Dataflow dataflow, int64_t rows, int64_t cols, int64_t active_rows,
+                                 int64_t active_cols, int64_t t, std::vector<int64_t> stationary,
+                                 std::vector<int64_t> stream)
     : dataflow_(dataflow),
       rows_(rows),
       cols_(cols),
@@ -102,7 +102,8 @@ void SystolicStepper::step_output_stationary() {
       at(vertical_, r, c) = b;
       if (a.index >= 0 && b.index >= 0) {
         ++macs_done_[r * cols_ + c];
-        if (r < active_rows_ && c < active_cols_) result_[r * active_cols_ + c] += a.value * b.value;
+        if (r < active_rows_ && c < active_cols_)
+          result_[r * active_cols_ + c] += a.value * b.value;
       }
     }
   }

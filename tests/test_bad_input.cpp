@@ -22,7 +22,8 @@ void expect_clean_failure(const TempDir& dir, const Case& c) {
   auto r = run_duet("sim " + c.args + " --out " + out);
   EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.output;
   for (const auto& part : c.message_parts) {
-    EXPECT_NE(r.output.find(part), std::string::npos) << "missing \"" << part << "\" in: " << r.output;
+    EXPECT_NE(r.output.find(part), std::string::npos)
+        << "missing \"" << part << "\" in: " << r.output;
   }
   EXPECT_FALSE(std::filesystem::exists(out)) << c.args;
   // One line, no crash output.
@@ -31,7 +32,9 @@ void expect_clean_failure(const TempDir& dir, const Case& c) {
 
 TEST(BadInput, WorkloadErrors) {
   TempDir dir;
-  const std::string malformed = dir.file("malformed.json", "{\n  \"inputs\": {\"x\": [1, 4]},\n  \"layers\": [\n    {\"name\": \"a\" \"op\": \"gemm\"}\n  ]\n}\n");
+  const std::string malformed = dir.file("malformed.json",
+                                         "{\n  \"inputs\": {\"x\": [1, 4]},\n  \"layers\": [\n    "
+                                         "{\"name\": \"a\" \"op\": \"gemm\"}\n  ]\n}\n");
   const std::string unknown_op = dir.file("unknown_op.json", R"({"inputs": {"x": [1, 4]},
     "layers": [{"name": "a", "op": "convolution", "out_features": 4}]})");
   const std::string mismatch = dir.file("mismatch.json", R"({"inputs": {"x": [1, 4], "y": [1, 5]},
@@ -56,7 +59,8 @@ TEST(BadInput, WorkloadErrors) {
       {"--workload " + mismatch, {"mismatch.json", "\"sum\"", "shape mismatch"}},
       {"--workload " + zero_dim, {"zero.json", "inputs.x", "must be positive"}},
       {"--workload " + negative, {"negative.json", "out_features", "out of range"}},
-      {"--arch " + tiny_arch + " --workload " + too_big, {"\"wide\"", "2048", "bytes", "does not fit"}},
+      {"--arch " + tiny_arch + " --workload " + too_big,
+       {"\"wide\"", "2048", "bytes", "does not fit"}},
       {"--arch " + tiny_arch + " --workload resnet18", {"\"conv1\"", "needs", "bytes"}},
       {"--workload resnet-18", {"resnet-18", "resnet18", "bert-base", "vit-b16"}},
       {"--workload bert-base --seq-len 0", {"--seq-len"}},
@@ -91,7 +95,8 @@ TEST(BadInput, ConfigErrors) {
        {"enum.json", "pe_array.dataflow", "ws, os, is"}},
       {"--arch no-such-accelerator", {"no-such-accelerator", "mobile", "edge"}},
   };
-  for (const auto& c : cases) expect_clean_failure(dir, {c.args + " --workload resnet18", c.message_parts});
+  for (const auto& c : cases)
+    expect_clean_failure(dir, {c.args + " --workload resnet18", c.message_parts});
 }
 
 TEST(BadInput, CliOptions) {

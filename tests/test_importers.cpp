@@ -77,9 +77,10 @@ TEST(ScaleSimConfig, ImportsArraySramDataflowAndBandwidth) {
   EXPECT_DOUBLE_EQ(c.dram_bandwidth_gbps, 10.0);
   EXPECT_EQ(c.buffer_banks, 4);
 
-  const std::string bad = dir.file("bad.cfg", "ArrayHeight: 8\nArrayWidth: 8\nIfmapSramSzkB: 64\n"
-                                              "FilterSramSzkB: 64\nOfmapSramSzkB: 64\n"
-                                              "Bandwidth: 10\nDataflow: rs\n");
+  const std::string bad = dir.file("bad.cfg",
+                                   "ArrayHeight: 8\nArrayWidth: 8\nIfmapSramSzkB: 64\n"
+                                   "FilterSramSzkB: 64\nOfmapSramSzkB: 64\n"
+                                   "Bandwidth: 10\nDataflow: rs\n");
   EXPECT_THROW(load_accelerator(bad), InputError);
 }
 

@@ -29,8 +29,8 @@ TEST(Reports, CliWritesJsonCsvAndTrace) {
   EXPECT_NE(r.output.find("encoder.11.ffn2"), std::string::npos);  // --verbose table
 
   auto report = nlohmann::json::parse(read(json));
-  for (const char* key : {"cycles", "latency_s", "macs", "utilization", "dram_read_bytes",
-                          "dram_write_bytes"}) {
+  for (const char* key :
+       {"cycles", "latency_s", "macs", "utilization", "dram_read_bytes", "dram_write_bytes"}) {
     EXPECT_TRUE(report["summary"].contains(key)) << key;
   }
   ASSERT_FALSE(report["layers"].empty());

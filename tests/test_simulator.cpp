@@ -28,25 +28,29 @@ TEST(Simulator, OneElaboratedModelRunsManyJobs) {
   }
 }
 
-// Every layer of every zoo network respects the array's peak and the DRAM channel's bandwidth.
+// Every layer of every zoo network, on every shipped accelerator, respects the array's peak and
+// the DRAM channel's bandwidth.
 TEST(Simulator, PhysicalSanityOnTheWholeZoo) {
-  const AcceleratorConfig c = test::shipped("mobile");
-  const double peak = double(c.pe_rows * c.pe_cols);
-  for (const auto& name : zoo_names()) {
-    Report r = simulate(c, zoo_workload(name));
-    int64_t sum = 0;
-    for (const auto& l : r.layers) {
-      EXPECT_GE(double(l.cycles), double(l.macs) / peak) << name << " " << l.name;
-      EXPECT_GE(double(l.cycles) + 1e-9,
-                double(l.dram_read_bytes + l.dram_write_bytes) / c.dram_bytes_per_cycle())
-          << name << " " << l.name;
-      EXPECT_GE(l.stall_cycles, 0) << name << " " << l.name;
-      sum += l.cycles;
+  for (const char* arch : {"edge", "mobile", "cloud", "tpu-v1-like", "eyeriss-like"}) {
+    const AcceleratorConfig c = test::shipped(arch);
+    const double peak = double(c.pe_rows * c.pe_cols);
+    for (const auto& name : zoo_names()) {
+      const Workload w = zoo_workload(name);
+      Report r = simulate(c, w);
+      int64_t sum = 0;
+      for (const auto& l : r.layers) {
+        EXPECT_GE(double(l.cycles), double(l.macs) / peak) << arch << " " << name << " " << l.name;
+        EXPECT_GE(double(l.cycles) + 1e-9,
+                  double(l.dram_read_bytes + l.dram_write_bytes) / c.dram_bytes_per_cycle())
+            << arch << " " << name << " " << l.name;
+        EXPECT_GE(l.stall_cycles, 0) << arch << " " << name << " " << l.name;
+        sum += l.cycles;
+      }
+      EXPECT_EQ(sum, r.cycles) << arch << " " << name;
+      EXPECT_EQ(r.macs, total_macs(w)) << arch << " " << name;
+      EXPECT_GT(r.utilization, 0.0);
+      EXPECT_LE(r.utilization, 1.0);
     }
-    EXPECT_EQ(sum, r.cycles) << name;
-    EXPECT_EQ(r.macs, total_macs(zoo_workload(name))) << name;
-    EXPECT_GT(r.utilization, 0.0);
-    EXPECT_LE(r.utilization, 1.0);
   }
 }
 

@@ -67,7 +67,8 @@ TEST(SystolicTiming, ChunkedStreamKeepsExactCycles) {
   o.ideal_memory = true;
   Report r = simulate(c, w, o);
   EXPECT_GT(r.layers[0].tiles, r.layers[0].folds);
-  EXPECT_EQ(r.layers[0].compute_cycles, fold_cycles(Dataflow::kWeightStationary, 32, 32, 20000) - 1);
+  EXPECT_EQ(r.layers[0].compute_cycles,
+            fold_cycles(Dataflow::kWeightStationary, 32, 32, 20000) - 1);
 }
 
 }  // namespace

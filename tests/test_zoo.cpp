@@ -29,6 +29,11 @@ struct Published {
   double macs;
 };
 
+// Readable parameter names in ctest's listing instead of a byte dump.
+void PrintTo(const Published& p, std::ostream* os) {
+  *os << p.name << " seq " << p.seq_len << ": " << p.macs << " MACs";
+}
+
 // gtest ids allow only [A-Za-z0-9_].
 std::string published_id(const ::testing::TestParamInfo<Published>& info) {
   std::string id = info.param.name + "_seq" + std::to_string(info.param.seq_len);

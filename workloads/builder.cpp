@@ -62,8 +62,8 @@ std::string WorkloadBuilder::mul(const std::string& name, const std::string& a,
   return name;
 }
 
-std::string WorkloadBuilder::maxpool(const std::string& name, const std::string& in,
-                                     int64_t kernel, int64_t stride, int64_t padding) {
+std::string WorkloadBuilder::maxpool(const std::string& name, const std::string& in, int64_t kernel,
+                                     int64_t stride, int64_t padding) {
   Layer& l = push(name, OpKind::kMaxPool, {in});
   l.kernel = {kernel, kernel};
   l.stride = {stride, stride};
@@ -71,8 +71,8 @@ std::string WorkloadBuilder::maxpool(const std::string& name, const std::string&
   return name;
 }
 
-std::string WorkloadBuilder::avgpool(const std::string& name, const std::string& in,
-                                     int64_t kernel, int64_t stride, int64_t padding) {
+std::string WorkloadBuilder::avgpool(const std::string& name, const std::string& in, int64_t kernel,
+                                     int64_t stride, int64_t padding) {
   Layer& l = push(name, OpKind::kAvgPool, {in});
   l.kernel = {kernel, kernel};
   l.stride = {stride, stride};
@@ -100,8 +100,7 @@ std::string WorkloadBuilder::silu(const std::string& name, const std::string& in
   return name;
 }
 
-std::string WorkloadBuilder::softmax(const std::string& name, const std::string& in,
-                                     int64_t axis) {
+std::string WorkloadBuilder::softmax(const std::string& name, const std::string& in, int64_t axis) {
   push(name, OpKind::kSoftmax, {in}).axis = axis;
   return name;
 }
@@ -119,8 +118,7 @@ std::string WorkloadBuilder::embedding(const std::string& name, const std::strin
   return name;
 }
 
-std::string WorkloadBuilder::reshape(const std::string& name, const std::string& in,
-                                     Shape shape) {
+std::string WorkloadBuilder::reshape(const std::string& name, const std::string& in, Shape shape) {
   push(name, OpKind::kReshape, {in}).target_shape = std::move(shape);
   return name;
 }

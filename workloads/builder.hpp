@@ -31,8 +31,7 @@ class WorkloadBuilder {
   std::string silu(const std::string& name, const std::string& in);
   std::string softmax(const std::string& name, const std::string& in, int64_t axis = -1);
   std::string layernorm(const std::string& name, const std::string& in);
-  std::string embedding(const std::string& name, const std::string& in, int64_t vocab,
-                        int64_t dim);
+  std::string embedding(const std::string& name, const std::string& in, int64_t vocab, int64_t dim);
   std::string reshape(const std::string& name, const std::string& in, Shape shape);
   std::string transpose(const std::string& name, const std::string& in, std::vector<int64_t> perm);
 

@@ -68,7 +68,8 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
-  std::size_t best_distance = std::max<std::size_t>(3, word.size() / 2) + 1;
+  // Up to a third of the word may differ (at least 2 edits): typos, not unrelated words.
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (const auto& c : candidates) {
     std::size_t d = edit_distance(word, c);
     if (d < best_distance) {
@@ -101,10 +102,9 @@ const Json& ObjectReader::raw(const std::string& key) {
     std::vector<std::string> present;
     for (const auto& item : object_.items()) present.push_back(item.key());
     const std::string typo = nearest(key, present);
-    fail(key, "missing required field" +
-                  (typo.empty() ? std::string()
-                                : " (found unknown key \"" + typo + "\": did you mean \"" + key +
-                                      "\"?)"));
+    fail(key, "missing required field" + (typo.empty() ? std::string()
+                                                       : " (found unknown key \"" + typo +
+                                                             "\": did you mean \"" + key + "\"?)"));
   }
   return object_.at(key);
 }
@@ -119,7 +119,8 @@ const Json& ObjectReader::require(const std::string& key, Json::value_t, const c
   if (wanted == "string") ok = value.is_string();
   if (wanted == "array") ok = value.is_array();
   if (wanted == "object") ok = value.is_object();
-  if (!ok) fail(key, "expected " + wanted + ", got " + type_name_of(value) + " (" + value.dump() + ")");
+  if (!ok)
+    fail(key, "expected " + wanted + ", got " + type_name_of(value) + " (" + value.dump() + ")");
   return value;
 }
 
@@ -226,15 +227,15 @@ ObjectReader ObjectReader::object(const std::string& key) {
 }
 
 void ObjectReader::reject_unknown_keys(const std::vector<std::string>& also_allowed) const {
-  std::vector<std::string> valid(known_.begin(), known_.end());
-  valid.insert(valid.end(), also_allowed.begin(), also_allowed.end());
+  std::set<std::string> unique(known_.begin(), known_.end());
+  unique.insert(also_allowed.begin(), also_allowed.end());
+  const std::vector<std::string> valid(unique.begin(), unique.end());
   for (const auto& item : object_.items()) {
     if (std::find(valid.begin(), valid.end(), item.key()) != valid.end()) continue;
     std::string suggestion = nearest(item.key(), valid);
-    fail(item.key(), "unknown key" + (suggestion.empty() ? std::string(" (valid keys: ") +
-                                                                  join(valid) + ")"
-                                                            : " (did you mean \"" + suggestion +
-                                                                  "\"?)"));
+    fail(item.key(),
+         "unknown key" + (suggestion.empty() ? std::string(" (valid keys: ") + join(valid) + ")"
+                                             : " (did you mean \"" + suggestion + "\"?)"));
   }
 }
 

@@ -15,8 +15,10 @@ namespace duet {
 namespace {
 
 std::string trim(const std::string& s) {
-  auto begin = std::find_if_not(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
-  auto end = std::find_if_not(s.rbegin(), s.rend(), [](unsigned char c) { return std::isspace(c); });
+  auto begin =
+      std::find_if_not(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
+  auto end =
+      std::find_if_not(s.rbegin(), s.rend(), [](unsigned char c) { return std::isspace(c); });
   return begin < end.base() ? std::string(begin, end.base()) : std::string();
 }
 
@@ -79,7 +81,8 @@ Workload import_scalesim_topology(const std::string& path) {
                        std::to_string(fields.size()));
     }
     std::vector<int64_t> d;
-    for (std::size_t i = 1; i < fields.size(); ++i) d.push_back(parse_dim(fields[i], where, columns[i]));
+    for (std::size_t i = 1; i < fields.size(); ++i)
+      d.push_back(parse_dim(fields[i], where, columns[i]));
     const std::string name = fields[0];
     const std::string input = name + ".ifmap";
     if (gemm) {

@@ -68,9 +68,14 @@ Shape infer_conv_like(const Layer& l, const ShapeChecker& c, bool is_conv) {
     c.positive(l.dilation[i], "dilation");
   }
   for (int64_t p : l.padding) c.require(p >= 0, "padding must be >= 0");
+  for (int i = 0; i < 2; ++i) {
+    const int64_t span = l.dilation[i] * (l.kernel[i] - 1) + 1;
+    const int64_t padded = in[2 + i] + l.padding[i] + l.padding[i + 2];
+    c.require(span <= padded, "kernel (span " + std::to_string(span) +
+                                  ") larger than the padded input " + shape_string(in));
+  }
   int64_t ho = conv_out(in[2], l.kernel[0], l.stride[0], l.padding[0], l.padding[2], l.dilation[0]);
   int64_t wo = conv_out(in[3], l.kernel[1], l.stride[1], l.padding[1], l.padding[3], l.dilation[1]);
-  c.require(ho > 0 && wo > 0, "kernel larger than the padded input " + shape_string(in));
   if (!is_conv) return {in[0], in[1], ho, wo};
   c.positive(l.out_channels, "out_channels");
   c.positive(l.groups, "groups");
@@ -84,8 +89,8 @@ Shape infer_conv_like(const Layer& l, const ShapeChecker& c, bool is_conv) {
 Shape infer_layer(Layer& l, const ShapeChecker& c) {
   const auto& ins = l.input_shapes;
   auto arity = [&](std::size_t n) {
-    c.require(ins.size() == n, "expects " + std::to_string(n) + " input(s), got " +
-                                   std::to_string(ins.size()));
+    c.require(ins.size() == n,
+              "expects " + std::to_string(n) + " input(s), got " + std::to_string(ins.size()));
   };
   switch (l.op) {
     case OpKind::kConv2d:
@@ -111,18 +116,18 @@ Shape infer_layer(Layer& l, const ShapeChecker& c) {
       arity(2);
       const Shape& a = ins[0];
       const Shape& b = ins[1];
-      c.require(a.size() >= 2 && a.size() == b.size(),
-                "inputs must have equal rank >= 2, got " + shape_string(a) + " and " +
-                    shape_string(b));
+      c.require(
+          a.size() >= 2 && a.size() == b.size(),
+          "inputs must have equal rank >= 2, got " + shape_string(a) + " and " + shape_string(b));
       for (std::size_t i = 0; i + 2 < a.size(); ++i) {
-        c.require(a[i] == b[i], "batch dimensions differ: " + shape_string(a) + " vs " +
-                                    shape_string(b));
+        c.require(a[i] == b[i],
+                  "batch dimensions differ: " + shape_string(a) + " vs " + shape_string(b));
       }
       int64_t kb = l.transpose_b ? b.back() : b[b.size() - 2];
       int64_t n = l.transpose_b ? b[b.size() - 2] : b.back();
-      c.require(a.back() == kb, "shape mismatch: A " + shape_string(a) + " has K=" +
-                                    std::to_string(a.back()) + " but B " + shape_string(b) +
-                                    " has K=" + std::to_string(kb) +
+      c.require(a.back() == kb, "shape mismatch: A " + shape_string(a) +
+                                    " has K=" + std::to_string(a.back()) + " but B " +
+                                    shape_string(b) + " has K=" + std::to_string(kb) +
                                     (l.transpose_b ? " (transpose_b)" : ""));
       Shape out = a;
       out.back() = n;
@@ -131,8 +136,8 @@ Shape infer_layer(Layer& l, const ShapeChecker& c) {
     case OpKind::kAdd:
     case OpKind::kMul:
       arity(2);
-      c.require(ins[0] == ins[1], "shape mismatch: " + shape_string(ins[0]) + " vs " +
-                                      shape_string(ins[1]));
+      c.require(ins[0] == ins[1],
+                "shape mismatch: " + shape_string(ins[0]) + " vs " + shape_string(ins[1]));
       return ins[0];
     case OpKind::kRelu:
     case OpKind::kGelu:
@@ -143,9 +148,9 @@ Shape infer_layer(Layer& l, const ShapeChecker& c) {
     case OpKind::kSoftmax: {
       arity(1);
       int64_t rank = static_cast<int64_t>(ins[0].size());
-      c.require(l.axis >= -rank && l.axis < rank, "axis " + std::to_string(l.axis) +
-                                                      " out of range for shape " +
-                                                      shape_string(ins[0]));
+      c.require(
+          l.axis >= -rank && l.axis < rank,
+          "axis " + std::to_string(l.axis) + " out of range for shape " + shape_string(ins[0]));
       if (l.axis < 0) l.axis += rank;
       return ins[0];
     }
@@ -174,20 +179,19 @@ Shape infer_layer(Layer& l, const ShapeChecker& c) {
       }
       int64_t n = elements(ins[0]);
       if (infer_at >= 0) {
-        c.require(n % known == 0, "cannot reshape " + shape_string(ins[0]) + " to " +
-                                      shape_string(l.target_shape));
+        c.require(n % known == 0,
+                  "cannot reshape " + shape_string(ins[0]) + " to " + shape_string(l.target_shape));
         out[infer_at] = n / known;
       }
       c.require(elements(out) == n, "cannot reshape " + shape_string(ins[0]) + " (" +
-                                        std::to_string(n) + " elements) to " +
-                                        shape_string(out));
+                                        std::to_string(n) + " elements) to " + shape_string(out));
       return out;
     }
     case OpKind::kTranspose: {
       arity(1);
       const Shape& in = ins[0];
-      c.require(l.perm.size() == in.size(), "perm must have " + std::to_string(in.size()) +
-                                                " entries");
+      c.require(l.perm.size() == in.size(),
+                "perm must have " + std::to_string(in.size()) + " entries");
       std::vector<bool> seen(in.size(), false);
       Shape out;
       for (int64_t p : l.perm) {
@@ -256,7 +260,8 @@ std::string shape_string(const Shape& shape) {
 void infer_shapes(Workload& workload, const std::string& source) {
   std::map<std::string, Shape> known;
   for (const auto& input : workload.inputs) {
-    if (input.shape.empty()) throw InputError(source + ": input \"" + input.name + "\" has no shape");
+    if (input.shape.empty())
+      throw InputError(source + ": input \"" + input.name + "\" has no shape");
     for (int64_t d : input.shape) {
       if (d <= 0) {
         throw InputError(source + ": input \"" + input.name + "\" has a non-positive dimension " +
@@ -274,7 +279,8 @@ void infer_shapes(Workload& workload, const std::string& source) {
     layer.input_shapes.clear();
     for (const auto& in : layer.inputs) {
       auto it = known.find(in);
-      if (it == known.end()) check.fail("input \"" + in + "\" is not a workload input or earlier layer");
+      if (it == known.end())
+        check.fail("input \"" + in + "\" is not a workload input or earlier layer");
       layer.input_shapes.push_back(it->second);
     }
     layer.output_shape = infer_layer(layer, check);

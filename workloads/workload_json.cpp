@@ -50,10 +50,14 @@ Layer parse_layer(const Json& j, const std::string& where, const std::string& pr
       l.stride = pair_field(named, "stride", 1, 1);
       if (named.has("padding")) {
         auto p = named.integer_list("padding", 0, INT32_MAX);
-        if (p.size() == 1) l.padding = {p[0], p[0], p[0], p[0]};
-        else if (p.size() == 2) l.padding = {p[0], p[1], p[0], p[1]};
-        else if (p.size() == 4) l.padding = {p[0], p[1], p[2], p[3]};
-        else named.fail("padding", "expected 1, 2 or 4 integers (top, left, bottom, right)");
+        if (p.size() == 1)
+          l.padding = {p[0], p[0], p[0], p[0]};
+        else if (p.size() == 2)
+          l.padding = {p[0], p[1], p[0], p[1]};
+        else if (p.size() == 4)
+          l.padding = {p[0], p[1], p[2], p[3]};
+        else
+          named.fail("padding", "expected 1, 2 or 4 integers (top, left, bottom, right)");
       } else {
         named.integer_or("padding", 0, 0, 0);
       }
@@ -99,7 +103,8 @@ Workload load_workload_json(const std::string& path) {
   for (const auto& item : root.at("inputs").items()) {
     auto shape = inputs.integer_list(item.key(), INT64_MIN, INT64_MAX);
     for (int64_t d : shape) {
-      if (d <= 0) inputs.fail(item.key(), "dimensions must be positive, got " + shape_string(shape));
+      if (d <= 0)
+        inputs.fail(item.key(), "dimensions must be positive, got " + shape_string(shape));
     }
     w.inputs.push_back({item.key(), shape});
   }
@@ -111,7 +116,8 @@ Workload load_workload_json(const std::string& path) {
     previous = l.name;
     w.layers.push_back(std::move(l));
   }
-  top.reject_unknown_keys({"description"});
+  top.string_or("description", "");
+  top.reject_unknown_keys();
   infer_shapes(w, path);
   return w;
 }

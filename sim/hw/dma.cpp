@@ -36,7 +36,8 @@ void Dma::load_engine() {
     TileRef ref = load_requests.read();
     buffer_.input_slots().acquire();
     const int64_t start = job_->now();
-    const sc_core::sc_time arrival = transfer(tlm::TLM_READ_COMMAND, ref.layer, ref.tile->load_bytes);
+    const sc_core::sc_time arrival =
+        transfer(tlm::TLM_READ_COMMAND, ref.layer, ref.tile->load_bytes);
     job_->record(kTraceDmaIn, ref.layer, start, job_->now() - start);
     arriving_.push(arrival, ref);
   }

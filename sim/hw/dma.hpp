@@ -1,10 +1,11 @@
 #pragma once
 // Moves tiles between DRAM and the global buffer: a load engine that prefetches the next tile
 // while the current one computes, and a store engine that drains finished tiles.
+#include <tlm_utils/simple_initiator_socket.h>
+
 #include <functional>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include "sim/hw/delay_line.hpp"
 #include "sim/hw/global_buffer.hpp"

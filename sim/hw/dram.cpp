@@ -21,8 +21,8 @@ void Dram::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& dela
   const int64_t bytes = payload.get_data_length();
   const int64_t arrival = to_cycles(sc_core::sc_time_stamp() + delay);
   const int64_t start = std::max(arrival, busy_until_);
-  const int64_t transfer =
-      static_cast<int64_t>(std::ceil(static_cast<double>(bytes) / cfg.dram_bytes_per_cycle() - 1e-9));
+  const int64_t transfer = static_cast<int64_t>(
+      std::ceil(static_cast<double>(bytes) / cfg.dram_bytes_per_cycle() - 1e-9));
   busy_until_ = start + transfer;
   delay = cycles(busy_until_ + cfg.dram_latency_cycles()) - sc_core::sc_time_stamp();
   // The layer the request belongs to travels in the payload's address field.

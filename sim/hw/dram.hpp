@@ -1,9 +1,10 @@
 #pragma once
 // Off-chip DRAM in the loop: one channel with a bandwidth, a fixed access latency and a FIFO
 // request queue, reached through TLM-2.0 blocking transport with annotated delays.
+#include <tlm_utils/simple_target_socket.h>
+
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "sim/hw/job.hpp"
 

@@ -13,8 +13,7 @@ int64_t PeArray::step_cycles(const TileRef& ref) {
   const AcceleratorConfig& cfg = *job_->config;
   if (tile.fold_start) {
     fold_ = std::make_unique<SystolicStepper>(cfg.dataflow, cfg.pe_rows, cfg.pe_cols,
-                                              tile.active_rows, tile.active_cols,
-                                              tile.fold_stream);
+                                              tile.active_rows, tile.active_cols, tile.fold_stream);
   }
   int64_t waited = 0;
   bool first = tile.layer_start;
