@@ -9,22 +9,10 @@
 
 #include "sim/accelerator_config.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/text.hpp"
 
 namespace duet {
 namespace {
-
-std::string trim(const std::string& s) {
-  auto begin =
-      std::find_if_not(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
-  auto end =
-      std::find_if_not(s.rbegin(), s.rend(), [](unsigned char c) { return std::isspace(c); });
-  return begin < end.base() ? std::string(begin, end.base()) : std::string();
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 struct CfgEntry {
   std::string value;

@@ -9,18 +9,11 @@
 
 #include "workloads/builder.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/text.hpp"
 #include "workloads/workload_io.hpp"
 
 namespace duet {
 namespace {
-
-std::string trim(const std::string& s) {
-  auto begin =
-      std::find_if_not(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
-  auto end =
-      std::find_if_not(s.rbegin(), s.rend(), [](unsigned char c) { return std::isspace(c); });
-  return begin < end.base() ? std::string(begin, end.base()) : std::string();
-}
 
 std::vector<std::string> split_csv_line(const std::string& line) {
   std::vector<std::string> fields;
