@@ -1,6 +1,7 @@
 #pragma once
 // What the mapper hands the hardware model: per layer, the unit it runs on and its tiles.
 // A tile is the unit of events in the fast mode: one DMA load, one compute step, one store.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,27 +12,64 @@ namespace duet {
 
 enum class Unit { kNone, kPeArray, kSfu, kDmaOnly };
 
+// The buffer partitions, which are also the operands the cost model prices separately.
+enum Operand { kIfmap = 0, kFilter = 1, kOfmap = 2 };
+inline constexpr const char* kOperandNames[] = {"ifmap", "filter", "ofmap"};
+using PerOperand = std::array<int64_t, 3>;
+
 // SFU work by function, counted per element; the cost model prices them.
 struct SfuOps {
-  int64_t alu = 0;  // add, multiply, compare, max
+  int64_t compare = 0;
+  int64_t add = 0;
+  int64_t mul = 0;
   int64_t exp = 0;
   int64_t reciprocal = 0;
   int64_t rsqrt = 0;
+  int64_t gelu = 0;  // GELU evaluations (their exp, reciprocal and ALU work is counted above too)
+  int64_t alu() const { return compare + add + mul; }
   SfuOps& operator+=(const SfuOps& o) {
-    alu += o.alu;
+    compare += o.compare;
+    add += o.add;
+    mul += o.mul;
     exp += o.exp;
     reciprocal += o.reciprocal;
     rsqrt += o.rsqrt;
+    gelu += o.gelu;
+    return *this;
+  }
+  SfuOps scaled(int64_t n) const {
+    return {compare * n, add * n, mul * n, exp * n, reciprocal * n, rsqrt * n, gelu * n};
+  }
+};
+
+// What one tile does inside its compute unit: the activity the cost model prices.
+struct ComputeActivity {
+  int64_t macs = 0;
+  int64_t rf_read_bytes = 0;  // PE register files
+  int64_t rf_write_bytes = 0;
+  int64_t pe_transfer_bytes = 0;    // PE-to-PE hops
+  PerOperand buffer_read_bytes{};   // by the PE array or SFU
+  PerOperand buffer_write_bytes{};  // by the PE array or SFU
+  SfuOps sfu;
+  ComputeActivity& operator+=(const ComputeActivity& o) {
+    macs += o.macs;
+    rf_read_bytes += o.rf_read_bytes;
+    rf_write_bytes += o.rf_write_bytes;
+    pe_transfer_bytes += o.pe_transfer_bytes;
+    for (int i = 0; i < 3; ++i) {
+      buffer_read_bytes[i] += o.buffer_read_bytes[i];
+      buffer_write_bytes[i] += o.buffer_write_bytes[i];
+    }
+    sfu += o.sfu;
     return *this;
   }
 };
 
 struct Tile {
-  int64_t compute_cycles = 0;    // fast mode; exact
-  int64_t load_bytes = 0;        // DRAM -> buffer
-  int64_t store_bytes = 0;       // buffer -> DRAM
-  int64_t sram_read_bytes = 0;   // by the compute unit and the store DMA
-  int64_t sram_write_bytes = 0;  // by the compute unit and the load DMA
+  int64_t compute_cycles = 0;  // fast mode; exact
+  PerOperand load_bytes{};     // DRAM -> each buffer partition
+  int64_t store_bytes = 0;     // ofmap partition -> DRAM
+  ComputeActivity work;
   // Systolic geometry, for the cycle-fidelity stepper.
   int32_t active_rows = 0;
   int32_t active_cols = 0;
@@ -41,6 +79,8 @@ struct Tile {
   bool fold_start = false;
   bool fold_end = false;
   bool layer_start = false;
+
+  int64_t total_load_bytes() const { return load_bytes[0] + load_bytes[1] + load_bytes[2]; }
 };
 
 struct LayerPlan {
@@ -52,7 +92,6 @@ struct LayerPlan {
   int64_t folds = 0;
   std::string schedule;        // PE layers: full-stream (SCALE-Sim's) or stream-blocked:<T block>
   int64_t compute_cycles = 0;  // sum over tiles
-  SfuOps sfu_ops;
   std::vector<Tile> tiles;
 };
 

@@ -8,6 +8,7 @@
 #include "sim/pe_mapping.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "sim/systolic_timing.hpp"
@@ -27,6 +28,8 @@ struct Operands {
   int64_t col_sram_bytes;
   int64_t row_partition;  // capacity of the partition holding each operand
   int64_t col_partition;
+  Operand row_operand;  // which partition each lives in
+  Operand col_operand;
 };
 
 double ifmap_reuse_ratio(const Layer& layer, const GemmView& v) {
@@ -58,15 +61,15 @@ void map_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, bool ideal_m
   switch (df) {
     case Dataflow::kWeightStationary:
       sr = v.k, sc = v.f, t = v.p;
-      op = {act_b * ratio, double(filt_b), act_b, filt_b, ifmap_part, filter_part};
+      op = {act_b * ratio, double(filt_b), act_b, filt_b, ifmap_part, filter_part, kIfmap, kFilter};
       break;
     case Dataflow::kInputStationary:
       sr = v.k, sc = v.p, t = v.f;
-      op = {double(filt_b), act_b * ratio, filt_b, act_b, filter_part, ifmap_part};
+      op = {double(filt_b), act_b * ratio, filt_b, act_b, filter_part, ifmap_part, kFilter, kIfmap};
       break;
     case Dataflow::kOutputStationary:
       sr = v.p, sc = v.f, t = v.k;
-      op = {act_b * ratio, double(filt_b), act_b, filt_b, ifmap_part, filter_part};
+      op = {act_b * ratio, double(filt_b), act_b, filt_b, ifmap_part, filter_part, kIfmap, kFilter};
       break;
   }
   const bool os = df == Dataflow::kOutputStationary;
@@ -154,45 +157,58 @@ void map_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, bool ideal_m
               // first cycle of a layer overlaps the end of the previous one.
               if (tile.layer_start) tile.compute_cycles -= 1;
 
-              double load = 0;
-              int64_t store = 0, sram_read = 0, sram_write = 0;
-              if (!row_resident || cf == 0) load += double(len) * rows_used * op.row_dram_bytes;
-              sram_read += len * rows_used * op.row_sram_bytes;
+              ComputeActivity& work = tile.work;
+              const int64_t macs = len * rows_used * cols_used;
+              work.macs = macs;
+              double row_load = 0, col_load = 0;
+              int64_t psum_load = 0, store = 0;
+              if (!row_resident || cf == 0) row_load = double(len) * rows_used * op.row_dram_bytes;
+              work.buffer_read_bytes[op.row_operand] += len * rows_used * op.row_sram_bytes;
               if (os) {
                 if (!col_slice_resident || rf == 0) {
-                  load += double(len) * cols_used * op.col_dram_bytes;
+                  col_load = double(len) * cols_used * op.col_dram_bytes;
                 }
-                sram_read += len * cols_used * op.col_sram_bytes;
+                work.buffer_read_bytes[op.col_operand] += len * cols_used * op.col_sram_bytes;
+                // Both operands hop from PE to PE; the accumulator stays in each PE's registers.
+                work.pe_transfer_bytes = macs * (op.row_sram_bytes + op.col_sram_bytes);
+                work.rf_read_bytes = work.rf_write_bytes = macs * acc_b;
                 if (tile.fold_end) {
-                  store += rows_used * cols_used * act_b;
-                  sram_write += rows_used * cols_used * act_b;
+                  store = rows_used * cols_used * act_b;
+                  work.buffer_write_bytes[kOfmap] += store;
                 }
               } else {
                 if (tile.fold_start) {
-                  load += double(rows_used) * cols_used * op.col_dram_bytes;
-                  sram_read += rows_used * cols_used * op.col_sram_bytes;
+                  col_load = double(rows_used) * cols_used * op.col_dram_bytes;
+                  work.buffer_read_bytes[op.col_operand] +=
+                      rows_used * cols_used * op.col_sram_bytes;
+                  work.rf_write_bytes = rows_used * cols_used * op.col_sram_bytes;  // preload
                 }
+                // Every MAC reads the stationary operand from its PE's registers; the streamed
+                // operand and the partial sum hop to the neighbouring PEs.
+                work.rf_read_bytes = macs * op.col_sram_bytes;
+                work.pe_transfer_bytes = macs * (op.row_sram_bytes + acc_b);
                 const int64_t psum = len * cols_used * acc_b;
-                sram_write += psum;
+                work.buffer_write_bytes[kOfmap] += psum;
                 if (rf > 0) {
-                  sram_read += psum;
-                  if (!psum_resident) load += double(psum);
+                  work.buffer_read_bytes[kOfmap] += psum;
+                  if (!psum_resident) psum_load = psum;
                 }
                 if (rf == nr - 1) {
-                  store += len * cols_used * act_b;
+                  store = len * cols_used * act_b;
                 } else if (!psum_resident) {
-                  store += psum;
+                  store = psum;
                 }
               }
-              tile.load_bytes = static_cast<int64_t>(load + 0.5);
+              tile.load_bytes[op.row_operand] = std::llround(row_load);
+              tile.load_bytes[op.col_operand] = std::llround(col_load);
+              tile.load_bytes[kOfmap] = psum_load;
               tile.store_bytes = store;
-              tile.sram_read_bytes = sram_read + store;
-              tile.sram_write_bytes = sram_write + tile.load_bytes;
               compute += tile.compute_cycles;
-              dram += double(tile.load_bytes + tile.store_bytes) / bytes_per_cycle;
+              const double load_bytes = double(tile.total_load_bytes());
+              dram += (load_bytes + double(tile.store_bytes)) / bytes_per_cycle;
               // With `slots` tiles in flight, a tile's load latency hides behind that many
               // tiles of compute at most.
-              pipeline += (tile.load_bytes / bytes_per_cycle + latency + tile.compute_cycles) /
+              pipeline += (load_bytes / bytes_per_cycle + latency + tile.compute_cycles) /
                           double(slots);
               tiles.push_back(tile);
             }

@@ -27,11 +27,23 @@ struct LayerReport {
   int64_t dram_read_bytes = 0;
   int64_t dram_write_bytes = 0;
   int64_t dram_busy_cycles = 0;
-  int64_t sram_read_bytes = 0;
-  int64_t sram_write_bytes = 0;
-  int64_t sram_reads = 0;  // bank-width accesses
+  int64_t sram_reads = 0;  // bank-width accesses, all operands
   int64_t sram_writes = 0;
-  SfuOps sfu_ops;
+  PerOperand buffer_read_bytes{};
+  PerOperand buffer_write_bytes{};
+  PerOperand buffer_reads{};
+  PerOperand buffer_writes{};
+  ComputeActivity work;
+  int64_t dma_transfers = 0;
+};
+
+// When each tile's compute, load and store happened, so the cost model can find the busiest
+// window for peak power.
+struct TimelineEvent {
+  enum Kind { kCompute, kLoad, kStore } kind = kCompute;
+  const Tile* tile = nullptr;
+  int64_t start_cycle = 0;
+  int64_t cycles = 0;
 };
 
 struct TraceEvent {

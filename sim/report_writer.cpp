@@ -17,7 +17,32 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 Json sfu_ops_json(const SfuOps& ops) {
-  return {{"alu", ops.alu}, {"exp", ops.exp}, {"reciprocal", ops.reciprocal}, {"rsqrt", ops.rsqrt}};
+  return {{"compare", ops.compare}, {"add", ops.add},   {"mul", ops.mul},
+          {"exp", ops.exp},         {"reciprocal", ops.reciprocal},
+          {"rsqrt", ops.rsqrt},     {"gelu", ops.gelu}};
+}
+
+Json buffer_json(const LayerReport& l) {
+  Json j;
+  for (int o = 0; o < 3; ++o) {
+    j[kOperandNames[o]] = {{"reads", l.buffer_reads[o]},
+                           {"writes", l.buffer_writes[o]},
+                           {"read_bytes", l.buffer_read_bytes[o]},
+                           {"write_bytes", l.buffer_write_bytes[o]}};
+  }
+  return j;
+}
+
+Json activity_json(const LayerReport& l) {
+  return {{"macs", l.work.macs},
+          {"register_file_read_bytes", l.work.rf_read_bytes},
+          {"register_file_write_bytes", l.work.rf_write_bytes},
+          {"pe_to_pe_bytes", l.work.pe_transfer_bytes},
+          {"global_buffer", buffer_json(l)},
+          {"dram_read_bytes", l.dram_read_bytes},
+          {"dram_write_bytes", l.dram_write_bytes},
+          {"dma_transfers", l.dma_transfers},
+          {"sfu_ops", sfu_ops_json(l.work.sfu)}};
 }
 
 Json layer_json(const LayerReport& l) {
@@ -39,9 +64,7 @@ Json layer_json(const LayerReport& l) {
             {"dram_busy_cycles", l.dram_busy_cycles},
             {"sram_reads", l.sram_reads},
             {"sram_writes", l.sram_writes},
-            {"sram_read_bytes", l.sram_read_bytes},
-            {"sram_write_bytes", l.sram_write_bytes},
-            {"sfu_ops", sfu_ops_json(l.sfu_ops)}};
+            {"activity", activity_json(l)}};
   if (!l.note.empty()) j["note"] = l.note;
   if (!l.schedule.empty()) j["schedule"] = l.schedule;
   return j;

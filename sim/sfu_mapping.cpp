@@ -23,37 +23,37 @@ struct RowWork {
   int data_passes = 1;       // times the row's data crosses the buffer
 };
 
+SfuOps ops(int64_t compare, int64_t add, int64_t mul, int64_t exp = 0, int64_t reciprocal = 0,
+           int64_t rsqrt = 0, int64_t gelu = 0) {
+  return {compare, add, mul, exp, reciprocal, rsqrt, gelu};
+}
+
 RowWork row_work(const Layer& l) {
-  RowWork w;
   const Shape& in = l.input_shapes[0];
   const int64_t n = elements(l.output_shape);
   switch (l.op) {
     case OpKind::kAdd:
+      return {n, 2, 1, ops(0, 1, 0), 1};
     case OpKind::kMul:
-      w = {n, 2, 1, {1, 0, 0, 0}, 1};
-      break;
+      return {n, 2, 1, ops(0, 0, 1), 1};
     case OpKind::kRelu:
-      w = {n, 1, 1, {1, 0, 0, 0}, 1};
-      break;
+      return {n, 1, 1, ops(1, 0, 0), 1};
     case OpKind::kGelu:
-      // tanh form: x^3, multiply-adds, tanh through exp and a reciprocal.
-      w = {n, 1, 1, {6, 1, 1, 0}, 1};
-      break;
+      // tanh form 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3))), tanh(z) = 1 - 2/(exp(2z) + 1).
+      return {n, 1, 1, ops(0, 4, 8, 1, 1, 0, 1), 1};
     case OpKind::kSilu:
-      // x / (1 + exp(-x)).
-      w = {n, 1, 1, {2, 1, 1, 0}, 1};
-      break;
+      // x * 1/(1 + exp(-x)).
+      return {n, 1, 1, ops(0, 1, 1, 1, 1), 1};
     case OpKind::kSoftmax: {
       const int64_t len = in[l.axis];
-      // max, subtract, sum, multiply per element; exp per element; one reciprocal per row.
-      w = {n / len, len, len, {4 * len, len, 1, 0}, 3};
-      break;
+      // max (compare), subtract and sum (add), exp, multiply per element; one reciprocal per row.
+      return {n / len, len, len, ops(len, 2 * len, len, len, 1), 3};
     }
     case OpKind::kLayerNorm: {
       const int64_t len = in.back();
-      // mean (add), variance (sub, mul, add), normalise (sub, mul), scale and shift (mul, add).
-      w = {n / len, len, len, {8 * len, 0, 0, 1}, 3};
-      break;
+      // mean (add, one scale), variance (sub, square, add, one scale), normalise (sub, mul),
+      // scale and shift (mul, add); one rsqrt per row.
+      return {n / len, len, len, ops(0, 4 * len, 3 * len + 2, 0, 0, 1), 3};
     }
     case OpKind::kMaxPool:
     case OpKind::kAvgPool: {
@@ -62,24 +62,19 @@ RowWork row_work(const Layer& l) {
       // ignored, as for convolutions).
       const int64_t out_w = l.output_shape[3];
       const int64_t window = l.kernel[0] * l.kernel[1];
-      const int64_t per_out = l.op == OpKind::kMaxPool ? window - 1 : window;  // avg: adds + scale
       const int64_t new_rows = std::min(l.kernel[0], l.stride[0]);
-      w = {in[0] * in[1] * l.output_shape[2],
-           new_rows * in[3],
-           out_w,
-           {out_w * per_out, 0, 0, 0},
-           1};
-      break;
+      // max: window - 1 compares per output; avg: window - 1 adds and one scale.
+      const SfuOps per_row = l.op == OpKind::kMaxPool ? ops(out_w * (window - 1), 0, 0)
+                                                      : ops(0, out_w * (window - 1), out_w);
+      return {in[0] * in[1] * l.output_shape[2], new_rows * in[3], out_w, per_row, 1};
     }
     case OpKind::kGlobalAvgPool: {
       const int64_t plane = in[2] * in[3];
-      w = {in[0] * in[1], plane, 1, {plane, 0, 0, 0}, 1};
-      break;
+      return {in[0] * in[1], plane, 1, ops(0, plane - 1, 1), 1};
     }
     default:
-      break;
+      return {};
   }
-  return w;
 }
 
 // Cycles of one pass of `count` element operations on the exact SFU. Latencies are typical
@@ -114,10 +109,8 @@ void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& 
       const int64_t count = std::min(tokens_per_tile, tokens - first);
       Tile tile;
       tile.layer_start = first == 0;
-      tile.load_bytes = count * layer.dim * weight_b;
+      tile.load_bytes[kFilter] = count * layer.dim * weight_b;
       tile.store_bytes = count * layer.dim * act_b;
-      tile.sram_write_bytes = tile.load_bytes;
-      tile.sram_read_bytes = tile.store_bytes;
       plan.tiles.push_back(tile);
     }
     return;
@@ -141,18 +134,19 @@ void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& 
 
   for (int64_t first = 0; first < w.rows; first += rows_per_tile) {
     const int64_t rows = std::min(rows_per_tile, w.rows - first);
-    SfuOps ops{w.ops.alu * rows, w.ops.exp * rows, w.ops.reciprocal * rows, w.ops.rsqrt * rows};
+    const SfuOps tile_ops = w.ops.scaled(rows);
     Tile tile;
     tile.layer_start = first == 0;
-    tile.compute_cycles = pass_cycles(ops.alu, lanes, alu_latency) +
-                          pass_cycles(ops.exp, lanes, func_latency) +
-                          pass_cycles(ops.reciprocal, lanes, func_latency) +
-                          pass_cycles(ops.rsqrt, lanes, func_latency);
-    tile.load_bytes = rows * in_row;
+    tile.compute_cycles = pass_cycles(tile_ops.alu(), lanes, alu_latency) +
+                          pass_cycles(tile_ops.exp, lanes, func_latency) +
+                          pass_cycles(tile_ops.reciprocal, lanes, func_latency) +
+                          pass_cycles(tile_ops.rsqrt, lanes, func_latency);
+    tile.load_bytes[kIfmap] = rows * in_row;
     tile.store_bytes = rows * out_row;
-    tile.sram_read_bytes = tile.load_bytes * w.data_passes + tile.store_bytes;
-    tile.sram_write_bytes = tile.load_bytes + tile.store_bytes * w.data_passes;
-    plan.sfu_ops += ops;
+    // Multi-pass ops (softmax, layernorm) read their rows again and write intermediates.
+    tile.work.sfu = tile_ops;
+    tile.work.buffer_read_bytes[kIfmap] = rows * in_row * w.data_passes;
+    tile.work.buffer_write_bytes[kOfmap] = rows * out_row * w.data_passes;
     plan.compute_cycles += tile.compute_cycles;
     plan.tiles.push_back(tile);
   }

@@ -43,11 +43,16 @@ LayerReport layer_report(const AcceleratorConfig& cfg, const LayerPlan& plan,
   r.dram_read_bytes = s.dram_read_bytes;
   r.dram_write_bytes = s.dram_write_bytes;
   r.dram_busy_cycles = s.dram_busy_cycles;
-  r.sram_read_bytes = s.sram_read_bytes;
-  r.sram_write_bytes = s.sram_write_bytes;
-  r.sram_reads = s.sram_reads;
-  r.sram_writes = s.sram_writes;
-  r.sfu_ops = plan.sfu_ops;
+  r.buffer_read_bytes = s.buffer_read_bytes;
+  r.buffer_write_bytes = s.buffer_write_bytes;
+  r.buffer_reads = s.buffer_reads;
+  r.buffer_writes = s.buffer_writes;
+  for (int o = 0; o < 3; ++o) {
+    r.sram_reads += s.buffer_reads[o];
+    r.sram_writes += s.buffer_writes[o];
+  }
+  r.work = s.work;
+  r.dma_transfers = s.dma_transfers;
   if (plan.unit == Unit::kNone) {
     r.bound = plan.note == "view" ? "view" : "fused";
   } else {

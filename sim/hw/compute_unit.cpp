@@ -15,9 +15,12 @@ void ComputeUnit::run() {
     buffer_.output_slots().acquire();
     const int64_t start = job_->now();
     const int64_t used = compute(ref);
-    account(job_->stats[ref.layer], used);
+    LayerStats& stats = job_->stats[ref.layer];
+    account(stats, used);
+    stats.work += ref.tile->work;
     job_->record(track_, ref.layer, start, used);
-    buffer_.count_accesses(ref);
+    job_->record_activity(TimelineEvent::kCompute, ref.tile, start, used);
+    buffer_.count_compute(ref);
     buffer_.input_slots().release();
     dma_.store(ref);
   }

@@ -28,6 +28,7 @@ sc_core::sc_time Dma::transfer(tlm::tlm_command command, int layer, int64_t byte
   wait(delay - cycles(latency));
   LayerStats& s = job_->stats[layer];
   (command == tlm::TLM_READ_COMMAND ? s.dram_read_bytes : s.dram_write_bytes) += bytes;
+  ++s.dma_transfers;
   return arrival;
 }
 
@@ -37,8 +38,10 @@ void Dma::load_engine() {
     buffer_.input_slots().acquire();
     const int64_t start = job_->now();
     const sc_core::sc_time arrival =
-        transfer(tlm::TLM_READ_COMMAND, ref.layer, ref.tile->load_bytes);
+        transfer(tlm::TLM_READ_COMMAND, ref.layer, ref.tile->total_load_bytes());
     job_->record(kTraceDmaIn, ref.layer, start, job_->now() - start);
+    job_->record_activity(TimelineEvent::kLoad, ref.tile, start, job_->now() - start);
+    buffer_.count_load(ref);
     arriving_.push(arrival, ref);
   }
 }
@@ -53,7 +56,6 @@ void Dma::loaded(const TileRef& ref) {
     // Memory-only layers (embedding gathers) go straight back out.
     buffer_.output_slots().acquire();
     buffer_.input_slots().release();
-    buffer_.count_accesses(ref);
     store(ref);
   }
 }
@@ -64,6 +66,8 @@ void Dma::store_engine() {
     const int64_t start = job_->now();
     const sc_core::sc_time ack = transfer(tlm::TLM_WRITE_COMMAND, ref.layer, ref.tile->store_bytes);
     job_->record(kTraceDmaOut, ref.layer, start, job_->now() - start);
+    job_->record_activity(TimelineEvent::kStore, ref.tile, start, job_->now() - start);
+    buffer_.count_store(ref);
     // The data has left the buffer; the layer is done only once DRAM acknowledges it.
     buffer_.output_slots().release();
     acknowledged_.push(ack, ref);

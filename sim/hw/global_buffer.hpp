@@ -15,10 +15,13 @@ class GlobalBuffer : public sc_core::sc_module {
   void start_job(Job* job);
   SlotPool& input_slots() { return input_slots_; }
   SlotPool& output_slots() { return output_slots_; }
-  // Accounts the tile's buffer traffic to its layer.
-  void count_accesses(const TileRef& ref);
+  // Account buffer traffic to the tile's layer, per operand, at the bank width.
+  void count_compute(const TileRef& ref);
+  void count_load(const TileRef& ref);
+  void count_store(const TileRef& ref);
 
  private:
+  void add(int layer, Operand operand, int64_t read_bytes, int64_t write_bytes);
   Job* job_ = nullptr;
   SlotPool input_slots_;
   SlotPool output_slots_;

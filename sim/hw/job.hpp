@@ -28,10 +28,12 @@ struct LayerStats {
   int64_t dram_read_bytes = 0;
   int64_t dram_write_bytes = 0;
   int64_t dram_busy_cycles = 0;
-  int64_t sram_read_bytes = 0;
-  int64_t sram_write_bytes = 0;
-  int64_t sram_reads = 0;
-  int64_t sram_writes = 0;
+  ComputeActivity work;            // what the PE array / SFU did
+  PerOperand buffer_read_bytes{};  // compute unit and DMA together
+  PerOperand buffer_write_bytes{};
+  PerOperand buffer_reads{};  // bank-width accesses
+  PerOperand buffer_writes{};
+  int64_t dma_transfers = 0;
   int64_t tiles_left = 0;
 };
 
@@ -41,11 +43,15 @@ struct Job {
   SimOptions options;
   std::vector<LayerStats> stats;
   std::vector<TraceEvent> trace;
+  std::vector<TimelineEvent> timeline;  // always recorded; the cost model's peak power uses it
   int64_t origin = 0;  // absolute cycle at which the job started
 
   int64_t now() const { return to_cycles(sc_core::sc_time_stamp()) - origin; }
   void record(TraceTrack track, int layer, int64_t start, int64_t length) {
     if (options.trace && length > 0) trace.push_back({track, layer, start, length});
+  }
+  void record_activity(TimelineEvent::Kind kind, const Tile* tile, int64_t start, int64_t length) {
+    timeline.push_back({kind, tile, start, length});
   }
 };
 
