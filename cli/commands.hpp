@@ -4,5 +4,6 @@
 namespace duet::cli {
 
 int sim_command(int argc, char** argv);
+int area_command(int argc, char** argv);
 
 }  // namespace duet::cli

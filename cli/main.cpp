@@ -16,7 +16,8 @@ struct Command {
 };
 
 const Command kCommands[] = {
-    {"sim", duet::cli::sim_command, "simulate a workload on an accelerator config"},
+    {"sim", duet::cli::sim_command, "simulate a workload: cycles, energy, power, area"},
+    {"area", duet::cli::area_command, "area breakdown of an accelerator config"},
 };
 
 void usage(std::ostream& out) {

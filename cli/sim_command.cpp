@@ -15,6 +15,7 @@ namespace duet::cli {
 int sim_command(int argc, char** argv) {
   std::string arch, workload_spec, out, layers_csv_path, trace_path, fidelity;
   ZooOptions zoo;
+  SimOptions options;
   po::options_description opts(
       "duet sim: simulate a workload on an accelerator\n\n"
       "usage: duet sim --arch configs/accel/mobile.json --workload bert-base --seq-len 128\n\n"
@@ -32,6 +33,8 @@ int sim_command(int argc, char** argv) {
                                                           "write per-layer statistics as CSV")(
       "trace", po::value(&trace_path), "write a Chrome trace-event JSON (open in Perfetto)")(
       "ideal-memory", po::bool_switch(), "DRAM with no latency and unlimited bandwidth")(
+      "tech", po::value(&options.tech_path),
+      "technology table for energy and area (default: configs/tech/<technology_nm>nm.json)")(
       "fidelity", po::value(&fidelity)->default_value("fast"),
       "fast: one event per tile; cycle: step the PE array every cycle (slow, for checking)")(
       "verbose,v", po::bool_switch(), "print the per-layer table");
@@ -43,7 +46,6 @@ int sim_command(int argc, char** argv) {
   }
   po::notify(vm);
 
-  SimOptions options;
   options.ideal_memory = vm["ideal-memory"].as<bool>();
   options.trace = !trace_path.empty();
   if (fidelity == "cycle") {

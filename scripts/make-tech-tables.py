@@ -115,15 +115,18 @@ def table(node):
     # address generation; small next to the buffer and DRAM access it accompanies.
     energy["dma_per_byte"] = entry(0.03 * ef, "pJ", "assumption: one int8 add per byte" + scaled)
 
-    sram_bit = 600 * (0.045 ** 2)  # um2 per bit at 45 nm
+    # The 600-lambda^2 rule is itself a function of the node, so it is applied at each node
+    # directly rather than scaled from 45 nm.
+    sram_bit = 600 * (node / 1000.0) ** 2  # um2 per bit
     return {
         "node_nm": node,
         "description": f"Technology table for {node} nm. Regenerate with scripts/make-tech-tables.py.",
         "energy": energy,
         "area": area | {
             "register_file_per_byte": entry(
-                8 * 2 * sram_bit * af, "um2",
-                "assumption: a flip-flop register-file bit is 2x an SRAM bit (600 lambda^2)" + scaled),
+                8 * 2 * sram_bit, "um2",
+                "assumption: a flip-flop register-file bit is 2x an SRAM bit (600 lambda^2 at "
+                f"{node} nm)"),
             "pe_control": entry(
                 0.25 * (282 + 137) * af, "um2",
                 "assumption: pipeline registers and control add 25% of an int8 multiplier + int32 adder"
@@ -134,9 +137,10 @@ def table(node):
                                                  f"{SRAM_POINTS}" + scaled),
             "read_energy_64b_exponent": entry(b, "1", "same fit"),
             "write_to_read_energy_ratio": entry(1.0, "1", "assumption: writes cost as much as reads"),
-            "area_per_bit": entry(sram_bit * af, "um2",
-                                  "rule of thumb: 600 lambda^2 per SRAM bit including periphery "
-                                  "(D. J. Greaves, Cambridge SoC notes, from CACTI)" + scaled),
+            "area_per_bit": entry(sram_bit, "um2",
+                                  "rule of thumb: 600 lambda^2 per SRAM bit including periphery, "
+                                  f"lambda = {node} nm (D. J. Greaves, Cambridge SoC notes, from "
+                                  "CACTI)"),
         },
         "dram_energy_per_bit": {
             "ddr3": entry(20.0, "pJ", "Han et al., ISCA 2016: 640 pJ per 32-bit DRAM access"),

@@ -71,6 +71,7 @@ AcceleratorConfig load_accelerator_config(const std::string& path) {
   Json root = read_json_file(path);
   ObjectReader top(root, path);
   AcceleratorConfig c;
+  c.source = path;
   c.name = top.string("name");
   c.clock_ghz = top.number("clock_ghz", 0.01, 10.0);
   c.technology_nm = static_cast<int>(top.integer("technology_nm", 3, 180));

@@ -22,6 +22,7 @@ struct BufferPartition {
 
 struct AcceleratorConfig {
   std::string name;
+  std::string source;  // file it was loaded from, for error messages
   double clock_ghz = 1.0;
   int technology_nm = 28;
 

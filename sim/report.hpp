@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/cost/cost_model.hpp"
 #include "sim/layer_plan.hpp"
 
 namespace duet {
@@ -35,6 +36,8 @@ struct LayerReport {
   PerOperand buffer_writes{};
   ComputeActivity work;
   int64_t dma_transfers = 0;
+  EnergyBreakdown energy;  // joules, leakage over the layer's time included
+  double energy_j = 0;
 };
 
 // When each tile's compute, load and store happened, so the cost model can find the busiest
@@ -75,6 +78,19 @@ struct Report {
   int64_t sfu_cycles = 0;
   int64_t stall_cycles = 0;
   double wall_time_s = 0;  // host time the simulation took
+
+  // Cost model (docs/cost-model.md).
+  std::string tech_table;
+  int technology_nm = 0;
+  double energy_j = 0;
+  double avg_power_w = 0;      // all energy, DRAM included, over the latency
+  double on_chip_power_w = 0;  // without DRAM: what a chip's power figure compares to
+  double peak_power_w = 0;     // busiest window of the timeline, leakage included
+  double peak_window_s = 0;
+  double area_mm2 = 0;
+  double edp_js = 0;
+  EnergyBreakdown energy;
+  AreaBreakdown area;
 
   std::vector<LayerReport> layers;
   std::vector<TraceEvent> trace;  // filled only when SimOptions::trace is set

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
@@ -45,6 +46,28 @@ Json activity_json(const LayerReport& l) {
           {"sfu_ops", sfu_ops_json(l.work.sfu)}};
 }
 
+Json breakdown_json(const std::vector<std::pair<std::string, double>>& parts) {
+  Json j = Json::object();
+  for (const auto& [name, value] : parts) j[name] = value;
+  return j;
+}
+
+// "pe_array 41.2%, dram 30.1%, ..." largest first.
+std::string shares(std::vector<std::pair<std::string, double>> parts) {
+  double total = 0;
+  for (const auto& p : parts) total += p.second;
+  std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(1);
+  bool first = true;
+  for (const auto& [name, value] : parts) {
+    if (total <= 0 || value <= 0) continue;
+    out << (first ? "" : ", ") << name << " " << 100 * value / total << "%";
+    first = false;
+  }
+  return out.str();
+}
+
 Json layer_json(const LayerReport& l) {
   Json j = {{"name", l.name},
             {"op", l.op},
@@ -64,6 +87,8 @@ Json layer_json(const LayerReport& l) {
             {"dram_busy_cycles", l.dram_busy_cycles},
             {"sram_reads", l.sram_reads},
             {"sram_writes", l.sram_writes},
+            {"energy_j", l.energy_j},
+            {"energy_breakdown_j", breakdown_json(l.energy.components())},
             {"activity", activity_json(l)}};
   if (!l.note.empty()) j["note"] = l.note;
   if (!l.schedule.empty()) j["schedule"] = l.schedule;
@@ -107,7 +132,19 @@ std::string report_json(const Report& r) {
                   {"stall_cycles", r.stall_cycles},
                   {"dram_read_bytes", r.dram_read_bytes},
                   {"dram_write_bytes", r.dram_write_bytes},
+                  {"energy_j", r.energy_j},
+                  {"avg_power_w", r.avg_power_w},
+                  {"on_chip_power_w", r.on_chip_power_w},
+                  {"peak_power_w", r.peak_power_w},
+                  {"peak_window_s", r.peak_window_s},
+                  {"area_mm2", r.area_mm2},
+                  {"edp_js", r.edp_js},
                   {"simulation_wall_time_s", r.wall_time_s}};
+  j["technology"] = {{"node_nm", r.technology_nm}, {"table", r.tech_table}};
+  j["energy_breakdown_j"] = breakdown_json(r.energy.components());
+  j["energy_detail_j"] = {{"mac", r.energy.mac}, {"pe_to_pe", r.energy.pe_to_pe}};
+  j["area_breakdown_mm2"] = breakdown_json(r.area.components());
+  j["area_breakdown_mm2"]["global_buffer_banks"] = r.area.buffer_banks;
   Json layers = Json::array();
   for (const auto& l : r.layers) layers.push_back(layer_json(l));
   j["layers"] = std::move(layers);
@@ -117,7 +154,7 @@ std::string report_json(const Report& r) {
 std::string layers_csv(const Report& r) {
   std::ostringstream out;
   out << "name,op,unit,bound,start_cycle,cycles,compute_cycles,sfu_cycles,stall_cycles,macs,"
-         "utilization,dram_read_bytes,dram_write_bytes,sram_reads,sram_writes\n";
+         "utilization,dram_read_bytes,dram_write_bytes,sram_reads,sram_writes,energy_j\n";
   for (const auto& l : r.layers) {
     out << csv_field(l.name) << ',' << l.op << ',' << l.unit << ',' << l.bound << ','
         << l.start_cycle << ',' << l.cycles << ',' << l.compute_cycles << ',' << l.sfu_cycles << ','
@@ -162,6 +199,14 @@ void print_summary(std::ostream& out, const Report& r, bool per_layer) {
   out << "  stalls        " << r.stall_cycles << " cycles\n";
   out << "  DRAM read     " << human_count(static_cast<double>(r.dram_read_bytes)) << "B\n";
   out << "  DRAM write    " << human_count(static_cast<double>(r.dram_write_bytes)) << "B\n";
+  out << "  energy        " << r.energy_j * 1e3 << " mJ  (" << shares(r.energy.components())
+      << ")\n";
+  out << "  power         " << r.avg_power_w * 1e3 << " mW average, " << r.on_chip_power_w * 1e3
+      << " mW on chip, " << r.peak_power_w * 1e3 << " mW peak\n";
+  out << "  area          " << r.area_mm2 << " mm2 at " << r.technology_nm << " nm  ("
+      << shares(r.area.components()) << ")\n";
+  out << "  EDP           " << std::scientific << std::setprecision(3) << r.edp_js << " J*s\n"
+      << std::fixed;
   std::map<std::string, int> bounds;
   for (const auto& l : r.layers) ++bounds[l.bound];
   out << "  layers        " << r.layers.size() << " (";
@@ -183,7 +228,8 @@ void print_summary(std::ostream& out, const Report& r, bool per_layer) {
         << std::setw(9) << l.bound << std::right << std::setw(12) << l.cycles << std::setw(12)
         << l.compute_cycles + l.sfu_cycles << std::setw(12) << l.stall_cycles << std::setw(8)
         << std::setprecision(1) << l.utilization * 100 << std::setw(12)
-        << human_count(static_cast<double>(l.dram_read_bytes + l.dram_write_bytes)) << "\n";
+        << human_count(static_cast<double>(l.dram_read_bytes + l.dram_write_bytes))
+        << std::setw(12) << std::setprecision(2) << l.energy_j * 1e6 << "\n";
   }
 }
 

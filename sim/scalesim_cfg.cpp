@@ -61,6 +61,7 @@ AcceleratorConfig import_scalesim_cfg(const std::string& path) {
   };
 
   AcceleratorConfig c;
+  c.source = path;
   auto run_name = entries.find("run_name");
   c.name = run_name != entries.end() ? run_name->second.value : "scalesim";
   c.clock_ghz = 1.0;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "sim/cost/cost_report.hpp"
 #include "sim/hw/accelerator.hpp"
 #include "sim/mapper.hpp"
 
@@ -69,6 +70,7 @@ LayerReport layer_report(const AcceleratorConfig& cfg, const LayerPlan& plan,
 Report simulate(const AcceleratorConfig& config, const Workload& workload,
                 const SimOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
+  const CostModel cost = cost_model_for(config, options.tech_path);  // bad tables fail early
   const std::vector<LayerPlan> plans = map_workload(config, workload, options.ideal_memory);
 
   hw::Job job;
@@ -101,6 +103,7 @@ Report simulate(const AcceleratorConfig& config, const Workload& workload,
   const double peak = static_cast<double>(config.pe_rows * config.pe_cols);
   report.utilization =
       report.cycles > 0 ? static_cast<double>(report.macs) / (peak * report.cycles) : 0.0;
+  attach_costs(cost, job.timeline, report);
   report.trace = std::move(job.trace);
   report.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

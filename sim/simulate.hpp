@@ -13,6 +13,7 @@ struct SimOptions {
   bool ideal_memory = false;  // DRAM with no latency and unlimited bandwidth
   Fidelity fidelity = Fidelity::kFast;
   bool trace = false;
+  std::string tech_path;  // technology table; empty: configs/tech/<technology_nm>nm.json
 };
 
 Report simulate(const AcceleratorConfig& config, const Workload& workload,

@@ -16,7 +16,9 @@ TEST(Simulator, OneElaboratedModelRunsManyJobs) {
   const Workload bert = zoo_workload("bert-base", {1, 64});
   Report first = simulate(mobile, resnet);
   Report other = simulate(edge, bert);
-  Report ideal = simulate(mobile, resnet, {true, Fidelity::kFast, false});
+  SimOptions ideal_options;
+  ideal_options.ideal_memory = true;
+  Report ideal = simulate(mobile, resnet, ideal_options);
   Report again = simulate(mobile, resnet);
   EXPECT_EQ(first.cycles, again.cycles);
   EXPECT_EQ(first.dram_read_bytes, again.dram_read_bytes);

@@ -79,9 +79,21 @@ TEST(Zoo, BatchTwoDoublesMacs) {
   }
 }
 
+// Eyeriss (Chen et al., JSSC 2017) counts 666 M MACs in AlexNet's five conv layers.
+TEST(Zoo, AlexNetConvLayersHaveEyerissMacCount) {
+  const Workload w = zoo_workload("alexnet");
+  int64_t conv = 0;
+  for (const auto& l : w.layers) {
+    if (l.op == OpKind::kConv2d) conv += layer_macs(l);
+  }
+  EXPECT_NEAR(static_cast<double>(conv), 666e6, 0.01 * 666e6);
+  EXPECT_EQ(w.layers.back().output_shape, (Shape{1, 1000}));
+}
+
 TEST(Zoo, NamesAreExactlyTheShippedNetworks) {
-  const std::vector<std::string> expected = {"resnet18",  "resnet50",   "mobilenet_v2", "vgg16",
-                                             "bert-base", "bert-large", "vit-b16"};
+  const std::vector<std::string> expected = {"resnet18",  "resnet50",  "mobilenet_v2",
+                                             "vgg16",     "alexnet",   "bert-base",
+                                             "bert-large", "vit-b16"};
   EXPECT_EQ(zoo_names(), expected);
   for (const auto& name : expected) EXPECT_TRUE(is_zoo_name(name)) << name;
   EXPECT_FALSE(is_zoo_name("resnet"));

@@ -12,6 +12,7 @@ Workload build_resnet18(int64_t batch);
 Workload build_resnet50(int64_t batch);
 Workload build_mobilenet_v2(int64_t batch);
 Workload build_vgg16(int64_t batch);
+Workload build_alexnet(int64_t batch);
 Workload build_bert_base(int64_t batch, int64_t seq_len);
 Workload build_bert_large(int64_t batch, int64_t seq_len);
 Workload build_vit_b16(int64_t batch);
@@ -26,6 +27,7 @@ const std::vector<std::pair<std::string, Builder>>& zoo_table() {
       {"resnet50", [](const ZooOptions& o) { return build_resnet50(o.batch); }},
       {"mobilenet_v2", [](const ZooOptions& o) { return build_mobilenet_v2(o.batch); }},
       {"vgg16", [](const ZooOptions& o) { return build_vgg16(o.batch); }},
+      {"alexnet", [](const ZooOptions& o) { return build_alexnet(o.batch); }},
       {"bert-base", [](const ZooOptions& o) { return build_bert_base(o.batch, o.seq_len); }},
       {"bert-large", [](const ZooOptions& o) { return build_bert_large(o.batch, o.seq_len); }},
       {"vit-b16", [](const ZooOptions& o) { return build_vit_b16(o.batch); }},

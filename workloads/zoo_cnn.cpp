@@ -127,4 +127,24 @@ Workload build_vgg16(int64_t batch) {
   return b.finish();
 }
 
+// The original two-GPU AlexNet (Krizhevsky et al., 2012) at 227x227, with its grouped conv2/4/5,
+// as Eyeriss (Chen et al., JSSC 2017) benchmarks it: 666 M MACs in the conv layers.
+Workload build_alexnet(int64_t batch) {
+  WorkloadBuilder b("alexnet");
+  std::string x = b.input("image", {batch, 3, 227, 227});
+  x = b.relu("relu1", b.conv("conv1", x, 96, 11, 4));
+  x = b.maxpool("pool1", x, 3, 2);
+  x = b.relu("relu2", b.conv("conv2", x, 256, 5, 1, 2, 2));
+  x = b.maxpool("pool2", x, 3, 2);
+  x = b.relu("relu3", b.conv("conv3", x, 384, 3, 1, 1));
+  x = b.relu("relu4", b.conv("conv4", x, 384, 3, 1, 1, 2));
+  x = b.relu("relu5", b.conv("conv5", x, 256, 3, 1, 1, 2));
+  x = b.maxpool("pool5", x, 3, 2);
+  x = b.reshape("flatten", x, {batch, 256 * 6 * 6});
+  x = b.relu("relu6", b.gemm("fc6", x, 4096));
+  x = b.relu("relu7", b.gemm("fc7", x, 4096));
+  b.gemm("fc8", x, kClasses);
+  return b.finish();
+}
+
 }  // namespace duet

@@ -1,0 +1,123 @@
+#include "sim/cost/cost_model.hpp"
+
+#include <algorithm>
+
+namespace duet {
+namespace {
+
+constexpr double kPj = 1e-12;
+constexpr double kUm2PerMm2 = 1e6;
+
+// The wider of two types prices a MAC whose operands differ.
+DataType wider(DataType a, DataType b) {
+  return data_type_bytes(a) >= data_type_bytes(b) ? a : b;
+}
+
+// The exact SFU computes in FP32. exp: range reduction plus a degree-4 polynomial (4 multiply-
+// adds); reciprocal: 3 Newton-Raphson steps (2 mult + 1 add each); rsqrt: 3 steps (3 mult +
+// 1 add each). Assumptions documented in docs/cost-model.md.
+struct FunctionCost {
+  int mult;
+  int add;
+};
+constexpr FunctionCost kExp{4, 4}, kReciprocal{6, 3}, kRsqrt{9, 3};
+
+}  // namespace
+
+EnergyBreakdown& EnergyBreakdown::operator+=(const EnergyBreakdown& o) {
+  pe_array += o.pe_array;
+  register_file += o.register_file;
+  global_buffer += o.global_buffer;
+  dram += o.dram;
+  sfu += o.sfu;
+  dma += o.dma;
+  leakage += o.leakage;
+  mac += o.mac;
+  pe_to_pe += o.pe_to_pe;
+  return *this;
+}
+
+std::vector<std::pair<std::string, double>> EnergyBreakdown::components() const {
+  return {{"pe_array", pe_array}, {"register_file", register_file}, {"global_buffer", global_buffer},
+          {"dram", dram},         {"sfu", sfu},                     {"dma", dma},
+          {"leakage", leakage}};
+}
+
+std::vector<std::pair<std::string, double>> AreaBreakdown::components() const {
+  return {{"pe_array", pe_array}, {"register_file", register_file},
+          {"global_buffer", global_buffer}, {"sfu", sfu},
+          {"dma_control", dma_control}, {"interconnect", interconnect}};
+}
+
+std::string arithmetic_key(DataType type) {
+  if (type == DataType::kBf16) return "fp16";
+  return data_type_name(type);
+}
+
+CostModel::CostModel(const AcceleratorConfig& config, TechTable tech)
+    : config_(config), tech_(std::move(tech)) {
+  const std::string op = arithmetic_key(wider(config.weight_type, config.activation_type));
+  const std::string acc = arithmetic_key(config.accumulator_type);
+  mac_pj_ = tech_.energy(op + "_mult") + tech_.energy(op + "_add");
+
+  const double pes = static_cast<double>(config.pe_rows * config.pe_cols);
+  // A PE multiplies at the operand type and accumulates at the accumulator type.
+  area_.pe_array =
+      pes * (tech_.area(op + "_mult") + tech_.area(acc + "_add") + tech_.area("pe_control")) /
+      kUm2PerMm2;
+  area_.register_file =
+      pes * config.register_file_bytes * tech_.area("register_file_per_byte") / kUm2PerMm2;
+  const double bank_bits = static_cast<double>(config.buffer_bytes()) * 8 / config.buffer_banks;
+  area_.buffer_banks.assign(config.buffer_banks, bank_bits * tech_.sram_area_um2_per_bit / kUm2PerMm2);
+  area_.global_buffer = bank_bits * config.buffer_banks * tech_.sram_area_um2_per_bit / kUm2PerMm2;
+  // An exact-SFU lane is an FP32 datapath of two multipliers and two adders, iterating the
+  // polynomial and Newton steps above.
+  area_.sfu = config.sfu_lanes * 2 * (tech_.area("fp32_mult") + tech_.area("fp32_add")) / kUm2PerMm2;
+  const double core = area_.pe_array + area_.register_file + area_.global_buffer + area_.sfu;
+  area_.dma_control = core * tech_.dma_control_area_fraction;
+  area_.interconnect = core * tech_.interconnect_area_fraction;
+}
+
+double CostModel::buffer_access_pj(bool write) const {
+  const double bank_kib = static_cast<double>(config_.buffer_kib) / config_.buffer_banks;
+  const double pj = tech_.sram_access_pj(bank_kib, 8.0 * config_.bank_width_bytes);
+  return write ? pj * tech_.sram_write_to_read_ratio : pj;
+}
+
+EnergyBreakdown CostModel::compute_energy(const ComputeActivity& work,
+                                          const PerOperand& buffer_reads,
+                                          const PerOperand& buffer_writes) const {
+  EnergyBreakdown e;
+  e.mac = work.macs * mac_pj_ * kPj;
+  e.pe_to_pe = work.pe_transfer_bytes * tech_.energy("pe_to_pe_per_byte") * kPj;
+  e.pe_array = e.mac + e.pe_to_pe;
+  e.register_file = (work.rf_read_bytes + work.rf_write_bytes) *
+                    tech_.energy("register_file_access_per_byte") * kPj;
+  double accesses_pj = 0;
+  for (int o = 0; o < 3; ++o) {
+    accesses_pj += buffer_reads[o] * buffer_access_pj(false) + buffer_writes[o] * buffer_access_pj(true);
+  }
+  e.global_buffer = accesses_pj * kPj;
+  const double add = tech_.energy("fp32_add"), mult = tech_.energy("fp32_mult");
+  auto function = [&](const FunctionCost& f) { return f.mult * mult + f.add * add; };
+  const SfuOps& s = work.sfu;
+  e.sfu = ((s.compare + s.add) * add + s.mul * mult + s.exp * function(kExp) +
+           s.reciprocal * function(kReciprocal) + s.rsqrt * function(kRsqrt)) *
+          kPj;
+  return e;
+}
+
+EnergyBreakdown CostModel::transfer_energy(int64_t dram_read_bytes,
+                                           int64_t dram_write_bytes) const {
+  EnergyBreakdown e;
+  const double bytes = static_cast<double>(dram_read_bytes + dram_write_bytes);
+  e.dram = bytes * 8 * tech_.dram_pj_per_bit.at(config_.dram_kind) * kPj;
+  e.dma = bytes * tech_.energy("dma_per_byte") * kPj;
+  return e;
+}
+
+double CostModel::leakage_j(double seconds) const {
+  return area_.total() * tech_.leakage_w_per_mm2 * seconds;
+}
+
+}  // namespace duet

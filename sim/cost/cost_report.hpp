@@ -1,0 +1,17 @@
+#pragma once
+// Fills a report's energy, power and area from the run's activity and timeline.
+#include <vector>
+
+#include "sim/cost/cost_model.hpp"
+#include "sim/report.hpp"
+
+namespace duet {
+
+// The cost model for a config: its --tech table, or the shipped one for its technology_nm.
+// Tables are parsed once per path and process.
+CostModel cost_model_for(const AcceleratorConfig& config, const std::string& tech_path);
+
+void attach_costs(const CostModel& model, const std::vector<TimelineEvent>& timeline,
+                  Report& report);
+
+}  // namespace duet
