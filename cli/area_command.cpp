@@ -21,8 +21,7 @@ int area_command(int argc, char** argv) {
   opts.add_options()("help,h", "show this help")(
       "arch", po::value(&arch)->default_value("mobile"),
       "accelerator: a JSON config, a SCALE-Sim .cfg, or a shipped name")(
-      "tech", po::value(&tech),
-      "technology table (default: configs/tech/<technology_nm>nm.json)")(
+      "tech", po::value(&tech), "technology table (default: configs/tech/<technology_nm>nm.json)")(
       "out", po::value(&out), "also write the breakdown as JSON");
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -39,7 +38,8 @@ int area_command(int argc, char** argv) {
             << model.tech().path << ")\n"
             << std::fixed << std::setprecision(4);
   auto parts = area.components();
-  std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::sort(parts.begin(), parts.end(),
+            [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& [name, mm2] : parts) {
     std::cout << "  " << std::left << std::setw(16) << name << std::right << std::setw(12) << mm2
               << " mm2  " << std::setw(6) << std::setprecision(1) << 100 * mm2 / area.total()

@@ -208,8 +208,8 @@ void map_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, bool ideal_m
               dram += (load_bytes + double(tile.store_bytes)) / bytes_per_cycle;
               // With `slots` tiles in flight, a tile's load latency hides behind that many
               // tiles of compute at most.
-              pipeline += (load_bytes / bytes_per_cycle + latency + tile.compute_cycles) /
-                          double(slots);
+              pipeline +=
+                  (load_bytes / bytes_per_cycle + latency + tile.compute_cycles) / double(slots);
               tiles.push_back(tile);
             }
           }

@@ -18,9 +18,8 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 Json sfu_ops_json(const SfuOps& ops) {
-  return {{"compare", ops.compare}, {"add", ops.add},   {"mul", ops.mul},
-          {"exp", ops.exp},         {"reciprocal", ops.reciprocal},
-          {"rsqrt", ops.rsqrt},     {"gelu", ops.gelu}};
+  return {{"compare", ops.compare},       {"add", ops.add},     {"mul", ops.mul},  {"exp", ops.exp},
+          {"reciprocal", ops.reciprocal}, {"rsqrt", ops.rsqrt}, {"gelu", ops.gelu}};
 }
 
 Json buffer_json(const LayerReport& l) {
@@ -56,7 +55,8 @@ Json breakdown_json(const std::vector<std::pair<std::string, double>>& parts) {
 std::string shares(std::vector<std::pair<std::string, double>> parts) {
   double total = 0;
   for (const auto& p : parts) total += p.second;
-  std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::sort(parts.begin(), parts.end(),
+            [](const auto& a, const auto& b) { return a.second > b.second; });
   std::ostringstream out;
   out << std::fixed << std::setprecision(1);
   bool first = true;
@@ -228,8 +228,8 @@ void print_summary(std::ostream& out, const Report& r, bool per_layer) {
         << std::setw(9) << l.bound << std::right << std::setw(12) << l.cycles << std::setw(12)
         << l.compute_cycles + l.sfu_cycles << std::setw(12) << l.stall_cycles << std::setw(8)
         << std::setprecision(1) << l.utilization * 100 << std::setw(12)
-        << human_count(static_cast<double>(l.dram_read_bytes + l.dram_write_bytes))
-        << std::setw(12) << std::setprecision(2) << l.energy_j * 1e6 << "\n";
+        << human_count(static_cast<double>(l.dram_read_bytes + l.dram_write_bytes)) << std::setw(12)
+        << std::setprecision(2) << l.energy_j * 1e6 << "\n";
   }
 }
 

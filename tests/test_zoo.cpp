@@ -91,9 +91,8 @@ TEST(Zoo, AlexNetConvLayersHaveEyerissMacCount) {
 }
 
 TEST(Zoo, NamesAreExactlyTheShippedNetworks) {
-  const std::vector<std::string> expected = {"resnet18",  "resnet50",  "mobilenet_v2",
-                                             "vgg16",     "alexnet",   "bert-base",
-                                             "bert-large", "vit-b16"};
+  const std::vector<std::string> expected = {"resnet18", "resnet50",  "mobilenet_v2", "vgg16",
+                                             "alexnet",  "bert-base", "bert-large",   "vit-b16"};
   EXPECT_EQ(zoo_names(), expected);
   for (const auto& name : expected) EXPECT_TRUE(is_zoo_name(name)) << name;
   EXPECT_FALSE(is_zoo_name("resnet"));

@@ -9,9 +9,7 @@ constexpr double kPj = 1e-12;
 constexpr double kUm2PerMm2 = 1e6;
 
 // The wider of two types prices a MAC whose operands differ.
-DataType wider(DataType a, DataType b) {
-  return data_type_bytes(a) >= data_type_bytes(b) ? a : b;
-}
+DataType wider(DataType a, DataType b) { return data_type_bytes(a) >= data_type_bytes(b) ? a : b; }
 
 // The exact SFU computes in FP32. exp: range reduction plus a degree-4 polynomial (4 multiply-
 // adds); reciprocal: 3 Newton-Raphson steps (2 mult + 1 add each); rsqrt: 3 steps (3 mult +
@@ -38,15 +36,19 @@ EnergyBreakdown& EnergyBreakdown::operator+=(const EnergyBreakdown& o) {
 }
 
 std::vector<std::pair<std::string, double>> EnergyBreakdown::components() const {
-  return {{"pe_array", pe_array}, {"register_file", register_file}, {"global_buffer", global_buffer},
-          {"dram", dram},         {"sfu", sfu},                     {"dma", dma},
+  return {{"pe_array", pe_array},
+          {"register_file", register_file},
+          {"global_buffer", global_buffer},
+          {"dram", dram},
+          {"sfu", sfu},
+          {"dma", dma},
           {"leakage", leakage}};
 }
 
 std::vector<std::pair<std::string, double>> AreaBreakdown::components() const {
-  return {{"pe_array", pe_array}, {"register_file", register_file},
+  return {{"pe_array", pe_array},           {"register_file", register_file},
           {"global_buffer", global_buffer}, {"sfu", sfu},
-          {"dma_control", dma_control}, {"interconnect", interconnect}};
+          {"dma_control", dma_control},     {"interconnect", interconnect}};
 }
 
 std::string arithmetic_key(DataType type) {
@@ -68,11 +70,13 @@ CostModel::CostModel(const AcceleratorConfig& config, TechTable tech)
   area_.register_file =
       pes * config.register_file_bytes * tech_.area("register_file_per_byte") / kUm2PerMm2;
   const double bank_bits = static_cast<double>(config.buffer_bytes()) * 8 / config.buffer_banks;
-  area_.buffer_banks.assign(config.buffer_banks, bank_bits * tech_.sram_area_um2_per_bit / kUm2PerMm2);
+  area_.buffer_banks.assign(config.buffer_banks,
+                            bank_bits * tech_.sram_area_um2_per_bit / kUm2PerMm2);
   area_.global_buffer = bank_bits * config.buffer_banks * tech_.sram_area_um2_per_bit / kUm2PerMm2;
   // An exact-SFU lane is an FP32 datapath of two multipliers and two adders, iterating the
   // polynomial and Newton steps above.
-  area_.sfu = config.sfu_lanes * 2 * (tech_.area("fp32_mult") + tech_.area("fp32_add")) / kUm2PerMm2;
+  area_.sfu =
+      config.sfu_lanes * 2 * (tech_.area("fp32_mult") + tech_.area("fp32_add")) / kUm2PerMm2;
   const double core = area_.pe_array + area_.register_file + area_.global_buffer + area_.sfu;
   area_.dma_control = core * tech_.dma_control_area_fraction;
   area_.interconnect = core * tech_.interconnect_area_fraction;
@@ -95,7 +99,8 @@ EnergyBreakdown CostModel::compute_energy(const ComputeActivity& work,
                     tech_.energy("register_file_access_per_byte") * kPj;
   double accesses_pj = 0;
   for (int o = 0; o < 3; ++o) {
-    accesses_pj += buffer_reads[o] * buffer_access_pj(false) + buffer_writes[o] * buffer_access_pj(true);
+    accesses_pj +=
+        buffer_reads[o] * buffer_access_pj(false) + buffer_writes[o] * buffer_access_pj(true);
   }
   e.global_buffer = accesses_pj * kPj;
   const double add = tech_.energy("fp32_add"), mult = tech_.energy("fp32_mult");

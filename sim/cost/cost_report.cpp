@@ -23,7 +23,8 @@ double event_energy_j(const CostModel& model, const TimelineEvent& e) {
     case TimelineEvent::kCompute: {
       double buffer_pj = 0;
       for (int o = 0; o < 3; ++o) {
-        buffer_pj += t.work.buffer_read_bytes[o] * read_pj + t.work.buffer_write_bytes[o] * write_pj;
+        buffer_pj +=
+            t.work.buffer_read_bytes[o] * read_pj + t.work.buffer_write_bytes[o] * write_pj;
       }
       return model.compute_energy(t.work, {}, {}).total() + buffer_pj * 1e-12;
     }
@@ -40,8 +41,8 @@ double event_energy_j(const CostModel& model, const TimelineEvent& e) {
 
 CostModel cost_model_for(const AcceleratorConfig& config, const std::string& tech_path) {
   static std::map<std::string, TechTable> cache;
-  const std::string key = tech_path.empty() ? "node:" + std::to_string(config.technology_nm)
-                                            : tech_path;
+  const std::string key =
+      tech_path.empty() ? "node:" + std::to_string(config.technology_nm) : tech_path;
   auto it = cache.find(key);
   if (it == cache.end()) {
     TechTable table;

@@ -11,8 +11,8 @@
 namespace duet {
 namespace {
 
-const std::vector<std::string> kArithmetic = {"int8_add",  "int16_add",  "int32_add",  "fp16_add",
-                                              "fp32_add",  "int8_mult",  "int16_mult", "int32_mult",
+const std::vector<std::string> kArithmetic = {"int8_add",  "int16_add", "int32_add",  "fp16_add",
+                                              "fp32_add",  "int8_mult", "int16_mult", "int32_mult",
                                               "fp16_mult", "fp32_mult"};
 
 // Unit -> factor to the canonical unit of the quantity.
@@ -58,9 +58,10 @@ TechTable load_tech_table(const std::string& path) {
   t.path = path;
   t.node_nm = static_cast<int>(top.integer("node_nm", 1, 1000));
   top.string_or("description", "");
-  read_group(top, "energy", with(kArithmetic, {"register_file_access_per_byte", "pe_to_pe_per_byte",
-                                               "dma_per_byte"}),
-             kEnergyUnits, t.energy_pj);
+  read_group(
+      top, "energy",
+      with(kArithmetic, {"register_file_access_per_byte", "pe_to_pe_per_byte", "dma_per_byte"}),
+      kEnergyUnits, t.energy_pj);
   read_group(top, "area", with(kArithmetic, {"register_file_per_byte", "pe_control"}), kAreaUnits,
              t.area_um2);
   ObjectReader sram = top.object("sram");
@@ -73,8 +74,7 @@ TechTable load_tech_table(const std::string& path) {
              t.dram_pj_per_bit);
   t.leakage_w_per_mm2 = read_entry(top, "leakage_power_density", kPowerDensityUnits);
   ObjectReader overheads = top.object("overheads");
-  t.dma_control_area_fraction =
-      read_entry(overheads, "dma_control_area_fraction", kDimensionless);
+  t.dma_control_area_fraction = read_entry(overheads, "dma_control_area_fraction", kDimensionless);
   t.interconnect_area_fraction =
       read_entry(overheads, "interconnect_area_fraction", kDimensionless);
   overheads.reject_unknown_keys();

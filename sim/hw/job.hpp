@@ -44,7 +44,7 @@ struct Job {
   std::vector<LayerStats> stats;
   std::vector<TraceEvent> trace;
   std::vector<TimelineEvent> timeline;  // always recorded; the cost model's peak power uses it
-  int64_t origin = 0;  // absolute cycle at which the job started
+  int64_t origin = 0;                   // absolute cycle at which the job started
 
   int64_t now() const { return to_cycles(sc_core::sc_time_stamp()) - origin; }
   void record(TraceTrack track, int layer, int64_t start, int64_t length) {
