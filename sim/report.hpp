@@ -67,6 +67,8 @@ struct Report {
   double clock_ghz = 1.0;
   int64_t pe_rows = 0;
   int64_t pe_cols = 0;
+  int64_t buffer_banks = 1;
+  std::string mac_type;  // the type MACs are priced at
 
   int64_t cycles = 0;
   double latency_s = 0;

@@ -22,23 +22,26 @@ Json sfu_ops_json(const SfuOps& ops) {
           {"reciprocal", ops.reciprocal}, {"rsqrt", ops.rsqrt}, {"gelu", ops.gelu}};
 }
 
-Json buffer_json(const LayerReport& l) {
+// Banks are interleaved, so each sees an equal share of every operand's accesses.
+Json buffer_json(const LayerReport& l, int64_t banks) {
   Json j;
   for (int o = 0; o < 3; ++o) {
     j[kOperandNames[o]] = {{"reads", l.buffer_reads[o]},
                            {"writes", l.buffer_writes[o]},
+                           {"reads_per_bank", double(l.buffer_reads[o]) / banks},
+                           {"writes_per_bank", double(l.buffer_writes[o]) / banks},
                            {"read_bytes", l.buffer_read_bytes[o]},
                            {"write_bytes", l.buffer_write_bytes[o]}};
   }
   return j;
 }
 
-Json activity_json(const LayerReport& l) {
-  return {{"macs", l.work.macs},
+Json activity_json(const LayerReport& l, const Report& r) {
+  return {{"macs_by_type", {{r.mac_type, l.work.macs}}},
           {"register_file_read_bytes", l.work.rf_read_bytes},
           {"register_file_write_bytes", l.work.rf_write_bytes},
           {"pe_to_pe_bytes", l.work.pe_transfer_bytes},
-          {"global_buffer", buffer_json(l)},
+          {"global_buffer", buffer_json(l, r.buffer_banks)},
           {"dram_read_bytes", l.dram_read_bytes},
           {"dram_write_bytes", l.dram_write_bytes},
           {"dma_transfers", l.dma_transfers},
@@ -68,7 +71,7 @@ std::string shares(std::vector<std::pair<std::string, double>> parts) {
   return out.str();
 }
 
-Json layer_json(const LayerReport& l) {
+Json layer_json(const LayerReport& l, const Report& r) {
   Json j = {{"name", l.name},
             {"op", l.op},
             {"unit", l.unit},
@@ -89,7 +92,7 @@ Json layer_json(const LayerReport& l) {
             {"sram_writes", l.sram_writes},
             {"energy_j", l.energy_j},
             {"energy_breakdown_j", breakdown_json(l.energy.components())},
-            {"activity", activity_json(l)}};
+            {"activity", activity_json(l, r)}};
   if (!l.note.empty()) j["note"] = l.note;
   if (!l.schedule.empty()) j["schedule"] = l.schedule;
   return j;
@@ -146,7 +149,7 @@ std::string report_json(const Report& r) {
   j["area_breakdown_mm2"] = breakdown_json(r.area.components());
   j["area_breakdown_mm2"]["global_buffer_banks"] = r.area.buffer_banks;
   Json layers = Json::array();
-  for (const auto& l : r.layers) layers.push_back(layer_json(l));
+  for (const auto& l : r.layers) layers.push_back(layer_json(l, r));
   j["layers"] = std::move(layers);
   return j.dump(2) + "\n";
 }

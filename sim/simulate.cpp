@@ -88,6 +88,7 @@ Report simulate(const AcceleratorConfig& config, const Workload& workload,
   report.clock_ghz = config.clock_ghz;
   report.pe_rows = config.pe_rows;
   report.pe_cols = config.pe_cols;
+  report.buffer_banks = config.buffer_banks;
   for (std::size_t i = 0; i < plans.size(); ++i) {
     LayerReport layer = layer_report(config, plans[i], job.stats[i], options);
     report.cycles += layer.cycles;

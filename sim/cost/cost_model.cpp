@@ -61,6 +61,7 @@ CostModel::CostModel(const AcceleratorConfig& config, TechTable tech)
   const std::string op = arithmetic_key(wider(config.weight_type, config.activation_type));
   const std::string acc = arithmetic_key(config.accumulator_type);
   mac_pj_ = tech_.energy(op + "_mult") + tech_.energy(op + "_add");
+  mac_type_ = op;
 
   const double pes = static_cast<double>(config.pe_rows * config.pe_cols);
   // A PE multiplies at the operand type and accumulates at the accumulator type.

@@ -57,6 +57,7 @@ class CostModel {
   const AcceleratorConfig& config() const { return config_; }
   // One int8/int16/fp... MAC: the table's multiply + add of the operand type.
   double mac_pj() const { return mac_pj_; }
+  const std::string& mac_type() const { return mac_type_; }
 
   // Dynamic energy of what compute units did (PE array, register files, SFU, their buffer
   // accesses), in joules.
@@ -74,6 +75,7 @@ class CostModel {
   TechTable tech_;
   AreaBreakdown area_;
   double mac_pj_ = 0;
+  std::string mac_type_;
 };
 
 }  // namespace duet

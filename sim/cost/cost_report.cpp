@@ -72,6 +72,7 @@ void attach_costs(const CostModel& model, const std::vector<TimelineEvent>& time
     report.energy += layer.energy;
   }
   report.tech_table = model.tech().path;
+  report.mac_type = model.mac_type();
   report.technology_nm = model.tech().node_nm;
   report.energy_j = report.energy.total();
   report.area = model.area();
