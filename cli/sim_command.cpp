@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <iostream>
 
@@ -6,14 +7,37 @@
 #include "sim/report_writer.hpp"
 #include "sim/simulate.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/lut.hpp"
 #include "workloads/workload_io.hpp"
 
 namespace po = boost::program_options;
 
 namespace duet::cli {
+namespace {
+
+// The NN-LUT unit is sized by its tables: as many comparators as the largest table needs, at the
+// tables' precision.
+void apply_lut_set(const std::map<LutFunction, PiecewiseLinearLut>& set, const std::string& path,
+                   AcceleratorConfig& config) {
+  int entries = 0;
+  const LutPrecision precision = set.begin()->second.precision;
+  for (const auto& [function, lut] : set) {
+    entries = std::max(entries, lut.entries());
+    if (lut.precision != precision) {
+      throw InputError(path + ": tables mix precisions (" + lut_precision_name(precision) +
+                       " and " + lut_precision_name(lut.precision) + ")");
+    }
+  }
+  config.sfu_lut_entries = entries;
+  config.sfu_lut_precision = precision == LutPrecision::kFp32   ? DataType::kFp32
+                             : precision == LutPrecision::kFp16 ? DataType::kFp16
+                                                                : DataType::kInt32;
+}
+
+}  // namespace
 
 int sim_command(int argc, char** argv) {
-  std::string arch, workload_spec, out, layers_csv_path, trace_path, fidelity;
+  std::string arch, workload_spec, out, layers_csv_path, trace_path, fidelity, nonlinear, luts;
   ZooOptions zoo;
   SimOptions options;
   po::options_description opts(
@@ -33,6 +57,10 @@ int sim_command(int argc, char** argv) {
                                                           "write per-layer statistics as CSV")(
       "trace", po::value(&trace_path), "write a Chrome trace-event JSON (open in Perfetto)")(
       "ideal-memory", po::bool_switch(), "DRAM with no latency and unlimited bandwidth")(
+      "nonlinear", po::value(&nonlinear),
+      "exact, nnlut or ibert: the SFU kind, and the impl of every non-linear op")(
+      "luts", po::value(&luts),
+      "NN-LUT table set (configs/luts/default.json): sets the unit's entries and precision")(
       "tech", po::value(&options.tech_path),
       "technology table for energy and area (default: configs/tech/<technology_nm>nm.json)")(
       "fidelity", po::value(&fidelity)->default_value("fast"),
@@ -54,8 +82,13 @@ int sim_command(int argc, char** argv) {
     throw InputError("--fidelity: invalid value \"" + fidelity + "\" (allowed: fast, cycle)");
   }
 
-  const AcceleratorConfig config = load_accelerator(arch);
-  const Workload workload = load_workload(workload_spec, zoo);
+  AcceleratorConfig config = load_accelerator(arch);
+  Workload workload = load_workload(workload_spec, zoo);
+  if (!nonlinear.empty()) {
+    config.sfu_kind = parse_sfu_kind(nonlinear, "--nonlinear");
+    set_nonlinear_impl(workload, parse_impl(nonlinear, "--nonlinear"));
+  }
+  if (!luts.empty()) apply_lut_set(load_lut_set(luts), luts, config);
   const Report report = simulate(config, workload, options);
 
   print_summary(std::cout, report, vm["verbose"].as<bool>());

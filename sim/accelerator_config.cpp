@@ -61,7 +61,24 @@ int data_type_bytes(DataType t) {
   return 1;
 }
 
-const char* sfu_kind_name(SfuKind) { return "exact"; }
+const char* sfu_kind_name(SfuKind k) {
+  switch (k) {
+    case SfuKind::kExact:
+      return "exact";
+    case SfuKind::kNnlut:
+      return "nnlut";
+    case SfuKind::kIbert:
+      return "ibert";
+  }
+  return "?";
+}
+
+SfuKind parse_sfu_kind(const std::string& name, const std::string& where) {
+  for (SfuKind k : {SfuKind::kExact, SfuKind::kNnlut, SfuKind::kIbert}) {
+    if (name == sfu_kind_name(k)) return k;
+  }
+  throw InputError(where + ": invalid value \"" + name + "\" (allowed: exact, nnlut, ibert)");
+}
 
 int64_t AcceleratorConfig::dram_latency_cycles() const {
   return static_cast<int64_t>(std::ceil(dram_latency_ns * clock_ghz - 1e-9));
@@ -114,10 +131,12 @@ AcceleratorConfig load_accelerator_config(const std::string& path) {
   dram.reject_unknown_keys();
 
   ObjectReader sfu = top.object("sfu");
-  sfu.choice("kind", {"exact"});
-  c.sfu_kind = SfuKind::kExact;
+  c.sfu_kind = parse_sfu_kind(sfu.choice("kind", {"exact", "nnlut", "ibert"}), "");
   c.sfu_lanes = sfu.integer("lanes", 1, 4096);
   c.sfu_pipeline_depth = sfu.integer_or("pipeline_depth", 4, 1, 256);
+  c.sfu_lut_entries = sfu.integer_or("lut_entries", 16, 2, 256);
+  c.sfu_lut_precision =
+      parse_data_type(sfu.choice_or("lut_precision", "int32", {"fp32", "fp16", "int32"}));
   sfu.reject_unknown_keys();
 
   top.string_or("description", "");

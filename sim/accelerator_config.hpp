@@ -7,12 +7,14 @@ namespace duet {
 
 enum class Dataflow { kWeightStationary, kOutputStationary, kInputStationary };
 enum class DataType { kInt8, kInt16, kInt32, kFp16, kBf16, kFp32 };
-enum class SfuKind { kExact };
+enum class SfuKind { kExact, kNnlut, kIbert };
 
 const char* dataflow_name(Dataflow d);
 const char* data_type_name(DataType t);
 int data_type_bytes(DataType t);
 const char* sfu_kind_name(SfuKind k);
+// Throws InputError listing exact, nnlut, ibert.
+SfuKind parse_sfu_kind(const std::string& name, const std::string& where);
 
 struct BufferPartition {
   double ifmap = 0.4;
@@ -48,6 +50,8 @@ struct AcceleratorConfig {
   SfuKind sfu_kind = SfuKind::kExact;
   int64_t sfu_lanes = 16;
   int64_t sfu_pipeline_depth = 4;
+  int64_t sfu_lut_entries = 16;                   // nnlut: table entries (comparators + 1)
+  DataType sfu_lut_precision = DataType::kInt32;  // nnlut: datapath precision
 
   int64_t buffer_bytes() const { return buffer_kib * 1024; }
   int64_t partition_bytes(double share) const {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/accelerator_config.hpp"
 #include "workloads/workload.hpp"
 
 namespace duet {
@@ -17,7 +18,8 @@ enum Operand { kIfmap = 0, kFilter = 1, kOfmap = 2 };
 inline constexpr const char* kOperandNames[] = {"ifmap", "filter", "ofmap"};
 using PerOperand = std::array<int64_t, 3>;
 
-// SFU work by function, counted per element; the cost model prices them.
+// SFU work: ALU operations and function evaluations, and the SFU kind that runs them (one per
+// layer); the cost model prices them with that kind's unit (sim/sfu_unit.hpp).
 struct SfuOps {
   int64_t compare = 0;
   int64_t add = 0;
@@ -25,7 +27,9 @@ struct SfuOps {
   int64_t exp = 0;
   int64_t reciprocal = 0;
   int64_t rsqrt = 0;
-  int64_t gelu = 0;  // GELU evaluations (their exp, reciprocal and ALU work is counted above too)
+  int64_t gelu = 0;
+  int64_t silu = 0;
+  SfuKind kind = SfuKind::kExact;
   int64_t alu() const { return compare + add + mul; }
   SfuOps& operator+=(const SfuOps& o) {
     compare += o.compare;
@@ -35,10 +39,13 @@ struct SfuOps {
     reciprocal += o.reciprocal;
     rsqrt += o.rsqrt;
     gelu += o.gelu;
+    silu += o.silu;
+    if (o.alu() + o.exp + o.reciprocal + o.rsqrt + o.gelu + o.silu > 0) kind = o.kind;
     return *this;
   }
   SfuOps scaled(int64_t n) const {
-    return {compare * n, add * n, mul * n, exp * n, reciprocal * n, rsqrt * n, gelu * n};
+    return {compare * n, add * n,  mul * n,  exp * n, reciprocal * n,
+            rsqrt * n,   gelu * n, silu * n, kind};
   }
 };
 

@@ -68,6 +68,8 @@ struct Report {
   int64_t pe_rows = 0;
   int64_t pe_cols = 0;
   int64_t buffer_banks = 1;
+  std::string sfu_kind;
+  int64_t sfu_lanes = 0;
   std::string mac_type;  // the type MACs are priced at
 
   int64_t cycles = 0;

@@ -132,6 +132,7 @@ std::string report_json(const Report& r) {
                   {"utilization", r.utilization},
                   {"compute_cycles", r.compute_cycles},
                   {"sfu_cycles", r.sfu_cycles},
+                  {"sfu_cycle_share", r.cycles > 0 ? double(r.sfu_cycles) / r.cycles : 0.0},
                   {"stall_cycles", r.stall_cycles},
                   {"dram_read_bytes", r.dram_read_bytes},
                   {"dram_write_bytes", r.dram_write_bytes},
@@ -198,7 +199,9 @@ void print_summary(std::ostream& out, const Report& r, bool per_layer) {
   out << "  MACs          " << human_count(static_cast<double>(r.macs)) << "\n";
   out << "  utilization   " << r.utilization * 100 << " %\n";
   out << "  PE compute    " << r.compute_cycles << " cycles\n";
-  out << "  SFU           " << r.sfu_cycles << " cycles\n";
+  out << "  SFU           " << r.sfu_cycles << " cycles ("
+      << (r.cycles > 0 ? 100.0 * r.sfu_cycles / r.cycles : 0.0) << " % of cycles; " << r.sfu_kind
+      << ", " << r.energy.sfu * 1e3 << " mJ, " << r.area.sfu << " mm2)\n";
   out << "  stalls        " << r.stall_cycles << " cycles\n";
   out << "  DRAM read     " << human_count(static_cast<double>(r.dram_read_bytes)) << "B\n";
   out << "  DRAM write    " << human_count(static_cast<double>(r.dram_write_bytes)) << "B\n";

@@ -1,8 +1,11 @@
 // SFU mapping. An op is decomposed into passes over its elements (Softmax = max, exp, sum,
-// reciprocal, multiply; LayerNorm = mean, variance, rsqrt, normalise). Each pass streams through
-// the lanes at one element per lane per cycle and pays its pipeline latency once per tile. The
+// reciprocal, multiply; LayerNorm = mean, variance, rsqrt, normalise; GELU and SiLU are one
+// function pass). ALU passes take one element per lane per cycle; function passes take the
+// timing of the SFU kind that runs the layer (sim/sfu_unit.hpp). Each pass pays its latency
+// once per tile. The
 // lanes cannot outrun the global buffer: two accesses (read + write) per element per cycle.
 #include "sim/sfu_mapping.hpp"
+#include "sim/sfu_unit.hpp"
 
 #include <algorithm>
 
@@ -24,8 +27,8 @@ struct RowWork {
 };
 
 SfuOps ops(int64_t compare, int64_t add, int64_t mul, int64_t exp = 0, int64_t reciprocal = 0,
-           int64_t rsqrt = 0, int64_t gelu = 0) {
-  return {compare, add, mul, exp, reciprocal, rsqrt, gelu};
+           int64_t rsqrt = 0, int64_t gelu = 0, int64_t silu = 0) {
+  return {compare, add, mul, exp, reciprocal, rsqrt, gelu, silu, SfuKind::kExact};
 }
 
 RowWork row_work(const Layer& l) {
@@ -39,11 +42,9 @@ RowWork row_work(const Layer& l) {
     case OpKind::kRelu:
       return {n, 1, 1, ops(1, 0, 0), 1};
     case OpKind::kGelu:
-      // tanh form 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3))), tanh(z) = 1 - 2/(exp(2z) + 1).
-      return {n, 1, 1, ops(0, 4, 8, 1, 1, 0, 1), 1};
+      return {n, 1, 1, ops(0, 0, 0, 0, 0, 0, 1), 1};
     case OpKind::kSilu:
-      // x * 1/(1 + exp(-x)).
-      return {n, 1, 1, ops(0, 1, 1, 1, 1), 1};
+      return {n, 1, 1, ops(0, 0, 0, 0, 0, 0, 0, 1), 1};
     case OpKind::kSoftmax: {
       const int64_t len = in[l.axis];
       // max (compare), subtract and sum (add), exp, multiply per element; one reciprocal per row.
@@ -77,11 +78,24 @@ RowWork row_work(const Layer& l) {
   }
 }
 
-// Cycles of one pass of `count` element operations on the exact SFU. Latencies are typical
-// pipelined FP32 units (add/compare: the configured pipeline depth; exp, reciprocal, rsqrt:
-// three times it); the NN-LUT issue replaces these with sourced per-kind tables.
-int64_t pass_cycles(int64_t count, int64_t lanes, int64_t latency) {
-  return count == 0 ? 0 : ceil_div(count, lanes) - 1 + latency;
+// Cycles of one pass of `count` evaluations over the lanes: each lane starts one every
+// initiation interval, and the last result appears one latency after its start.
+int64_t pass_cycles(int64_t count, int64_t lanes, const FunctionTiming& t) {
+  return count == 0 ? 0 : (ceil_div(count, lanes) - 1) * t.initiation_interval + t.latency;
+}
+
+SfuKind resolve_kind(NonlinearImpl impl, SfuKind configured) {
+  switch (impl) {
+    case NonlinearImpl::kExact:
+      return SfuKind::kExact;
+    case NonlinearImpl::kNnlut:
+      return SfuKind::kNnlut;
+    case NonlinearImpl::kIbert:
+      return SfuKind::kIbert;
+    case NonlinearImpl::kAuto:
+      break;
+  }
+  return configured;
 }
 
 }  // namespace
@@ -129,18 +143,21 @@ void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& 
   }
   const int64_t lanes =
       std::min(cfg.sfu_lanes, std::max<int64_t>(1, cfg.buffer_bytes_per_cycle() / (2 * act_b)));
-  const int64_t alu_latency = cfg.sfu_pipeline_depth;
-  const int64_t func_latency = 3 * cfg.sfu_pipeline_depth;
+  const SfuUnit unit(resolve_kind(layer.impl, cfg.sfu_kind), cfg);
 
   for (int64_t first = 0; first < w.rows; first += rows_per_tile) {
     const int64_t rows = std::min(rows_per_tile, w.rows - first);
-    const SfuOps tile_ops = w.ops.scaled(rows);
+    SfuOps tile_ops = w.ops.scaled(rows);
+    tile_ops.kind = unit.kind();
     Tile tile;
     tile.layer_start = first == 0;
-    tile.compute_cycles = pass_cycles(tile_ops.alu(), lanes, alu_latency) +
-                          pass_cycles(tile_ops.exp, lanes, func_latency) +
-                          pass_cycles(tile_ops.reciprocal, lanes, func_latency) +
-                          pass_cycles(tile_ops.rsqrt, lanes, func_latency);
+    tile.compute_cycles = pass_cycles(tile_ops.alu(), lanes, unit.alu_timing()) +
+                          pass_cycles(tile_ops.exp, lanes, unit.timing(SfuFunction::kExp)) +
+                          pass_cycles(tile_ops.reciprocal, lanes,
+                                      unit.timing(SfuFunction::kReciprocal)) +
+                          pass_cycles(tile_ops.rsqrt, lanes, unit.timing(SfuFunction::kRsqrt)) +
+                          pass_cycles(tile_ops.gelu, lanes, unit.timing(SfuFunction::kGelu)) +
+                          pass_cycles(tile_ops.silu, lanes, unit.timing(SfuFunction::kSilu));
     tile.load_bytes[kIfmap] = rows * in_row;
     tile.store_bytes = rows * out_row;
     // Multi-pass ops (softmax, layernorm) read their rows again and write intermediates.

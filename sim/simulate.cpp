@@ -89,6 +89,8 @@ Report simulate(const AcceleratorConfig& config, const Workload& workload,
   report.pe_rows = config.pe_rows;
   report.pe_cols = config.pe_cols;
   report.buffer_banks = config.buffer_banks;
+  report.sfu_kind = sfu_kind_name(config.sfu_kind);
+  report.sfu_lanes = config.sfu_lanes;
   for (std::size_t i = 0; i < plans.size(); ++i) {
     LayerReport layer = layer_report(config, plans[i], job.stats[i], options);
     report.cycles += layer.cycles;

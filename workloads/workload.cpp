@@ -240,11 +240,32 @@ bool runs_on_pe_array(OpKind op) {
 
 bool is_view(OpKind op) { return op == OpKind::kReshape || op == OpKind::kTranspose; }
 
-const char* impl_name(NonlinearImpl) { return "exact"; }
+const char* impl_name(NonlinearImpl impl) {
+  switch (impl) {
+    case NonlinearImpl::kAuto:
+      return "auto";
+    case NonlinearImpl::kExact:
+      return "exact";
+    case NonlinearImpl::kNnlut:
+      return "nnlut";
+    case NonlinearImpl::kIbert:
+      return "ibert";
+  }
+  return "?";
+}
 
 NonlinearImpl parse_impl(const std::string& name, const std::string& where) {
-  if (name == "exact") return NonlinearImpl::kExact;
-  throw InputError(where + ": unknown impl \"" + name + "\" (allowed: exact)");
+  for (auto impl : {NonlinearImpl::kAuto, NonlinearImpl::kExact, NonlinearImpl::kNnlut,
+                    NonlinearImpl::kIbert}) {
+    if (name == impl_name(impl)) return impl;
+  }
+  throw InputError(where + ": unknown impl \"" + name + "\" (allowed: auto, exact, nnlut, ibert)");
+}
+
+void set_nonlinear_impl(Workload& workload, NonlinearImpl impl) {
+  for (auto& layer : workload.layers) {
+    if (is_nonlinear(layer.op)) layer.impl = impl;
+  }
 }
 
 int64_t elements(const Shape& shape) {

@@ -29,8 +29,9 @@ enum class OpKind {
   kTranspose,  // layout view: the DMA's strided access does the permutation
 };
 
-// How a non-linear op is evaluated. Only `exact` exists until the NN-LUT unit lands.
-enum class NonlinearImpl { kExact };
+// How a non-linear op is evaluated: `auto` follows the accelerator's SFU kind; the others
+// force exact FP arithmetic, NN-LUT tables or I-BERT's integer approximations.
+enum class NonlinearImpl { kAuto, kExact, kNnlut, kIbert };
 
 const char* op_name(OpKind op);
 // Throws InputError listing the valid names.
@@ -67,7 +68,7 @@ struct Layer {
   Shape target_shape;
   std::vector<int64_t> perm;
 
-  NonlinearImpl impl = NonlinearImpl::kExact;
+  NonlinearImpl impl = NonlinearImpl::kAuto;
 
   // Filled by shape inference.
   std::vector<Shape> input_shapes;
@@ -84,6 +85,9 @@ struct Workload {
   std::vector<WorkloadInput> inputs;
   std::vector<Layer> layers;
 };
+
+// Sets the impl of every non-linear op (gelu, silu, softmax, layernorm).
+void set_nonlinear_impl(Workload& workload, NonlinearImpl impl);
 
 int64_t elements(const Shape& shape);
 std::string shape_string(const Shape& shape);

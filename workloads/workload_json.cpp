@@ -86,7 +86,7 @@ Layer parse_layer(const Json& j, const std::string& where, const std::string& pr
       break;
   }
   if (is_nonlinear(l.op)) {
-    l.impl = parse_impl(named.string_or("impl", "exact"), named.where() + ".impl");
+    l.impl = parse_impl(named.string_or("impl", "auto"), named.where() + ".impl");
   }
   named.reject_unknown_keys(allowed);
   return l;

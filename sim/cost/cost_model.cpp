@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/sfu_unit.hpp"
+
 namespace duet {
 namespace {
 
@@ -10,15 +12,6 @@ constexpr double kUm2PerMm2 = 1e6;
 
 // The wider of two types prices a MAC whose operands differ.
 DataType wider(DataType a, DataType b) { return data_type_bytes(a) >= data_type_bytes(b) ? a : b; }
-
-// The exact SFU computes in FP32. exp: range reduction plus a degree-4 polynomial (4 multiply-
-// adds); reciprocal: 3 Newton-Raphson steps (2 mult + 1 add each); rsqrt: 3 steps (3 mult +
-// 1 add each). Assumptions documented in docs/cost-model.md.
-struct FunctionCost {
-  int mult;
-  int add;
-};
-constexpr FunctionCost kExp{4, 4}, kReciprocal{6, 3}, kRsqrt{9, 3};
 
 }  // namespace
 
@@ -74,13 +67,33 @@ CostModel::CostModel(const AcceleratorConfig& config, TechTable tech)
   area_.buffer_banks.assign(config.buffer_banks,
                             bank_bits * tech_.sram_area_um2_per_bit / kUm2PerMm2);
   area_.global_buffer = bank_bits * config.buffer_banks * tech_.sram_area_um2_per_bit / kUm2PerMm2;
-  // An exact-SFU lane is an FP32 datapath of two multipliers and two adders, iterating the
-  // polynomial and Newton steps above.
-  area_.sfu =
-      config.sfu_lanes * 2 * (tech_.area("fp32_mult") + tech_.area("fp32_add")) / kUm2PerMm2;
+  // The configured SFU kind's lanes (sim/sfu_unit.hpp). An NN-LUT's table registers are shared
+  // by all lanes (one op runs at a time, and its table is broadcast), at register-file area.
+  const SfuUnit unit(config.sfu_kind, config);
+  const std::string dp = arithmetic_key(unit.datapath());
+  const ArithmeticCount build = unit.lane_build();
+  area_.sfu = (config.sfu_lanes *
+                   (build.mult * tech_.area(dp + "_mult") + build.add * tech_.area(dp + "_add")) +
+               unit.table_storage_bits() / 8 * tech_.area("register_file_per_byte")) /
+              kUm2PerMm2;
   const double core = area_.pe_array + area_.register_file + area_.global_buffer + area_.sfu;
   area_.dma_control = core * tech_.dma_control_area_fraction;
   area_.interconnect = core * tech_.interconnect_area_fraction;
+}
+
+double CostModel::sfu_energy_pj(const SfuOps& s) const {
+  if (s.alu() + s.exp + s.reciprocal + s.rsqrt + s.gelu + s.silu == 0) return 0;
+  const SfuUnit unit(s.kind, config_);
+  const std::string dp = arithmetic_key(unit.datapath());
+  const double add = tech_.energy(dp + "_add"), mult = tech_.energy(dp + "_mult");
+  auto evaluations = [&](SfuFunction f, int64_t n) {
+    const ArithmeticCount w = unit.work(f);
+    return n * (w.mult * mult + w.add * add);
+  };
+  return (s.compare + s.add) * add + s.mul * mult + evaluations(SfuFunction::kExp, s.exp) +
+         evaluations(SfuFunction::kReciprocal, s.reciprocal) +
+         evaluations(SfuFunction::kRsqrt, s.rsqrt) + evaluations(SfuFunction::kGelu, s.gelu) +
+         evaluations(SfuFunction::kSilu, s.silu);
 }
 
 double CostModel::buffer_access_pj(bool write) const {
@@ -104,12 +117,7 @@ EnergyBreakdown CostModel::compute_energy(const ComputeActivity& work,
         buffer_reads[o] * buffer_access_pj(false) + buffer_writes[o] * buffer_access_pj(true);
   }
   e.global_buffer = accesses_pj * kPj;
-  const double add = tech_.energy("fp32_add"), mult = tech_.energy("fp32_mult");
-  auto function = [&](const FunctionCost& f) { return f.mult * mult + f.add * add; };
-  const SfuOps& s = work.sfu;
-  e.sfu = ((s.compare + s.add) * add + s.mul * mult + s.exp * function(kExp) +
-           s.reciprocal * function(kReciprocal) + s.rsqrt * function(kRsqrt)) *
-          kPj;
+  e.sfu = sfu_energy_pj(work.sfu) * kPj;
   return e;
 }
 

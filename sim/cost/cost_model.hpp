@@ -67,6 +67,8 @@ class CostModel {
   // the DMA (counted in the activity above when taken from a layer's totals).
   EnergyBreakdown transfer_energy(int64_t dram_read_bytes, int64_t dram_write_bytes) const;
   double leakage_j(double seconds) const;
+  // SFU arithmetic priced with the unit of the kind that ran it, in pJ.
+  double sfu_energy_pj(const SfuOps& ops) const;
   // Energy of one buffer access per operand direction; all banks are alike.
   double buffer_access_pj(bool write) const;
 

@@ -1,0 +1,60 @@
+#include "cli/dispatch.hpp"
+
+#include <unistd.h>
+
+#include <boost/program_options/errors.hpp>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "workloads/input_error.hpp"
+
+namespace duet::cli {
+namespace {
+
+void usage(const std::vector<Command>& commands, std::ostream& out) {
+  out << "usage: duet <command> [options]   (duet <command> --help for its options)\n\ncommands:\n";
+  for (const auto& c : commands) out << "  " << c.name << "\t" << c.summary << "\n";
+}
+
+// Commands that need libtorch run in `duet-torch`, next to this binary, so the simulator's own
+// commands do not pay libtorch's load time (about 0.6 s) on every call.
+int run_in_torch_binary(int argc, char** argv) {
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe");
+  const std::string torch = (self.parent_path() / "duet-torch").string();
+  std::vector<char*> args(argv, argv + argc);
+  args[0] = const_cast<char*>(torch.c_str());
+  args.push_back(nullptr);
+  ::execv(torch.c_str(), args.data());
+  std::cerr << "duet: cannot run " << torch << " (" << std::strerror(errno) << ")\n";
+  return 2;
+}
+
+}  // namespace
+
+int dispatch(const std::vector<Command>& commands, int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    usage(commands, argc < 2 ? std::cerr : std::cout);
+    return argc < 2 ? 2 : 0;
+  }
+  for (const auto& c : commands) {
+    if (std::string(argv[1]) != c.name) continue;
+    if (!c.run) return run_in_torch_binary(argc, argv);
+    try {
+      return c.run(argc - 1, argv + 1);
+    } catch (const InputError& e) {
+      std::cerr << "duet " << c.name << ": error: " << e.what() << "\n";
+      return 2;
+    } catch (const boost::program_options::error& e) {
+      std::cerr << "duet " << c.name << ": error: " << e.what() << " (see duet " << c.name
+                << " --help)\n";
+      return 2;
+    }
+  }
+  std::cerr << "duet: unknown command \"" << argv[1] << "\"\n";
+  usage(commands, std::cerr);
+  return 2;
+}
+
+}  // namespace duet::cli

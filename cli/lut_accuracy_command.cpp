@@ -1,0 +1,170 @@
+// duet lut accuracy: the NN-LUT accuracy study (ViT on Fashion-MNIST).
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/progress_bar.hpp"
+#include "models/data/fashion_mnist.hpp"
+#include "models/nnlut/accuracy.hpp"
+#include "sim/accelerator_config.hpp"
+#include "sim/report_writer.hpp"
+#include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
+
+namespace po = boost::program_options;
+
+namespace duet::cli {
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+std::vector<int> parse_entries(const std::string& text) {
+  std::vector<int> entries;
+  for (const auto& item : split_list(text)) {
+    std::size_t used = 0;
+    int value = 0;
+    try {
+      value = std::stoi(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size() || value < 2 || value > 4096) {
+      throw InputError("--entries: \"" + item + "\" is not a table size in [2, 4096]");
+    }
+    entries.push_back(value);
+  }
+  return entries;
+}
+
+double delta_points(const AccuracyRow& row, double exact) { return 100.0 * (row.accuracy - exact); }
+
+void print_table(std::ostream& out, const AccuracyStudy& study, double exact) {
+  out << "ViT on Fashion-MNIST: " << study.train_images << " training images"
+      << (study.loaded_from_cache ? " (weights from cache)" : "") << ", " << study.test_images
+      << " test images\n\n"
+      << std::left << std::setw(8) << "method" << std::right << std::setw(9) << "entries"
+      << std::setw(11) << "precision" << std::setw(12) << "accuracy %" << std::setw(16)
+      << "delta (points)"
+      << "\n";
+  for (const auto& row : study.rows) {
+    const bool is_exact = row.method == "exact";
+    std::ostringstream delta;
+    if (is_exact) {
+      delta << "-";
+    } else {
+      delta << std::showpos << std::fixed << std::setprecision(2) << delta_points(row, exact);
+    }
+    out << std::left << std::setw(8) << row.method << std::right << std::setw(9)
+        << (row.entries ? std::to_string(row.entries) : "-") << std::setw(11)
+        << (row.precision.empty() ? "-" : row.precision) << std::setw(12) << std::fixed
+        << std::setprecision(2) << 100.0 * row.accuracy << std::setw(16) << delta.str()
+        << std::defaultfloat << "\n";
+  }
+}
+
+std::string results_json(const AccuracyOptions& options, const AccuracyStudy& study, double exact) {
+  Json rows = Json::array();
+  for (const auto& row : study.rows) {
+    rows.push_back({{"method", row.method},
+                    {"entries", row.entries},
+                    {"precision", row.precision},
+                    {"accuracy", row.accuracy},
+                    {"delta_points", delta_points(row, exact)}});
+  }
+  const Json j = {{"data_dir", options.data_dir},
+                  {"luts_dir", options.luts_dir},
+                  {"train_images", study.train_images},
+                  {"test_images", study.test_images},
+                  {"epochs", options.epochs},
+                  {"seed", options.seed},
+                  {"loaded_from_cache", study.loaded_from_cache},
+                  {"rows", rows}};
+  return j.dump(2) + "\n";
+}
+
+}  // namespace
+
+int lut_accuracy_command(int argc, char** argv) {
+  AccuracyOptions options;
+  std::string entries = "8,16,32", precisions = "fp32,fp16,int32", out;
+  po::options_description opts(
+      "duet lut accuracy: test accuracy of a small ViT on Fashion-MNIST with exact non-linear "
+      "ops, NN-LUT tables and I-BERT's approximations\n\n"
+      "usage: duet lut accuracy [--epochs 8] [--entries 8,16,32] [--out results.json]\n\n"
+      "options");
+  opts.add_options()("help,h", "show this help")(
+      "data", po::value(&options.data_dir)->default_value(fashion_mnist_dir()),
+      "Fashion-MNIST IDX files (Debian package dataset-fashion-mnist; env DUET_FASHION_MNIST)")(
+      "luts", po::value(&options.luts_dir)->default_value(configs_dir() + "/luts"),
+      "tables, read as <function>-<entries>.json")(
+      "cache", po::value(&options.cache_path)->default_value("data/vit-fmnist.pt"),
+      "trained weights; reused when they match the training options")(
+      "train-limit", po::value(&options.train_limit)->default_value(-1),
+      "training images (< 0: all)")("test-limit", po::value(&options.test_limit)->default_value(-1),
+                                    "test images (< 0: all)")(
+      "epochs", po::value(&options.epochs)->default_value(options.epochs), "training epochs")(
+      "seed", po::value(&options.seed)->default_value(0), "random seed")(
+      "entries", po::value(&entries)->default_value(entries), "table sizes, comma-separated")(
+      "precisions", po::value(&precisions)->default_value(precisions),
+      "table precisions, comma-separated (fp32, fp16, int32)")(
+      "calibrate", po::bool_switch(&options.calibrate),
+      "also refit the tables on activations collected from the model")("out", po::value(&out),
+                                                                       "write the results as JSON");
+  po::variables_map vm;
+  po::store(po::parse_command_line(argc, argv, opts), vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  po::notify(vm);
+  options.entries = parse_entries(entries);
+  options.precisions = split_list(precisions);
+
+  // One bar per stage; a new stage closes the previous bar's line and reports its time.
+  std::unique_ptr<ProgressBar> bar;
+  std::string stage_shown;
+  auto stage_start = std::chrono::steady_clock::now();
+  auto finish_stage = [&] {
+    if (stage_shown.empty()) return;
+    bar.reset();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();
+    std::fprintf(stderr, "%s: %.1f s", stage_shown.c_str(), seconds);
+    if (stage_shown == "train")
+      std::fprintf(stderr, " (%.1f s per epoch)", seconds / options.epochs);
+    std::fputc('\n', stderr);
+  };
+  options.progress = [&](const std::string& stage, int64_t done, int64_t total) {
+    if (stage != stage_shown) {
+      finish_stage();
+      bar = std::make_unique<ProgressBar>(stage);
+      stage_shown = stage;
+      stage_start = std::chrono::steady_clock::now();
+    }
+    bar->update(done, total);
+  };
+  const AccuracyStudy study = run_accuracy_study(options);
+  finish_stage();
+
+  double exact = 0;
+  for (const auto& row : study.rows) {
+    if (row.method == "exact") exact = row.accuracy;
+  }
+  print_table(std::cout, study, exact);
+  if (!out.empty()) write_file_atomically(out, results_json(options, study, exact));
+  return 0;
+}
+
+}  // namespace duet::cli

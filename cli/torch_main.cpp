@@ -1,0 +1,11 @@
+// `duet-torch`: the `duet` sub-commands that need libtorch. `duet` execs it for them.
+#include "cli/commands.hpp"
+#include "cli/dispatch.hpp"
+
+int main(int argc, char** argv) {
+  using duet::cli::Command;
+  const std::vector<Command> commands = {
+      {"lut", duet::cli::lut_command, "NN-LUT tables: fit, eval, accuracy"},
+  };
+  return duet::cli::dispatch(commands, argc, argv);
+}

@@ -1,0 +1,349 @@
+#include "workloads/lut.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+
+#include "workloads/input_error.hpp"
+
+namespace duet {
+namespace {
+
+struct FunctionInfo {
+  LutFunction function;
+  const char* name;
+  LutScaling scaling;
+  double lo, hi;
+  bool saturate;
+};
+
+const FunctionInfo kFunctions[] = {
+    {LutFunction::kGelu, "gelu", LutScaling::kNone, -8.0, 8.0, false},
+    {LutFunction::kExp, "exp", LutScaling::kExp, -M_LN2, 0.0, false},
+    {LutFunction::kReciprocal, "reciprocal", LutScaling::kPow2, 1.0, 2.0, false},
+    {LutFunction::kRsqrt, "rsqrt", LutScaling::kPow4, 1.0, 4.0, false},
+    {LutFunction::kSilu, "silu", LutScaling::kNone, -8.0, 8.0, false},
+    {LutFunction::kSigmoid, "sigmoid", LutScaling::kNone, -8.0, 8.0, true},
+    {LutFunction::kTanh, "tanh", LutScaling::kNone, -4.0, 4.0, true},
+};
+
+const FunctionInfo& info(LutFunction f) {
+  for (const auto& i : kFunctions) {
+    if (i.function == f) return i;
+  }
+  return kFunctions[0];
+}
+
+const char* const kPrecisions[] = {"fp32", "fp16", "int32"};
+const char* const kScalings[] = {"none", "exp", "pow2", "pow4"};
+constexpr double kFixedPointOne = 65536.0;  // int32 tables are Q15.16
+
+double round_to_precision(double x, LutPrecision p) {
+  switch (p) {
+    case LutPrecision::kFp32:
+      return static_cast<double>(static_cast<float>(x));
+    case LutPrecision::kFp16:
+      return round_to_half(x);
+    case LutPrecision::kInt32: {
+      const double limit = static_cast<double>(std::numeric_limits<int32_t>::max());
+      return std::clamp(std::nearbyint(x * kFixedPointOne), -limit, limit) / kFixedPointOne;
+    }
+  }
+  return x;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
+  return out;
+}
+
+std::vector<double> finite_list(ObjectReader& r, const std::string& key) {
+  const Json& v = r.raw(key);
+  if (!v.is_array()) r.fail(key, "expected a list of numbers");
+  std::vector<double> out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    // JSON cannot hold NaN; nlohmann writes it as null, so null means NaN here.
+    if (!v[i].is_number()) {
+      r.fail(key + "[" + std::to_string(i) + "]",
+             v[i].is_null() ? "NaN or missing number" : "expected a number");
+    }
+    out.push_back(v[i].get<double>());
+  }
+  return out;
+}
+
+}  // namespace
+
+double round_to_half(double value) {
+  // Round through the half-precision grid: 10 mantissa bits, exponents -14..15, subnormals.
+  if (!std::isfinite(value) || value == 0.0) return value;
+  const double magnitude = std::abs(value);
+  if (magnitude >= 65520.0) return std::copysign(INFINITY, value);
+  int exponent = std::ilogb(magnitude);
+  exponent = std::max(exponent, -14);
+  const double quantum = std::ldexp(1.0, exponent - 10);
+  return std::copysign(std::nearbyint(magnitude / quantum) * quantum, value);
+}
+
+const char* lut_function_name(LutFunction f) { return info(f).name; }
+
+std::vector<std::string> lut_function_names() {
+  std::vector<std::string> names;
+  for (const auto& i : kFunctions) names.emplace_back(i.name);
+  return names;
+}
+
+LutFunction parse_lut_function(const std::string& name, const std::string& where) {
+  for (const auto& i : kFunctions) {
+    if (name == i.name) return i.function;
+  }
+  throw InputError(where + ": unknown function \"" + name + "\" (allowed: " +
+                   join(lut_function_names()) + ")");
+}
+
+const char* lut_precision_name(LutPrecision p) { return kPrecisions[static_cast<int>(p)]; }
+
+LutPrecision parse_lut_precision(const std::string& name, const std::string& where) {
+  for (int i = 0; i < 3; ++i) {
+    if (name == kPrecisions[i]) return static_cast<LutPrecision>(i);
+  }
+  throw InputError(where + ": unknown precision \"" + name + "\" (allowed: fp32, fp16, int32)");
+}
+
+const char* lut_scaling_name(LutScaling s) { return kScalings[static_cast<int>(s)]; }
+
+LutScaling default_scaling(LutFunction f) { return info(f).scaling; }
+std::pair<double, double> fit_interval(LutFunction f) { return {info(f).lo, info(f).hi}; }
+bool default_saturate(LutFunction f) { return info(f).saturate; }
+
+std::pair<double, double> evaluation_range(LutFunction f) {
+  switch (f) {
+    case LutFunction::kExp:
+      return {-16.0, 0.0};
+    case LutFunction::kReciprocal:
+    case LutFunction::kRsqrt:
+      return {std::ldexp(1.0, -10), std::ldexp(1.0, 10)};
+    default:
+      return fit_interval(f);
+  }
+}
+
+bool evaluation_log_spaced(LutFunction f) {
+  return f == LutFunction::kReciprocal || f == LutFunction::kRsqrt;
+}
+
+double exact_function(LutFunction f, double x) {
+  switch (f) {
+    case LutFunction::kGelu:
+      return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+    case LutFunction::kExp:
+      return std::exp(x);
+    case LutFunction::kReciprocal:
+      return 1.0 / x;
+    case LutFunction::kRsqrt:
+      return 1.0 / std::sqrt(x);
+    case LutFunction::kSilu:
+      return x / (1.0 + std::exp(-x));
+    case LutFunction::kSigmoid:
+      return 1.0 / (1.0 + std::exp(-x));
+    case LutFunction::kTanh:
+      return std::tanh(x);
+  }
+  return 0;
+}
+
+double PiecewiseLinearLut::segment_value(double x) const {
+  if (saturate) x = std::clamp(x, fit_lo, fit_hi);
+  const auto segment = std::upper_bound(breakpoints.begin(), breakpoints.end(), x) - breakpoints.begin();
+  const double y = slopes[segment] * x + intercepts[segment];
+  // The datapath computes at the table's precision.
+  return precision == LutPrecision::kFp32 ? y : round_to_precision(y, precision);
+}
+
+double PiecewiseLinearLut::operator()(double x) const {
+  switch (scaling) {
+    case LutScaling::kNone:
+      return segment_value(x);
+    case LutScaling::kExp: {
+      // Softmax subtracts the row maximum first, so inputs are <= 0; larger ones saturate at 1.
+      x = std::min(x, 0.0);
+      const double z = std::floor(-x / M_LN2);
+      const double p = x + z * M_LN2;  // in (-ln2, 0]
+      return std::ldexp(segment_value(p), -static_cast<int>(std::min(z, 1100.0)));
+    }
+    case LutScaling::kPow2: {
+      if (x == 0.0) return std::copysign(INFINITY, x);
+      int k = 0;
+      const double m = 2.0 * std::frexp(std::abs(x), &k);  // |x| = m 2^(k-1), m in [1, 2)
+      return std::copysign(std::ldexp(segment_value(m), -(k - 1)), x);
+    }
+    case LutScaling::kPow4: {
+      if (!(x > 0.0)) return INFINITY;  // LayerNorm adds epsilon, so x > 0 there
+      int k = 0;
+      std::frexp(x, &k);  // x = f 2^k, f in [0.5, 1)
+      const int half = static_cast<int>(std::floor((k - 1) / 2.0));  // x = m 4^half, m in [1, 4)
+      const double m = std::ldexp(x, -2 * half);
+      return std::ldexp(segment_value(m), -half);
+    }
+  }
+  return 0;
+}
+
+PiecewiseLinearLut quantized(const PiecewiseLinearLut& lut, LutPrecision precision) {
+  PiecewiseLinearLut q = lut;
+  q.precision = precision;
+  auto round_all = [&](std::vector<double>& values) {
+    for (double& v : values) v = round_to_precision(v, precision);
+  };
+  round_all(q.breakpoints);
+  round_all(q.slopes);
+  round_all(q.intercepts);
+  // Rounding may make neighbours equal but never reorders them.
+  return q;
+}
+
+void validate_lut(const PiecewiseLinearLut& lut, const std::string& where) {
+  const std::size_t n = lut.slopes.size();
+  if (n < 2) throw InputError(where + ": slopes: a table needs at least 2 entries");
+  if (lut.intercepts.size() != n) {
+    throw InputError(where + ": intercepts: expected " + std::to_string(n) +
+                     " values (one per entry), got " + std::to_string(lut.intercepts.size()));
+  }
+  if (lut.breakpoints.size() != n - 1) {
+    throw InputError(where + ": breakpoints: expected " + std::to_string(n - 1) +
+                     " values (entries - 1), got " + std::to_string(lut.breakpoints.size()));
+  }
+  auto finite = [&](const std::vector<double>& v, const char* name) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (!std::isfinite(v[i])) {
+        throw InputError(where + ": " + name + "[" + std::to_string(i) + "] is not finite");
+      }
+    }
+  };
+  finite(lut.breakpoints, "breakpoints");
+  finite(lut.slopes, "slopes");
+  finite(lut.intercepts, "intercepts");
+  for (std::size_t i = 1; i < lut.breakpoints.size(); ++i) {
+    if (lut.breakpoints[i] < lut.breakpoints[i - 1]) {
+      throw InputError(where + ": breakpoints[" + std::to_string(i) + "] (" +
+                       std::to_string(lut.breakpoints[i]) + ") is smaller than breakpoints[" +
+                       std::to_string(i - 1) + "]: breakpoints must be ascending");
+    }
+  }
+  if (!(lut.fit_lo < lut.fit_hi)) throw InputError(where + ": scaling.input_range must be [lo, hi] with lo < hi");
+}
+
+Json lut_to_json(const PiecewiseLinearLut& lut) {
+  nlohmann::ordered_json j;
+  j["function"] = lut_function_name(lut.function);
+  j["entries"] = lut.entries();
+  j["precision"] = lut_precision_name(lut.precision);
+  j["breakpoints"] = lut.breakpoints;
+  j["slopes"] = lut.slopes;
+  j["intercepts"] = lut.intercepts;
+  j["scaling"] = {{"kind", lut_scaling_name(lut.scaling)},
+                  {"input_range", {lut.fit_lo, lut.fit_hi}},
+                  {"out_of_range", lut.saturate ? "saturate" : "extend"}};
+  j["fit"] = lut.fit.is_null() ? Json::object() : lut.fit;
+  return Json::parse(j.dump());
+}
+
+PiecewiseLinearLut load_lut(const std::string& path) {
+  Json root = read_json_file(path);
+  ObjectReader r(root, path);
+  PiecewiseLinearLut lut;
+  lut.function = parse_lut_function(r.string("function"), path + ": function");
+  const int64_t entries = r.integer("entries", 2, 4096);
+  lut.precision = parse_lut_precision(r.string("precision"), path + ": precision");
+  lut.breakpoints = finite_list(r, "breakpoints");
+  lut.slopes = finite_list(r, "slopes");
+  lut.intercepts = finite_list(r, "intercepts");
+  if (static_cast<int64_t>(lut.slopes.size()) != entries) {
+    r.fail("slopes", "expected " + std::to_string(entries) + " values (entries), got " +
+                         std::to_string(lut.slopes.size()));
+  }
+  ObjectReader scaling = r.object("scaling");
+  const std::string kind = scaling.choice("kind", {"none", "exp", "pow2", "pow4"});
+  for (int i = 0; i < 4; ++i) {
+    if (kind == kScalings[i]) lut.scaling = static_cast<LutScaling>(i);
+  }
+  const Json& range = scaling.raw("input_range");
+  if (!range.is_array() || range.size() != 2 || !range[0].is_number() || !range[1].is_number()) {
+    scaling.fail("input_range", "expected [lo, hi]");
+  }
+  lut.fit_lo = range[0].get<double>();
+  lut.fit_hi = range[1].get<double>();
+  lut.saturate = scaling.choice_or("out_of_range", "extend", {"extend", "saturate"}) == "saturate";
+  scaling.reject_unknown_keys();
+  if (r.has("fit")) lut.fit = r.raw("fit");
+  r.reject_unknown_keys({"description"});
+  validate_lut(lut, path);
+  return lut;
+}
+
+std::map<LutFunction, PiecewiseLinearLut> load_lut_set(const std::string& path) {
+  Json root = read_json_file(path);
+  if (!root.is_object()) throw InputError(path + ": expected an object of function: table file");
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  std::map<LutFunction, PiecewiseLinearLut> set;
+  for (const auto& item : root.items()) {
+    if (item.key() == "description") continue;
+    const LutFunction f = parse_lut_function(item.key(), path);
+    if (!item.value().is_string()) throw InputError(path + ": " + item.key() + ": expected a file name");
+    PiecewiseLinearLut lut = load_lut((dir / item.value().get<std::string>()).string());
+    if (lut.function != f) {
+      throw InputError(path + ": " + item.key() + ": table is for " + lut_function_name(lut.function));
+    }
+    set.emplace(f, std::move(lut));
+  }
+  if (set.empty()) throw InputError(path + ": no tables listed");
+  return set;
+}
+
+double ibert_gelu(double x) {
+  const double a = -0.2888, b = -1.769;
+  const double u = x / std::sqrt(2.0);
+  const double erf = std::copysign(a * std::pow(std::min(std::abs(u), -b) + b, 2) + 1.0, u);
+  return 0.5 * x * (1.0 + erf);
+}
+
+double ibert_exp(double x) {
+  x = std::min(x, 0.0);
+  const double z = std::floor(-x / M_LN2);
+  const double p = x + z * M_LN2;
+  const double l = 0.3585 * (p + 1.353) * (p + 1.353) + 0.344;
+  return std::ldexp(l, -static_cast<int>(std::min(z, 1100.0)));
+}
+
+double ibert_rsqrt(double x) {
+  // I-BERT's i-sqrt is an integer Newton iteration for floor(sqrt(n)); we feed it x in Q15.16
+  // fixed point and return 1/sqrt(x) = 2^8 / floor(sqrt(n)).
+  const double n = std::floor(x * kFixedPointOne);
+  if (n < 1) return INFINITY;
+  int64_t r = static_cast<int64_t>(std::sqrt(n));
+  while (r * r > static_cast<int64_t>(n)) --r;
+  while ((r + 1) * (r + 1) <= static_cast<int64_t>(n)) ++r;
+  return 256.0 / static_cast<double>(r);
+}
+
+bool ibert_has(LutFunction f) {
+  return f == LutFunction::kGelu || f == LutFunction::kExp || f == LutFunction::kRsqrt;
+}
+
+double ibert_function(LutFunction f, double x) {
+  switch (f) {
+    case LutFunction::kGelu:
+      return ibert_gelu(x);
+    case LutFunction::kExp:
+      return ibert_exp(x);
+    case LutFunction::kRsqrt:
+      return ibert_rsqrt(x);
+    default:
+      return exact_function(f, x);
+  }
+}
+
+}  // namespace duet
