@@ -377,7 +377,10 @@ AccuracyStudy run_accuracy_study(const AccuracyOptions& options) {
                       load_table(options, LutFunction::kRsqrt, entries)});
   }
 
-  torch::set_num_threads(std::min(2, torch::get_num_threads()));
+  // One thread: a second one saves about a quarter of the time on an idle 2-core machine, but
+  // libgomp's spinning workers make every op several times slower as soon as another process
+  // holds a core (a parallel build or test run), which is the common case here.
+  torch::set_num_threads(1);
   const Dataset train_set =
       to_tensors(load_fashion_mnist(options.data_dir, true, options.train_limit), options.data_dir,
                  arch.patch);
