@@ -28,16 +28,25 @@ bool parse_or_help(int argc, char** argv, po::options_description& opts, po::var
   return true;
 }
 
-Json error_json(const ApproximationError& e) {
-  return {{"max_abs_error", e.max_abs},
-          {"mean_abs_error", e.mean_abs},
-          {"max_rel_error", e.max_rel},
-          {"mean_rel_error", e.mean_rel}};
+// Relative error means nothing where the function crosses zero (GELU, SiLU, tanh).
+bool relative_error_meaningful(LutFunction f) {
+  return f == LutFunction::kExp || f == LutFunction::kReciprocal || f == LutFunction::kRsqrt ||
+         f == LutFunction::kSigmoid;
+}
+
+Json error_json(LutFunction f, const ApproximationError& e) {
+  Json j = {{"max_abs_error", e.max_abs}, {"mean_abs_error", e.mean_abs}};
+  if (relative_error_meaningful(f)) {
+    j["max_rel_error"] = e.max_rel;
+    j["mean_rel_error"] = e.mean_rel;
+  }
+  return j;
 }
 
 ApproximationError table_error(const PiecewiseLinearLut& lut, double lo, double hi) {
-  return measure_error(lut.function, [&](double x) { return lut(x); }, lo, hi, kEvalPoints,
-                       evaluation_log_spaced(lut.function));
+  return measure_error(
+      lut.function, [&](double x) { return lut(x); }, lo, hi, kEvalPoints,
+      evaluation_log_spaced(lut.function));
 }
 
 int fit(int argc, char** argv) {
@@ -75,18 +84,21 @@ int fit(int argc, char** argv) {
   PiecewiseLinearLut& lut = result.lut;
   const auto [fit_lo, fit_hi] = fit_interval(options.function);
   const auto [eval_lo, eval_hi] = evaluation_range(options.function);
-  lut.fit = {{"method", "one-hidden-layer ReLU network, Adam, exact conversion"},
-             {"seed", options.seed},
-             {"steps", options.steps},
-             {"samples", options.samples},
-             {"on_fit_interval", error_json(table_error(lut, fit_lo, fit_hi))},
-             {"evaluation_range", {eval_lo, eval_hi}},
-             {"on_evaluation_range", error_json(table_error(lut, eval_lo, eval_hi))}};
+  lut.fit = {
+      {"method", "one-hidden-layer ReLU network, Adam, exact conversion"},
+      {"seed", options.seed},
+      {"steps", options.steps},
+      {"samples", options.samples},
+      {"on_fit_interval", error_json(options.function, table_error(lut, fit_lo, fit_hi))},
+      {"evaluation_range", {eval_lo, eval_hi}},
+      {"on_evaluation_range", error_json(options.function, table_error(lut, eval_lo, eval_hi))}};
   write_file_atomically(out, lut_to_json(lut).dump(2) + "\n");
   const auto e = table_error(lut, eval_lo, eval_hi);
   std::cout << "wrote " << out << ": " << function << ", " << lut.entries() << " entries, "
             << precision << "; on [" << eval_lo << ", " << eval_hi << "] max abs error "
-            << e.max_abs << ", max rel error " << e.max_rel << "\n";
+            << e.max_abs;
+  if (relative_error_meaningful(options.function)) std::cout << ", max rel error " << e.max_rel;
+  std::cout << "\n";
   return 0;
 }
 
@@ -97,7 +109,7 @@ int eval(int argc, char** argv) {
       "duet lut eval: errors of a table against the exact function, next to I-BERT's\n\n"
       "usage: duet lut eval --lut configs/luts/gelu-16.json [--from A --to B]\n\noptions");
   opts.add_options()("help,h", "show this help")("lut", po::value(&path)->required(),
-                                                  "table (JSON)")(
+                                                 "table (JSON)")(
       "from", po::value(&from), "grid start (default: the function's evaluation range)")(
       "to", po::value(&to), "grid end");
   po::variables_map vm;
@@ -108,25 +120,33 @@ int eval(int argc, char** argv) {
   if (vm.count("to")) hi = to;
   if (!(lo < hi)) throw InputError("--from must be smaller than --to");
   const bool log_spaced = evaluation_log_spaced(lut.function);
-  if (log_spaced && lo <= 0) throw InputError("--from must be positive for " + std::string(lut_function_name(lut.function)));
+  if (log_spaced && lo <= 0)
+    throw InputError("--from must be positive for " + std::string(lut_function_name(lut.function)));
 
   std::cout << lut_function_name(lut.function) << " on [" << lo << ", " << hi << "], "
             << kEvalPoints << (log_spaced ? " log-spaced" : "") << " points\n\n"
             << std::left << std::setw(26) << "approximation" << std::right << std::setw(14)
             << "max abs" << std::setw(14) << "mean abs" << std::setw(14) << "max rel"
-            << std::setw(14) << "mean rel" << "\n";
-  auto row = [](const std::string& name, const ApproximationError& e) {
+            << std::setw(14) << "mean rel"
+            << "\n";
+  const bool relative = relative_error_meaningful(lut.function);
+  auto row = [&](const std::string& name, const ApproximationError& e) {
     std::cout << std::left << std::setw(26) << name << std::right << std::scientific
-              << std::setprecision(3) << std::setw(14) << e.max_abs << std::setw(14)
-              << e.mean_abs << std::setw(14) << e.max_rel << std::setw(14) << e.mean_rel
-              << std::defaultfloat << "\n";
+              << std::setprecision(3) << std::setw(14) << e.max_abs << std::setw(14) << e.mean_abs;
+    if (relative) {
+      std::cout << std::setw(14) << e.max_rel << std::setw(14) << e.mean_rel;
+    } else {
+      std::cout << std::setw(14) << "-" << std::setw(14) << "-";
+    }
+    std::cout << std::defaultfloat << "\n";
   };
   row("nnlut-" + std::to_string(lut.entries()) + " " + lut_precision_name(lut.precision),
       table_error(lut, lo, hi));
   if (ibert_has(lut.function)) {
     row(std::string("ibert i-") + lut_function_name(lut.function),
-        measure_error(lut.function, [&](double x) { return ibert_function(lut.function, x); },
-                      lo, hi, kEvalPoints, log_spaced));
+        measure_error(
+            lut.function, [&](double x) { return ibert_function(lut.function, x); }, lo, hi,
+            kEvalPoints, log_spaced));
   } else {
     std::cout << "(I-BERT has no approximation of " << lut_function_name(lut.function) << ")\n";
   }

@@ -5,10 +5,10 @@
 // once per tile. The
 // lanes cannot outrun the global buffer: two accesses (read + write) per element per cycle.
 #include "sim/sfu_mapping.hpp"
-#include "sim/sfu_unit.hpp"
 
 #include <algorithm>
 
+#include "sim/sfu_unit.hpp"
 #include "workloads/input_error.hpp"
 
 namespace duet {
@@ -151,13 +151,13 @@ void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& 
     tile_ops.kind = unit.kind();
     Tile tile;
     tile.layer_start = first == 0;
-    tile.compute_cycles = pass_cycles(tile_ops.alu(), lanes, unit.alu_timing()) +
-                          pass_cycles(tile_ops.exp, lanes, unit.timing(SfuFunction::kExp)) +
-                          pass_cycles(tile_ops.reciprocal, lanes,
-                                      unit.timing(SfuFunction::kReciprocal)) +
-                          pass_cycles(tile_ops.rsqrt, lanes, unit.timing(SfuFunction::kRsqrt)) +
-                          pass_cycles(tile_ops.gelu, lanes, unit.timing(SfuFunction::kGelu)) +
-                          pass_cycles(tile_ops.silu, lanes, unit.timing(SfuFunction::kSilu));
+    tile.compute_cycles =
+        pass_cycles(tile_ops.alu(), lanes, unit.alu_timing()) +
+        pass_cycles(tile_ops.exp, lanes, unit.timing(SfuFunction::kExp)) +
+        pass_cycles(tile_ops.reciprocal, lanes, unit.timing(SfuFunction::kReciprocal)) +
+        pass_cycles(tile_ops.rsqrt, lanes, unit.timing(SfuFunction::kRsqrt)) +
+        pass_cycles(tile_ops.gelu, lanes, unit.timing(SfuFunction::kGelu)) +
+        pass_cycles(tile_ops.silu, lanes, unit.timing(SfuFunction::kSilu));
     tile.load_bytes[kIfmap] = rows * in_row;
     tile.store_bytes = rows * out_row;
     // Multi-pass ops (softmax, layernorm) read their rows again and write intermediates.

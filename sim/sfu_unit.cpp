@@ -50,9 +50,7 @@ ArithmeticCount ibert_work(SfuFunction f) {
 }  // namespace
 
 SfuUnit::SfuUnit(SfuKind kind, const AcceleratorConfig& config)
-    : kind_(kind),
-      depth_(config.sfu_pipeline_depth),
-      entries_(config.sfu_lut_entries) {
+    : kind_(kind), depth_(config.sfu_pipeline_depth), entries_(config.sfu_lut_entries) {
   switch (kind) {
     case SfuKind::kExact:
       datapath_ = DataType::kFp32;

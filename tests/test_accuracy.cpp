@@ -1,6 +1,7 @@
 // The accuracy study's pieces: the Fashion-MNIST loader, LUTs evaluated on tensors (which must
 // agree with PiecewiseLinearLut::operator() bit for bit), and the study end to end on a subset.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -23,9 +24,10 @@ namespace fs = std::filesystem;
 class TempDir {
  public:
   TempDir() {
+    // The pid keeps concurrent runs (two build trees) apart.
     path_ = fs::temp_directory_path() /
-            ("duet-accuracy-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-             "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+            ("duet-accuracy-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(path_);
     fs::create_directories(path_);
   }

@@ -7,8 +7,8 @@
 #include <random>
 
 #include "models/nnlut/relu_network.hpp"
-#include "sim/simulate.hpp"
 #include "sim/sfu_unit.hpp"
+#include "sim/simulate.hpp"
 #include "test_util.hpp"
 #include "workloads/input_error.hpp"
 #include "workloads/lut.hpp"
@@ -18,11 +18,12 @@ namespace duet {
 namespace {
 
 PiecewiseLinearLut shipped_lut(const std::string& function, int entries) {
-  return load_lut(test::source_path("configs/luts/" + function + "-" + std::to_string(entries) +
-                                    ".json"));
+  return load_lut(
+      test::source_path("configs/luts/" + function + "-" + std::to_string(entries) + ".json"));
 }
 
-ApproximationError error_on_evaluation_range(LutFunction f, const std::function<double(double)>& g) {
+ApproximationError error_on_evaluation_range(LutFunction f,
+                                             const std::function<double(double)>& g) {
   const auto [lo, hi] = evaluation_range(f);
   return measure_error(f, g, lo, hi, 200001, evaluation_log_spaced(f));
 }
@@ -65,7 +66,8 @@ TEST(NnLut, ShippedSixteenEntryTablesMeetTheTargets) {
   EXPECT_LE(rsqrt_error.max_rel, 0.005);
   // Better than I-BERT wherever I-BERT has the function.
   EXPECT_LT(gelu_error.max_abs, error_on_evaluation_range(LutFunction::kGelu, ibert_gelu).max_abs);
-  EXPECT_LT(rsqrt_error.max_rel, error_on_evaluation_range(LutFunction::kRsqrt, ibert_rsqrt).max_rel);
+  EXPECT_LT(rsqrt_error.max_rel,
+            error_on_evaluation_range(LutFunction::kRsqrt, ibert_rsqrt).max_rel);
 }
 
 TEST(NnLut, MoreEntriesAreMoreAccurate) {

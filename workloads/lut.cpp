@@ -100,8 +100,8 @@ LutFunction parse_lut_function(const std::string& name, const std::string& where
   for (const auto& i : kFunctions) {
     if (name == i.name) return i.function;
   }
-  throw InputError(where + ": unknown function \"" + name + "\" (allowed: " +
-                   join(lut_function_names()) + ")");
+  throw InputError(where + ": unknown function \"" + name +
+                   "\" (allowed: " + join(lut_function_names()) + ")");
 }
 
 const char* lut_precision_name(LutPrecision p) { return kPrecisions[static_cast<int>(p)]; }
@@ -157,7 +157,8 @@ double exact_function(LutFunction f, double x) {
 
 double PiecewiseLinearLut::segment_value(double x) const {
   if (saturate) x = std::clamp(x, fit_lo, fit_hi);
-  const auto segment = std::upper_bound(breakpoints.begin(), breakpoints.end(), x) - breakpoints.begin();
+  const auto segment =
+      std::upper_bound(breakpoints.begin(), breakpoints.end(), x) - breakpoints.begin();
   const double y = slopes[segment] * x + intercepts[segment];
   // The datapath computes at the table's precision.
   return precision == LutPrecision::kFp32 ? y : round_to_precision(y, precision);
@@ -183,7 +184,7 @@ double PiecewiseLinearLut::operator()(double x) const {
     case LutScaling::kPow4: {
       if (!(x > 0.0)) return INFINITY;  // LayerNorm adds epsilon, so x > 0 there
       int k = 0;
-      std::frexp(x, &k);  // x = f 2^k, f in [0.5, 1)
+      std::frexp(x, &k);                                             // x = f 2^k, f in [0.5, 1)
       const int half = static_cast<int>(std::floor((k - 1) / 2.0));  // x = m 4^half, m in [1, 4)
       const double m = std::ldexp(x, -2 * half);
       return std::ldexp(segment_value(m), -half);
@@ -233,7 +234,8 @@ void validate_lut(const PiecewiseLinearLut& lut, const std::string& where) {
                        std::to_string(i - 1) + "]: breakpoints must be ascending");
     }
   }
-  if (!(lut.fit_lo < lut.fit_hi)) throw InputError(where + ": scaling.input_range must be [lo, hi] with lo < hi");
+  if (!(lut.fit_lo < lut.fit_hi))
+    throw InputError(where + ": scaling.input_range must be [lo, hi] with lo < hi");
 }
 
 Json lut_to_json(const PiecewiseLinearLut& lut) {
@@ -292,10 +294,12 @@ std::map<LutFunction, PiecewiseLinearLut> load_lut_set(const std::string& path) 
   for (const auto& item : root.items()) {
     if (item.key() == "description") continue;
     const LutFunction f = parse_lut_function(item.key(), path);
-    if (!item.value().is_string()) throw InputError(path + ": " + item.key() + ": expected a file name");
+    if (!item.value().is_string())
+      throw InputError(path + ": " + item.key() + ": expected a file name");
     PiecewiseLinearLut lut = load_lut((dir / item.value().get<std::string>()).string());
     if (lut.function != f) {
-      throw InputError(path + ": " + item.key() + ": table is for " + lut_function_name(lut.function));
+      throw InputError(path + ": " + item.key() + ": table is for " +
+                       lut_function_name(lut.function));
     }
     set.emplace(f, std::move(lut));
   }

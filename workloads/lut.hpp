@@ -44,8 +44,8 @@ struct PiecewiseLinearLut {
   LutFunction function = LutFunction::kGelu;
   LutPrecision precision = LutPrecision::kFp32;
   LutScaling scaling = LutScaling::kNone;
-  double fit_lo = 0, fit_hi = 0;   // interval the table was fitted on
-  bool saturate = false;  // scaling none: clamp inputs to the interval instead of extending
+  double fit_lo = 0, fit_hi = 0;  // interval the table was fitted on
+  bool saturate = false;          // scaling none: clamp inputs to the interval instead of extending
   std::vector<double> breakpoints;  // entries - 1, ascending
   std::vector<double> slopes;       // entries; segment i covers [breakpoints[i-1], breakpoints[i])
   std::vector<double> intercepts;   // entries

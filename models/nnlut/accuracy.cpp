@@ -268,7 +268,7 @@ void save_cache(Vit& model, const std::string& path, const Json& key) {
     model->save(archive);
     archive.write(kKeyName, c10::IValue(key.dump()));
     archive.save_to(tmp);
-  } catch (const c10::Error& e) {
+  } catch (const c10::Error&) {
     std::filesystem::remove(tmp, ec);
     throw InputError(path + ": cannot write the weights cache");
   }

@@ -69,7 +69,7 @@ FitResult fit_lut(const FitOptions& options) {
   const double h = (hi - lo) * 1e-4;
   const double direction =
       std::abs(first_derivative(f, lo + h, h)) <= std::abs(first_derivative(f, hi - h, h)) ? 1.0
-                                                                                            : -1.0;
+                                                                                           : -1.0;
   const auto kinks = initial_kinks(f, lo, hi, neurons);
   auto w = torch::full({neurons}, direction, torch::kFloat64);
   auto b = -w * torch::tensor(kinks, torch::kFloat64);

@@ -23,7 +23,8 @@ PiecewiseLinearLut network_to_lut(const ReluNetwork& net, LutFunction function) 
     }
   }
   auto kink = [&](std::size_t i) { return -net.b[i] / net.w[i]; };
-  std::sort(kinked.begin(), kinked.end(), [&](std::size_t a, std::size_t b) { return kink(a) < kink(b); });
+  std::sort(kinked.begin(), kinked.end(),
+            [&](std::size_t a, std::size_t b) { return kink(a) < kink(b); });
 
   PiecewiseLinearLut lut;
   lut.function = function;
