@@ -118,10 +118,8 @@ int lut_accuracy_command(int argc, char** argv) {
       "seed", po::value(&options.seed)->default_value(0), "random seed")(
       "entries", po::value(&entries)->default_value(entries), "table sizes, comma-separated")(
       "precisions", po::value(&precisions)->default_value(precisions),
-      "table precisions, comma-separated (fp32, fp16, int32)")(
-      "calibrate", po::bool_switch(&options.calibrate),
-      "also refit the tables on activations collected from the model")("out", po::value(&out),
-                                                                       "write the results as JSON");
+      "table precisions, comma-separated (fp32, fp16, int32)")("out", po::value(&out),
+                                                               "write the results as JSON");
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, opts), vm);
   if (vm.count("help")) {

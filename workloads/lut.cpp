@@ -325,7 +325,9 @@ double ibert_exp(double x) {
 double ibert_rsqrt(double x) {
   // I-BERT's i-sqrt is an integer Newton iteration for floor(sqrt(n)); we feed it x in Q15.16
   // fixed point and return 1/sqrt(x) = 2^8 / floor(sqrt(n)).
-  const double n = std::floor(x * kFixedPointOne);
+  // INT32 saturates, as the integer pipeline would.
+  const double n = std::min(std::floor(x * kFixedPointOne),
+                            static_cast<double>(std::numeric_limits<int32_t>::max()));
   if (n < 1) return INFINITY;
   int64_t r = static_cast<int64_t>(std::sqrt(n));
   while (r * r > static_cast<int64_t>(n)) --r;

@@ -353,11 +353,6 @@ void check_options(const AccuracyOptions& options) {
   if (options.train_limit == 0) throw InputError("train_limit: must be positive (or < 0 for all)");
   if (options.test_limit == 0) throw InputError("test_limit: must be positive (or < 0 for all)");
   if (options.epochs < 1) throw InputError("epochs: must be at least 1");
-  if (options.calibrate) {
-    // fit_lut (models/nnlut/fit.hpp) samples its own inputs and takes no activation samples, so
-    // there is nothing to refit the tables on.
-    throw InputError("calibrate: calibration not available (fit_lut cannot take samples)");
-  }
 }
 
 }  // namespace

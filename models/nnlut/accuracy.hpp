@@ -18,12 +18,11 @@ struct AccuracyOptions {
   uint64_t seed = 0;
   std::vector<int> entries = {8, 16, 32};
   std::vector<std::string> precisions = {"fp32", "fp16", "int32"};
-  bool calibrate = false;  // also refit tables on activations collected from the model
   std::function<void(const std::string&, int64_t, int64_t)> progress;  // (stage, done, total)
 };
 
 struct AccuracyRow {
-  std::string method;     // exact, nnlut, nnlut-calibrated, ibert
+  std::string method;     // exact, nnlut, ibert
   int entries = 0;        // 0 for exact and ibert
   std::string precision;  // "" for exact and ibert
   double accuracy = 0;    // test accuracy in [0, 1]

@@ -20,8 +20,8 @@ struct FitOptions {
 };
 
 struct FitResult {
-  ReluNetwork network;      // the trained network (before quantization)
-  PiecewiseLinearLut lut;   // its exact conversion, quantized to the precision, with fit stats
+  ReluNetwork network;     // the trained network (before quantization)
+  PiecewiseLinearLut lut;  // its exact conversion, quantized to the precision, with fit stats
 };
 
 FitResult fit_lut(const FitOptions& options);

@@ -44,7 +44,7 @@ torch::Tensor round_to_half_tensor(const torch::Tensor& x) {
 // Independent ops in the order lut.cpp writes them: x86-64's baseline has no FMA, so each C++
 // multiply and add rounds on its own, and so must these.
 torch::Tensor segment_value(const PiecewiseLinearLut& lut, torch::Tensor x) {
-  if (lut.saturate) x = x.clamp(lut.fit_lo, lut.fit_hi);
+  x = (lut.saturate ? x.clamp(lut.fit_lo, lut.fit_hi) : x).contiguous();  // for bucketize
   // right=true counts breakpoints <= x, which is std::upper_bound's index.
   const torch::Tensor segment =
       torch::bucketize(x, as_tensor(lut.breakpoints), /*out_int32=*/false, /*right=*/true);
