@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "sim/accelerator_config.hpp"
 #include "sim/cost/cost_report.hpp"
 #include "sim/report_writer.hpp"
@@ -24,12 +25,7 @@ int area_command(int argc, char** argv) {
       "tech", po::value(&tech), "technology table (default: configs/tech/<technology_nm>nm.json)")(
       "out", po::value(&out), "also write the breakdown as JSON");
   po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, opts), vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  if (!parse_options(argc, argv, opts, vm)) return 0;
 
   const AcceleratorConfig config = load_accelerator(arch);
   const CostModel model = cost_model_for(config, tech);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
 #include "models/data/fashion_mnist.hpp"
 #include "models/nnlut/accuracy.hpp"
@@ -121,12 +122,7 @@ int lut_accuracy_command(int argc, char** argv) {
       "table precisions, comma-separated (fp32, fp16, int32)")("out", po::value(&out),
                                                                "write the results as JSON");
   po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, opts), vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  if (!parse_options(argc, argv, opts, vm)) return 0;
   options.entries = parse_entries(entries);
   options.precisions = split_list(precisions);
 

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
 #include "models/nnlut/fit.hpp"
 #include "sim/report_writer.hpp"
@@ -17,16 +18,6 @@ namespace duet::cli {
 namespace {
 
 constexpr int kEvalPoints = 100001;
-
-bool parse_or_help(int argc, char** argv, po::options_description& opts, po::variables_map& vm) {
-  po::store(po::parse_command_line(argc, argv, opts), vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return false;
-  }
-  po::notify(vm);
-  return true;
-}
 
 // Relative error means nothing where the function crosses zero (GELU, SiLU, tanh).
 bool relative_error_meaningful(LutFunction f) {
@@ -65,7 +56,7 @@ int fit(int argc, char** argv) {
       "steps", po::value(&options.steps)->default_value(4000), "Adam steps")(
       "out", po::value(&out)->required(), "output table (JSON)");
   po::variables_map vm;
-  if (!parse_or_help(argc, argv, opts, vm)) return 0;
+  if (!parse_options(argc, argv, opts, vm)) return 0;
   options.function = parse_lut_function(function, "--function");
   options.precision = parse_lut_precision(precision, "--precision");
   if (options.entries < 2 || options.entries > 1024) {
@@ -113,7 +104,7 @@ int eval(int argc, char** argv) {
       "from", po::value(&from), "grid start (default: the function's evaluation range)")(
       "to", po::value(&to), "grid end");
   po::variables_map vm;
-  if (!parse_or_help(argc, argv, opts, vm)) return 0;
+  if (!parse_options(argc, argv, opts, vm)) return 0;
   const PiecewiseLinearLut lut = load_lut(path);
   auto [lo, hi] = evaluation_range(lut.function);
   if (vm.count("from")) lo = from;

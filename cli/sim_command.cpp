@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "sim/accelerator_config.hpp"
 #include "sim/report_writer.hpp"
 #include "sim/simulate.hpp"
@@ -67,12 +68,7 @@ int sim_command(int argc, char** argv) {
       "fast: one event per tile; cycle: step the PE array every cycle (slow, for checking)")(
       "verbose,v", po::bool_switch(), "print the per-layer table");
   po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, opts), vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  if (!parse_options(argc, argv, opts, vm)) return 0;
 
   options.ideal_memory = vm["ideal-memory"].as<bool>();
   options.trace = !trace_path.empty();
