@@ -149,9 +149,8 @@ torch::Tensor apply_ibert(LutFunction f, const torch::Tensor& input) {
     case LutFunction::kRsqrt: {
       // i-sqrt on Q15.16 input; the float sqrt is only the starting point, the integer
       // corrections make r = floor(sqrt(n)) exactly, like the integer Newton iteration.
-      // Clamped so that the int64 products below cannot overflow; lut.cpp has no valid answer
-      // there either.
-      const torch::Tensor n_real = (x * kFixedPointOne).floor().clamp_max(0x1p60);
+      // INT32 saturates, as in lut.cpp's ibert_rsqrt.
+      const torch::Tensor n_real = (x * kFixedPointOne).floor().clamp_max(2147483647.0);
       const torch::Tensor valid = n_real >= 1;
       const torch::Tensor n =
           torch::where(valid, n_real, torch::ones_like(n_real)).to(torch::kLong);
