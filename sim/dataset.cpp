@@ -1,0 +1,274 @@
+#include "sim/dataset.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "sim/report_writer.hpp"
+#include "sim/sampled_hardware.hpp"
+#include "sim/simulate.hpp"
+#include "workloads/input_error.hpp"
+
+namespace duet {
+namespace {
+
+std::string number(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", x);
+  return buffer;
+}
+
+std::string csv_escape(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  if (s.find_first_of(",\"") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string join_row(const std::vector<std::string>& fields) {
+  std::string out;
+  for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + fields[i];
+  return out;
+}
+
+int64_t row_index(const std::string& line) { return std::stoll(line.substr(0, line.find(','))); }
+
+// Complete lines of a file (a trailing line without its newline was cut by an interruption).
+std::vector<std::string> complete_lines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
+    lines.push_back(text.substr(start, nl - start));
+  }
+  return lines;
+}
+
+std::string part_path(const std::string& out, int worker) {
+  return out + ".part" + std::to_string(worker);
+}
+
+// Rows already computed: the output of a finished run and the part files of an interrupted one.
+std::map<int64_t, std::string> finished_rows(const DatasetOptions& o, const std::string& header) {
+  std::map<int64_t, std::string> rows;
+  auto take = [&](const std::string& path, bool has_header) {
+    const auto lines = complete_lines(path);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (has_header && i == 0) {
+        if (lines[0] != header) {
+          throw InputError(path +
+                           ": columns do not match the space (line 1); delete it or "
+                           "drop --resume");
+        }
+        continue;
+      }
+      if (!lines[i].empty()) rows.emplace(row_index(lines[i]), lines[i]);
+    }
+  };
+  if (std::filesystem::exists(o.out_path)) take(o.out_path, true);
+  const std::filesystem::path dir = std::filesystem::path(o.out_path).parent_path();
+  const std::string prefix = std::filesystem::path(o.out_path).filename().string() + ".part";
+  for (const auto& entry : std::filesystem::directory_iterator(dir.empty() ? "." : dir)) {
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) take(entry.path().string(), false);
+  }
+  return rows;
+}
+
+// Removes the part files, except `keep`.
+void remove_parts(const std::string& out, const std::string& keep = "") {
+  const std::filesystem::path dir = std::filesystem::path(out).parent_path();
+  const std::string prefix = std::filesystem::path(out).filename().string() + ".part";
+  for (const auto& entry : std::filesystem::directory_iterator(dir.empty() ? "." : dir)) {
+    if (entry.path().filename().string().rfind(prefix, 0) == 0 && entry.path().string() != keep) {
+      std::filesystem::remove(entry.path());
+    }
+  }
+}
+
+// A worker process: simulates its indices and appends one flushed line per sample, so an
+// interruption loses at most the sample in flight.
+[[noreturn]] void run_worker(const SearchSpace& space, const DatasetOptions& o,
+                             const std::vector<int64_t>& indices, int worker) {
+  int status = 0;
+  try {
+    FILE* out = std::fopen(part_path(o.out_path, worker).c_str(), "a");
+    if (!out) throw InputError(part_path(o.out_path, worker) + ": cannot write");
+    for (int64_t index : indices) {
+      const std::string line = dataset_row(space, o.seed, index) + "\n";
+      std::fwrite(line.data(), 1, line.size(), out);
+      std::fflush(out);
+    }
+    std::fclose(out);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "duet dataset: worker %d: %s\n", worker, e.what());
+    status = 2;
+  }
+  std::fflush(stderr);
+  ::_exit(status);
+}
+
+}  // namespace
+
+std::vector<std::string> dataset_header(const SearchSpace& space) {
+  std::vector<std::string> columns = {"index", "status"};
+  for (const auto& d : space.hardware) columns.push_back("hw_" + d.name);
+  for (const auto& b : space.network.blocks) columns.push_back("net_" + b.name);
+  for (const char* c : {"macs", "cycles", "latency_s", "energy_j", "avg_power_w", "area_mm2",
+                        "simulator_version", "error"}) {
+    columns.emplace_back(c);
+  }
+  return columns;
+}
+
+std::string dataset_row(const SearchSpace& space, uint64_t seed, int64_t index) {
+  static std::map<std::string, AcceleratorConfig> bases;  // parsed once per process
+  auto it = bases.find(space.base_config);
+  if (it == bases.end())
+    it = bases.emplace(space.base_config, load_accelerator(space.base_config)).first;
+  const AcceleratorConfig& base = it->second;
+  const Sample sample = draw_sample(space, seed, index);
+  std::vector<std::string> fields = {std::to_string(index), "ok"};
+  for (std::size_t d = 0; d < space.hardware.size(); ++d) {
+    const Json& v = space.hardware[d].values[sample.hardware[d]];
+    fields.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+  }
+  for (std::size_t b = 0; b < space.network.blocks.size(); ++b) {
+    fields.push_back(space.network.blocks[b].options[sample.blocks[b]]);
+  }
+  try {
+    const Report r =
+        simulate(sampled_accelerator(base, space, sample), sample_workload(space, sample));
+    for (const std::string& f :
+         {std::to_string(r.macs), std::to_string(r.cycles), number(r.latency_s), number(r.energy_j),
+          number(r.avg_power_w), number(r.area_mm2)}) {
+      fields.push_back(f);
+    }
+    fields.push_back(kSimulatorVersion);
+    fields.emplace_back("");
+  } catch (const InputError& e) {
+    // Invalid configurations are data too: the evaluator must learn where the space ends.
+    fields[1] = "invalid";
+    for (int i = 0; i < 6; ++i) fields.emplace_back("");
+    fields.push_back(kSimulatorVersion);
+    fields.push_back(csv_escape(e.what()));
+  }
+  return join_row(fields);
+}
+
+DatasetSummary generate_dataset(const DatasetOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  if (o.samples < 1) throw InputError("--samples must be >= 1");
+  if (o.jobs < 1) throw InputError("--jobs must be >= 1");
+  if (o.shards < 1 || o.shard < 0 || o.shard >= o.shards) {
+    throw InputError("--shard must be K/N with 0 <= K < N");
+  }
+  const SearchSpace space = load_search_space(o.space_path);
+  const std::string header = join_row(dataset_header(space));
+  std::map<int64_t, std::string> done;
+  if (o.resume) {
+    // Consolidate what survived into one file first: a killed worker may have left half a
+    // line, and new workers must not append to it.
+    done = finished_rows(o, header);
+    std::string kept;
+    for (const auto& [index, line] : done) kept += line + "\n";
+    const std::string consolidated = o.out_path + ".part-done";
+    write_file_atomically(consolidated, kept);
+    remove_parts(o.out_path, consolidated);
+  } else {
+    remove_parts(o.out_path);
+  }
+
+  std::vector<int64_t> todo;
+  int64_t total = 0;
+  for (int64_t i = o.shard; i < o.samples; i += o.shards) {
+    ++total;
+    if (!done.count(i)) todo.push_back(i);
+  }
+  // Workers take interleaved indices so each sees the whole mix of sample sizes.
+  std::vector<pid_t> children;
+  const int workers =
+      static_cast<int>(std::min<int64_t>(o.jobs, std::max<int64_t>(1, todo.size())));
+  std::fflush(nullptr);
+  for (int w = 0; w < workers && !todo.empty(); ++w) {
+    std::vector<int64_t> mine;
+    for (std::size_t k = w; k < todo.size(); k += workers) mine.push_back(todo[k]);
+    const pid_t pid = ::fork();
+    if (pid < 0) throw InputError("cannot start worker processes");
+    if (pid == 0) run_worker(space, o, mine, w);
+    children.push_back(pid);
+  }
+
+  int failed = 0;
+  std::size_t running = children.size();
+  while (running > 0) {
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    if (pid > 0) {
+      --running;
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+      continue;
+    }
+    if (o.progress) {
+      int64_t finished = static_cast<int64_t>(done.size());
+      for (int w = 0; w < workers; ++w) finished += complete_lines(part_path(o.out_path, w)).size();
+      o.progress(std::min(finished, total), total);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  if (failed) throw InputError(std::to_string(failed) + " worker(s) failed; rerun with --resume");
+
+  std::map<int64_t, std::string> rows = finished_rows(o, header);
+  std::string text = header + "\n";
+  DatasetSummary summary;
+  for (const auto& [index, line] : rows) {
+    if (index % o.shards != o.shard || index >= o.samples) continue;
+    text += line + "\n";
+    ++summary.rows;
+    if (line.find(",invalid,") != std::string::npos) ++summary.invalid;
+  }
+  write_file_atomically(o.out_path, text);
+  remove_parts(o.out_path);
+  if (o.progress) o.progress(total, total);
+  summary.computed = static_cast<int64_t>(todo.size());
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+int64_t merge_datasets(const std::vector<std::string>& inputs, const std::string& out_path) {
+  if (inputs.empty()) throw InputError("dataset merge: no input files");
+  std::string header;
+  std::map<int64_t, std::string> rows;
+  for (const auto& path : inputs) {
+    if (!std::filesystem::exists(path)) throw InputError(path + ": cannot open file");
+    const auto lines = complete_lines(path);
+    if (lines.empty()) throw InputError(path + ": empty file");
+    if (header.empty()) header = lines[0];
+    if (lines[0] != header) throw InputError(path + ": columns differ from " + inputs[0]);
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+      const int64_t index = row_index(lines[i]);
+      auto [it, inserted] = rows.emplace(index, lines[i]);
+      if (!inserted && it->second != lines[i]) {
+        throw InputError(path + ": sample " + std::to_string(index) +
+                         " differs from another shard");
+      }
+    }
+  }
+  std::string text = header + "\n";
+  for (const auto& [index, line] : rows) text += line + "\n";
+  write_file_atomically(out_path, text);
+  return static_cast<int64_t>(rows.size());
+}
+
+}  // namespace duet

@@ -1,0 +1,112 @@
+// Dataset generation: deterministic, parallel, resumable after a kill, and shardable.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "sim/dataset.hpp"
+#include "test_util.hpp"
+
+namespace duet {
+namespace {
+
+const std::string kSpace = test::source_path("configs/spaces/cnn-fmnist.json");
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string generate(const test::TempDir& dir, const std::string& name, int64_t samples,
+                     const std::string& extra) {
+  const std::string out = dir.path(name);
+  auto r = test::run_duet("dataset --space " + kSpace + " --samples " + std::to_string(samples) +
+                          " --seed 7 --out " + out + " " + extra);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  return read(out);
+}
+
+TEST(Dataset, RowsAreCompleteAndIndependentOfTheWorkerCount) {
+  test::TempDir dir;
+  const std::string one = generate(dir, "one.csv", 24, "--jobs 1");
+  const std::string two = generate(dir, "two.csv", 24, "--jobs 2");
+  EXPECT_EQ(one, two);
+  std::istringstream lines(one);
+  std::string header, row;
+  std::getline(lines, header);
+  for (const char* column : {"index", "status", "cycles", "latency_s", "energy_j", "avg_power_w",
+                             "area_mm2", "simulator_version"}) {
+    EXPECT_NE(header.find(column), std::string::npos) << column;
+  }
+  int rows = 0, ok = 0;
+  while (std::getline(lines, row)) {
+    EXPECT_EQ(row.rfind(std::to_string(rows) + ",", 0), 0u) << "rows are in index order";
+    if (row.find(",ok,") != std::string::npos) ++ok;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 24);
+  EXPECT_GT(ok, 0);
+}
+
+// Kill a run (parent and workers) halfway, resume it, and get the uninterrupted run's bytes.
+TEST(Dataset, ResumeAfterAKillEqualsAnUninterruptedRun) {
+  test::TempDir dir;
+  const int64_t samples = 120;
+  const std::string reference = generate(dir, "reference.csv", samples, "--jobs 2");
+  const std::string out = dir.path("killed.csv");
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    const std::string n = std::to_string(samples);
+    ::execl(DUET_BINARY, "duet", "dataset", "--space", kSpace.c_str(), "--samples", n.c_str(),
+            "--seed", "7", "--jobs", "2", "--out", out.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::setpgid(pid, pid);
+  // Wait until some samples are written, then kill the whole process group.
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (read(out + ".part0").size() + read(out + ".part1").size() > 2000) break;
+  }
+  ::kill(-pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  EXPECT_FALSE(std::filesystem::exists(out)) << "the output appears only when complete";
+  const std::string resumed = generate(dir, "killed.csv", samples, "--jobs 2 --resume");
+  EXPECT_EQ(resumed, reference);
+}
+
+TEST(Dataset, ShardsMergeToTheFullSet) {
+  test::TempDir dir;
+  const std::string full = generate(dir, "full.csv", 30, "--jobs 2");
+  generate(dir, "s0.csv", 30, "--shard 0/3");
+  generate(dir, "s1.csv", 30, "--shard 1/3");
+  generate(dir, "s2.csv", 30, "--shard 2/3");
+  auto r = test::run_duet("dataset merge --out " + dir.path("merged.csv") + " " +
+                          dir.path("s2.csv") + " " + dir.path("s0.csv") + " " + dir.path("s1.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(read(dir.path("merged.csv")), full);
+}
+
+TEST(Dataset, BadOptionsExitWithCodeTwo) {
+  test::TempDir dir;
+  for (const std::string args : {"--samples 0", "--shard 3/2", "--shard x", "--jobs 0"}) {
+    auto r =
+        test::run_duet("dataset --space " + kSpace + " --out " + dir.path("x.csv") + " " + args);
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.output;
+  }
+  auto r =
+      test::run_duet("dataset --space " + dir.path("missing.json") + " --out " + dir.path("x.csv"));
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace duet
