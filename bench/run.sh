@@ -26,3 +26,9 @@ for c in "${cases[@]}"; do
   cycles=$(grep -E '^  cycles' /tmp/duet-bench.out | awk '{print $2}')
   printf '| `%s` | %s | %s | %.1f | %s |\n' "$c" "$median" "$min" "$(awk -v kb="$rss" 'BEGIN { print kb / 1024 }')" "$cycles"
 done
+
+# Evaluator training data: samples per second on all cores (issue #5 target: >= 200 on 2 cores).
+tmp=$(mktemp -d)
+"$duet" dataset --space configs/spaces/cnn-fmnist.json --samples 2000 --jobs "$(nproc)" \
+  --out "$tmp/cnn.csv" 2>/dev/null
+rm -rf "$tmp"

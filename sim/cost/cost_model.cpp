@@ -79,27 +79,38 @@ CostModel::CostModel(const AcceleratorConfig& config, TechTable tech)
   const double core = area_.pe_array + area_.register_file + area_.global_buffer + area_.sfu;
   area_.dma_control = core * tech_.dma_control_area_fraction;
   area_.interconnect = core * tech_.interconnect_area_fraction;
+
+  pe_to_pe_pj_ = tech_.energy("pe_to_pe_per_byte");
+  register_file_pj_ = tech_.energy("register_file_access_per_byte");
+  const double bank_kib = static_cast<double>(config.buffer_kib) / config.buffer_banks;
+  buffer_read_pj_ = tech_.sram_access_pj(bank_kib, 8.0 * config.bank_width_bytes);
+  buffer_write_pj_ = buffer_read_pj_ * tech_.sram_write_to_read_ratio;
+  dram_byte_pj_ = 8 * tech_.dram_pj_per_bit.at(config.dram_kind);
+  dma_byte_pj_ = tech_.energy("dma_per_byte");
+  for (SfuKind kind : {SfuKind::kExact, SfuKind::kNnlut, SfuKind::kIbert}) {
+    const SfuUnit u(kind, config);
+    const std::string type = arithmetic_key(u.datapath());
+    SfuPrices& p = sfu_prices_[static_cast<int>(kind)];
+    p.add = tech_.energy(type + "_add");
+    p.mult = tech_.energy(type + "_mult");
+    for (SfuFunction f : {SfuFunction::kExp, SfuFunction::kReciprocal, SfuFunction::kRsqrt,
+                          SfuFunction::kGelu, SfuFunction::kSilu}) {
+      const ArithmeticCount w = u.work(f);
+      p.function[static_cast<int>(f)] = w.mult * p.mult + w.add * p.add;
+    }
+  }
 }
 
 double CostModel::sfu_energy_pj(const SfuOps& s) const {
-  if (s.alu() + s.exp + s.reciprocal + s.rsqrt + s.gelu + s.silu == 0) return 0;
-  const SfuUnit unit(s.kind, config_);
-  const std::string dp = arithmetic_key(unit.datapath());
-  const double add = tech_.energy(dp + "_add"), mult = tech_.energy(dp + "_mult");
-  auto evaluations = [&](SfuFunction f, int64_t n) {
-    const ArithmeticCount w = unit.work(f);
-    return n * (w.mult * mult + w.add * add);
-  };
-  return (s.compare + s.add) * add + s.mul * mult + evaluations(SfuFunction::kExp, s.exp) +
-         evaluations(SfuFunction::kReciprocal, s.reciprocal) +
-         evaluations(SfuFunction::kRsqrt, s.rsqrt) + evaluations(SfuFunction::kGelu, s.gelu) +
-         evaluations(SfuFunction::kSilu, s.silu);
+  const SfuPrices& p = sfu_prices_[static_cast<int>(s.kind)];
+  auto f = [&](SfuFunction fn) { return p.function[static_cast<int>(fn)]; };
+  return (s.compare + s.add) * p.add + s.mul * p.mult + s.exp * f(SfuFunction::kExp) +
+         s.reciprocal * f(SfuFunction::kReciprocal) + s.rsqrt * f(SfuFunction::kRsqrt) +
+         s.gelu * f(SfuFunction::kGelu) + s.silu * f(SfuFunction::kSilu);
 }
 
 double CostModel::buffer_access_pj(bool write) const {
-  const double bank_kib = static_cast<double>(config_.buffer_kib) / config_.buffer_banks;
-  const double pj = tech_.sram_access_pj(bank_kib, 8.0 * config_.bank_width_bytes);
-  return write ? pj * tech_.sram_write_to_read_ratio : pj;
+  return write ? buffer_write_pj_ : buffer_read_pj_;
 }
 
 EnergyBreakdown CostModel::compute_energy(const ComputeActivity& work,
@@ -107,14 +118,13 @@ EnergyBreakdown CostModel::compute_energy(const ComputeActivity& work,
                                           const PerOperand& buffer_writes) const {
   EnergyBreakdown e;
   e.mac = work.macs * mac_pj_ * kPj;
-  e.pe_to_pe = work.pe_transfer_bytes * tech_.energy("pe_to_pe_per_byte") * kPj;
+  e.pe_to_pe = work.pe_transfer_bytes * pe_to_pe_pj_ * kPj;
   e.pe_array = e.mac + e.pe_to_pe;
-  e.register_file = (work.rf_read_bytes + work.rf_write_bytes) *
-                    tech_.energy("register_file_access_per_byte") * kPj;
+  e.register_file = (work.rf_read_bytes + work.rf_write_bytes) * register_file_pj_ * kPj;
   double accesses_pj = 0;
   for (int o = 0; o < 3; ++o) {
     accesses_pj +=
-        buffer_reads[o] * buffer_access_pj(false) + buffer_writes[o] * buffer_access_pj(true);
+        buffer_reads[o] * buffer_read_pj_ + buffer_writes[o] * buffer_write_pj_;
   }
   e.global_buffer = accesses_pj * kPj;
   e.sfu = sfu_energy_pj(work.sfu) * kPj;
@@ -125,8 +135,8 @@ EnergyBreakdown CostModel::transfer_energy(int64_t dram_read_bytes,
                                            int64_t dram_write_bytes) const {
   EnergyBreakdown e;
   const double bytes = static_cast<double>(dram_read_bytes + dram_write_bytes);
-  e.dram = bytes * 8 * tech_.dram_pj_per_bit.at(config_.dram_kind) * kPj;
-  e.dma = bytes * tech_.energy("dma_per_byte") * kPj;
+  e.dram = bytes * dram_byte_pj_ * kPj;
+  e.dma = bytes * dma_byte_pj_ * kPj;
   return e;
 }
 

@@ -78,6 +78,14 @@ class CostModel {
   AreaBreakdown area_;
   double mac_pj_ = 0;
   std::string mac_type_;
+  // Per-action prices in pJ, looked up once: the timeline prices every tile with them.
+  struct SfuPrices {
+    double add = 0, mult = 0;
+    double function[5] = {};  // by SfuFunction
+  };
+  double pe_to_pe_pj_ = 0, register_file_pj_ = 0, buffer_read_pj_ = 0, buffer_write_pj_ = 0;
+  double dram_byte_pj_ = 0, dma_byte_pj_ = 0;
+  SfuPrices sfu_prices_[3];  // by SfuKind
 };
 
 }  // namespace duet
