@@ -74,7 +74,7 @@ std::map<int64_t, std::string> finished_rows(const DatasetOptions& o, const std:
         }
         continue;
       }
-      if (!lines[i].empty()) rows.emplace(row_index(lines[i]), lines[i]);
+      if (row_index(lines[i]) >= 0) rows.emplace(row_index(lines[i]), lines[i]);
     }
   };
   if (std::filesystem::exists(o.out_path)) take(o.out_path, true);
@@ -258,6 +258,9 @@ int64_t merge_datasets(const std::vector<std::string>& inputs, const std::string
     if (lines[0] != header) throw InputError(path + ": columns differ from " + inputs[0]);
     for (std::size_t i = 1; i < lines.size(); ++i) {
       const int64_t index = row_index(lines[i]);
+      if (index < 0) {
+        throw InputError(path + ":" + std::to_string(i + 1) + ": not a dataset row");
+      }
       auto [it, inserted] = rows.emplace(index, lines[i]);
       if (!inserted && it->second != lines[i]) {
         throw InputError(path + ": sample " + std::to_string(index) +
