@@ -9,6 +9,7 @@
 
 #include "workloads/builder.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/transformer_blocks.hpp"
 
 namespace duet {
 namespace {
@@ -367,33 +368,6 @@ NetworkFamily read_vit(ObjectReader& net) {
   return family;
 }
 
-struct EncoderShape {
-  int64_t batch, seq, hidden, heads, mlp_ratio;
-};
-
-// [B, L, H] -> [B, h, L, d] permuted by `perm` (so [0,2,3,1] yields keys as [B, h, d, L]).
-std::string split_heads(WorkloadBuilder& b, const std::string& name, const std::string& in,
-                        const EncoderShape& s, std::vector<int64_t> perm) {
-  std::string r = b.reshape(name + "_split", in, {s.batch, s.seq, s.heads, s.hidden / s.heads});
-  return b.transpose(name + "_heads", r, std::move(perm));
-}
-
-// Pre-LN encoder layer, as zoo_transformer.cpp builds ViT's, with a variable FFN width.
-std::string encoder_layer(WorkloadBuilder& b, const std::string& p, const std::string& x,
-                          const EncoderShape& s) {
-  std::string n1 = b.layernorm(p + "ln1", x);
-  std::string q = split_heads(b, p + "q", b.gemm(p + "q", n1, s.hidden), s, {0, 2, 1, 3});
-  std::string k = split_heads(b, p + "k", b.gemm(p + "k", n1, s.hidden), s, {0, 2, 3, 1});
-  std::string v = split_heads(b, p + "v", b.gemm(p + "v", n1, s.hidden), s, {0, 2, 1, 3});
-  std::string probs = b.softmax(p + "probs", b.matmul(p + "scores", q, k), -1);
-  std::string ctx = b.transpose(p + "ctx_t", b.matmul(p + "ctx", probs, v), {0, 2, 1, 3});
-  std::string merged = b.reshape(p + "merge", ctx, {s.batch, s.seq, s.hidden});
-  std::string a1 = b.add(p + "add1", b.gemm(p + "o", merged, s.hidden), x);
-  std::string n2 = b.layernorm(p + "ln2", a1);
-  std::string g = b.gelu(p + "gelu", b.gemm(p + "ffn1", n2, s.mlp_ratio * s.hidden));
-  return b.add(p + "add2", b.gemm(p + "ffn2", g, s.hidden), a1);
-}
-
 void build_vit(WorkloadBuilder& b, const NetworkFamily& family, const std::vector<int>& choice) {
   const Json& d = family.definition;
   const int64_t batch = d["batch"].get<int64_t>();
@@ -410,7 +384,8 @@ void build_vit(WorkloadBuilder& b, const NetworkFamily& family, const std::vecto
     if (option == "skip") continue;
     int64_t heads = 0, ratio = 0;
     parse_option(option, 'h', 'm', heads, ratio);
-    x = encoder_layer(b, family.blocks[i].name + ".", x, {batch, tokens, width, heads, ratio});
+    x = encoder_layer(b, family.blocks[i].name + ".", x,
+                      {batch, tokens, width, heads, true, ratio});
   }
   x = b.layernorm("norm", x);
   // Mean over tokens via global_avgpool, which needs NCHW: view the tokens as the patch grid.
