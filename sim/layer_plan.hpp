@@ -98,7 +98,6 @@ struct LayerPlan {
   int64_t macs = 0;
   int64_t folds = 0;
   std::string schedule;        // PE layers: full-stream (SCALE-Sim's) or stream-blocked:<T block>
-  int64_t compute_cycles = 0;  // sum over tiles
   std::vector<Tile> tiles;
 };
 

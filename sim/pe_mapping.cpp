@@ -119,7 +119,7 @@ void map_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, bool ideal_m
   const double latency = double(cfg.dram_latency_cycles());
   std::vector<Tile> best;
   double best_estimate = 0;
-  int64_t best_block = t, best_compute = 0;
+  int64_t best_block = t;
   for (int64_t block : blocks) {
     std::vector<Tile> tiles;
     int64_t compute = 0;
@@ -223,12 +223,10 @@ void map_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, bool ideal_m
       best = std::move(tiles);
       best_estimate = estimate;
       best_block = block;
-      best_compute = compute;
     }
   }
 
   plan.folds = v.repeats * nc * nr * ceil_div(t, best_block);
-  plan.compute_cycles = best_compute;
   plan.schedule = best_block == t ? "full-stream" : "stream-blocked:" + std::to_string(best_block);
   plan.tiles = std::move(best);
 }

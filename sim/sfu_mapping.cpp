@@ -164,7 +164,6 @@ void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& 
     tile.work.sfu = tile_ops;
     tile.work.buffer_read_bytes[kIfmap] = rows * in_row * w.data_passes;
     tile.work.buffer_write_bytes[kOfmap] = rows * out_row * w.data_passes;
-    plan.compute_cycles += tile.compute_cycles;
     plan.tiles.push_back(tile);
   }
 }

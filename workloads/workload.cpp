@@ -357,19 +357,4 @@ int64_t total_macs(const Workload& workload) {
   return sum;
 }
 
-int64_t weight_elements(const Layer& layer) {
-  switch (layer.op) {
-    case OpKind::kConv2d: {
-      GemmView v = gemm_view(layer);
-      return v.k * v.f * v.repeats;
-    }
-    case OpKind::kGemm:
-      return layer.input_shapes[0].back() * layer.out_features;
-    case OpKind::kEmbedding:
-      return layer.vocab * layer.dim;
-    default:
-      return 0;
-  }
-}
-
 }  // namespace duet

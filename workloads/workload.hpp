@@ -99,8 +99,6 @@ void infer_shapes(Workload& workload, const std::string& source);
 // Multiply-accumulates of a shape-inferred layer (0 for layers that do no MACs).
 int64_t layer_macs(const Layer& layer);
 int64_t total_macs(const Workload& workload);
-int64_t weight_elements(
-    const Layer& layer);  // parameters that come from DRAM (conv, gemm, embedding)
 
 // Convolution / GEMM lowered to the im2col view SCALE-Sim uses, per group:
 // P output pixels (rows of the output matrix), K reduction length, F filters, `repeats`

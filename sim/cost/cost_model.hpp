@@ -55,8 +55,6 @@ class CostModel {
   const AreaBreakdown& area() const { return area_; }
   const TechTable& tech() const { return tech_; }
   const AcceleratorConfig& config() const { return config_; }
-  // One int8/int16/fp... MAC: the table's multiply + add of the operand type.
-  double mac_pj() const { return mac_pj_; }
   const std::string& mac_type() const { return mac_type_; }
 
   // Dynamic energy of what compute units did (PE array, register files, SFU, their buffer

@@ -59,7 +59,6 @@ struct Job {
 struct TileRef {
   int layer = -1;
   const Tile* tile = nullptr;
-  bool operator==(const TileRef& o) const { return layer == o.layer && tile == o.tile; }
 };
 inline std::ostream& operator<<(std::ostream& os, const TileRef& t) {
   return os << "tile(layer " << t.layer << ")";
