@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """NN-LUT system study: BERT-base on the mobile accelerator at several sequence lengths, once per
 SFU kind (exact, nnlut, ibert) with equal lanes. Writes a CSV and a plot.
 

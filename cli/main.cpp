@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
       {"area", duet::cli::area_command, "area breakdown of an accelerator config"},
       {"lut", nullptr, "NN-LUT tables: fit, eval, accuracy"},
       {"dataset", duet::cli::dataset_command, "simulate search-space samples into a CSV"},
+      {"evaluator", nullptr, "neural cost evaluator: train, predict, test, bench"},
   };
   return duet::cli::dispatch(commands, argc, argv);
 }

@@ -6,6 +6,8 @@ int main(int argc, char** argv) {
   using duet::cli::Command;
   const std::vector<Command> commands = {
       {"lut", duet::cli::lut_command, "NN-LUT tables: fit, eval, accuracy"},
+      {"evaluator", duet::cli::evaluator_command,
+       "neural cost evaluator: train, predict, test, bench"},
   };
   return duet::cli::dispatch(commands, argc, argv);
 }

@@ -1,0 +1,281 @@
+// Training the evaluator: features from the space, log targets normalised on the training
+// rows, a held-out split by sample index, checkpoints every epoch so --resume loses nothing.
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include "models/evaluator/evaluator.hpp"
+#include "models/evaluator/evaluator_files.hpp"
+#include "sim/dataset_table.hpp"
+#include "sim/report_writer.hpp"
+#include "workloads/input_error.hpp"
+
+namespace duet {
+namespace {
+
+// Linear layers as 1x1 convolutions over [batch, features, 1]: Debian's libtorch sends
+// nn::Linear to the reference BLAS, convolutions (forward and backward) go to oneDNN.
+struct MlpImpl : torch::nn::Module {
+  MlpImpl(int64_t inputs, const std::vector<int64_t>& hidden) {
+    int64_t width = inputs;
+    std::vector<int64_t> sizes = hidden;
+    sizes.push_back(4);
+    for (std::size_t l = 0; l < sizes.size(); ++l) {
+      layers.push_back(
+          register_module("layer" + std::to_string(l),
+                          torch::nn::Conv1d(torch::nn::Conv1dOptions(width, sizes[l], 1))));
+      width = sizes[l];
+    }
+  }
+  torch::Tensor forward(torch::Tensor x) {
+    x = x.unsqueeze(-1);
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+      x = layers[l]->forward(x);
+      if (l + 1 < layers.size()) x = torch::relu(x);
+    }
+    return x.squeeze(-1);
+  }
+  std::vector<torch::nn::Conv1d> layers;
+};
+TORCH_MODULE(Mlp);
+
+struct Split {
+  std::vector<Sample> samples;
+  torch::Tensor features;  // [n, F]
+  torch::Tensor targets;   // [n, 4], normalised log targets
+  std::vector<CostVector> truth;
+};
+
+Split make_split(const FeatureSchema& schema, const DatasetTable& table, bool validation,
+                 int64_t every) {
+  Split split;
+  std::vector<float> features, logs;
+  for (std::size_t i = 0; i < table.samples.size(); ++i) {
+    if ((table.samples[i].index % every == every - 1) != validation) continue;
+    split.samples.push_back(table.samples[i]);
+    split.truth.push_back(table.targets[i]);
+    const std::vector<float> row = schema.encode(table.samples[i]);
+    features.insert(features.end(), row.begin(), row.end());
+    for (double v : table.targets[i]) logs.push_back(static_cast<float>(std::log(v)));
+  }
+  const auto n = static_cast<int64_t>(split.samples.size());
+  split.features = torch::from_blob(features.data(), {n, schema.feature_count()}).clone();
+  split.targets = torch::from_blob(logs.data(), {n, 4}).clone();
+  return split;
+}
+
+double mse(Mlp& model, const Split& split) {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  return torch::mse_loss(model->forward(split.features), split.targets).item<double>();
+}
+
+// Everything that changes the trained weights; a checkpoint made with another key is stale.
+Json training_key(const EvaluatorTrainOptions& o, const FileFingerprint& data) {
+  return {{"data_fnv1a64", data.fnv1a64},
+          {"hidden", o.hidden},
+          {"epochs", o.epochs},
+          {"seed", o.seed},
+          {"batch", o.batch},
+          {"learning_rate", o.learning_rate},
+          {"holdout_every", o.holdout_every}};
+}
+
+void save_checkpoint(const std::string& dir, Mlp& model, torch::optim::Adam& optimizer, int epoch,
+                     const Json& key) {
+  torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
+  model->save(model_archive);
+  optimizer.save(optimizer_archive);
+  archive.write("model", model_archive);
+  archive.write("optimizer", optimizer_archive);
+  const std::string path = evaluator_checkpoint_path(dir);
+  archive.save_to(path + ".tmp");
+  std::filesystem::rename(path + ".tmp", path);
+  write_file_atomically(path + ".json", Json{{"epoch", epoch}, {"key", key}}.dump(2) + "\n");
+}
+
+// The epoch to continue after (0 when starting fresh).
+int load_checkpoint(const std::string& dir, Mlp& model, torch::optim::Adam& optimizer,
+                    const Json& key) {
+  const std::string path = evaluator_checkpoint_path(dir);
+  if (!std::filesystem::exists(path) || !std::filesystem::exists(path + ".json")) return 0;
+  const Json meta = read_json_file(path + ".json");
+  if (meta.value("key", Json()) != key) {
+    throw InputError(path + ": was made with other training options or data (" +
+                     meta.value("key", Json()).dump() + " vs " + key.dump() +
+                     "); drop --resume or use another --out");
+  }
+  torch::serialize::InputArchive archive, model_archive, optimizer_archive;
+  archive.load_from(path);
+  archive.read("model", model_archive);
+  archive.read("optimizer", optimizer_archive);
+  model->load(model_archive);
+  optimizer.load(optimizer_archive);
+  return meta.at("epoch").get<int>();
+}
+
+void export_weights(const std::string& dir, Mlp& model) {
+  torch::serialize::OutputArchive archive;
+  for (std::size_t l = 0; l < model->layers.size(); ++l) {
+    archive.write("w" + std::to_string(l),
+                  model->layers[l]->weight.detach().squeeze(-1).contiguous());
+    archive.write("b" + std::to_string(l), model->layers[l]->bias.detach().contiguous());
+  }
+  const std::string path = evaluator_weights_path(dir);
+  archive.save_to(path + ".tmp");
+  std::filesystem::rename(path + ".tmp", path);
+}
+
+Json metrics_json(const std::array<PredictionMetrics, 4>& metrics) {
+  Json out = Json::object();
+  for (int t = 0; t < 4; ++t) {
+    out[kDatasetTargets[t]] = {{"mape_percent", metrics[t].mape_percent},
+                               {"max_ape_percent", metrics[t].max_ape_percent},
+                               {"spearman", metrics[t].spearman},
+                               {"kendall_tau_b", metrics[t].kendall_tau_b}};
+  }
+  return out;
+}
+
+void check_options(const EvaluatorTrainOptions& o) {
+  if (o.epochs < 1) throw InputError("--epochs must be >= 1");
+  if (o.batch < 1) throw InputError("--batch must be >= 1");
+  if (!(o.learning_rate > 0)) throw InputError("--learning-rate must be > 0");
+  if (o.holdout_every < 2) throw InputError("--holdout-every must be >= 2");
+  if (o.hidden.empty()) throw InputError("--hidden: give at least one layer width");
+  for (int64_t h : o.hidden) {
+    if (h < 1 || h > 4096) throw InputError("--hidden: layer widths must be in [1, 4096]");
+  }
+}
+
+}  // namespace
+
+EvaluatorTrainSummary train_evaluator(const EvaluatorTrainOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  check_options(o);
+  const SearchSpace space = load_search_space(o.space_path);
+  const FeatureSchema schema(space);
+  const DatasetTable table = read_dataset_table(o.data_path, space);
+  const FileFingerprint fingerprint = file_fingerprint(o.data_path);
+
+  EvaluatorTrainSummary summary;
+  summary.invalid_rows = table.invalid_rows;
+  Split train = make_split(schema, table, false, o.holdout_every);
+  Split validation = make_split(schema, table, true, o.holdout_every);
+  summary.train_rows = static_cast<int64_t>(train.samples.size());
+  summary.validation_rows = static_cast<int64_t>(validation.samples.size());
+  if (summary.train_rows < 2 || summary.validation_rows < 2) {
+    throw InputError(o.data_path + ": " + std::to_string(summary.train_rows) + " training and " +
+                     std::to_string(summary.validation_rows) +
+                     " held-out valid rows; need at least 2 of each");
+  }
+  const torch::Tensor mean = train.targets.mean(0);
+  const torch::Tensor stdev = train.targets.std(0).clamp_min(1e-6);
+  train.targets = (train.targets - mean) / stdev;
+  validation.targets = (validation.targets - mean) / stdev;
+  summary.mean_predictor_loss = validation.targets.square().mean().item<double>();
+
+  std::filesystem::create_directories(o.out_dir);
+  torch::manual_seed(o.seed);
+  Mlp model(schema.feature_count(), o.hidden);
+  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(o.learning_rate));
+  const Json key = training_key(o, fingerprint);
+  int first_epoch = 0;
+  if (o.resume) first_epoch = load_checkpoint(o.out_dir, model, optimizer, key);
+  summary.resumed_from_epoch = first_epoch;
+
+  const int64_t n = summary.train_rows;
+  for (int epoch = first_epoch; epoch < o.epochs; ++epoch) {
+    // Cosine decay: the last epochs refine at a small step, which is what brings MAPE down.
+    const double lr = o.learning_rate * 0.5 * (1 + std::cos(M_PI * epoch / o.epochs));
+    for (auto& group : optimizer.param_groups()) {
+      static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    }
+    // The shuffle depends on (seed, epoch) only, so a resumed run replays the same batches.
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(o.seed * 1000003ULL + epoch);
+    const torch::Tensor order = torch::randperm(n, generator, torch::kLong);
+    model->train();
+    double loss_sum = 0;
+    for (int64_t begin = 0; begin < n; begin += o.batch) {
+      const torch::Tensor batch = order.slice(0, begin, std::min(n, begin + o.batch));
+      optimizer.zero_grad();
+      const torch::Tensor loss =
+          torch::mse_loss(model->forward(train.features.index_select(0, batch)),
+                          train.targets.index_select(0, batch));
+      loss.backward();
+      optimizer.step();
+      loss_sum += loss.item<double>() * static_cast<double>(batch.size(0));
+    }
+    summary.train_loss = loss_sum / static_cast<double>(n);
+    summary.validation_loss = mse(model, validation);
+    save_checkpoint(o.out_dir, model, optimizer, epoch + 1, key);
+    if (o.progress) o.progress(epoch + 1, o.epochs, summary.train_loss, summary.validation_loss);
+  }
+  if (first_epoch == o.epochs) {
+    summary.train_loss = mse(model, train);
+    summary.validation_loss = mse(model, validation);
+  }
+
+  Json targets = Json::array();
+  for (int t = 0; t < 4; ++t) {
+    targets.push_back({{"name", kDatasetTargets[t]},
+                       {"transform", "log"},
+                       {"log_mean", mean[t].item<double>()},
+                       {"log_std", stdev[t].item<double>()}});
+  }
+  Json sidecar = {
+      {"format", kEvaluatorFormat},
+      {"space", {{"name", space.name}, {"path", o.space_path}, {"base_config", space.base_config}}},
+      {"schema", schema.to_json()},
+      {"targets", targets},
+      {"network",
+       {{"hidden", o.hidden}, {"activation", "relu"}, {"inputs", schema.feature_count()}}},
+      {"dataset",
+       {{"path", o.data_path},
+        {"bytes", fingerprint.bytes},
+        {"fnv1a64", fingerprint.fnv1a64},
+        {"valid_rows", static_cast<int64_t>(table.samples.size())},
+        {"invalid_rows", table.invalid_rows},
+        {"simulator_version", table.simulator_version}}},
+      {"split",
+       {{"rule", "rows with index % " + std::to_string(o.holdout_every) +
+                     " == " + std::to_string(o.holdout_every - 1) + " are held out"},
+        {"train_rows", summary.train_rows},
+        {"validation_rows", summary.validation_rows}}},
+      {"training",
+       {{"epochs", o.epochs},
+        {"batch", o.batch},
+        {"learning_rate", o.learning_rate},
+        {"schedule", "cosine"},
+        {"optimizer", "adam"},
+        {"loss", "mse on normalised log targets"},
+        {"seed", o.seed},
+        {"train_loss", summary.train_loss},
+        {"validation_loss", summary.validation_loss},
+        {"mean_predictor_validation_loss", summary.mean_predictor_loss}}}};
+  export_weights(o.out_dir, model);
+  write_file_atomically(evaluator_sidecar_path(o.out_dir), sidecar.dump(2) + "\n");
+
+  // Held-out accuracy in physical units, through the same code path users predict with.
+  const Evaluator evaluator = Evaluator::load(o.out_dir);
+  const std::vector<CostVector> predicted = evaluator.predict(validation.samples);
+  for (int t = 0; t < 4; ++t) {
+    std::vector<double> p, truth;
+    for (std::size_t i = 0; i < predicted.size(); ++i) {
+      p.push_back(predicted[i][t]);
+      truth.push_back(validation.truth[i][t]);
+    }
+    summary.validation[t] = prediction_metrics(p, truth);
+  }
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  sidecar["validation"] = metrics_json(summary.validation);
+  sidecar["training"]["seconds"] = summary.seconds;
+  write_file_atomically(evaluator_sidecar_path(o.out_dir), sidecar.dump(2) + "\n");
+  std::filesystem::remove(evaluator_checkpoint_path(o.out_dir));
+  std::filesystem::remove(evaluator_checkpoint_path(o.out_dir) + ".json");
+  return summary;
+}
+
+}  // namespace duet

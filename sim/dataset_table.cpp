@@ -1,0 +1,171 @@
+#include "sim/dataset_table.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include "sim/dataset.hpp"
+#include "workloads/input_error.hpp"
+
+namespace duet {
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// The choice index of `text` among a hardware dimension's values. Numbers are compared as
+// numbers, so "6.4" and "6.40" are the same choice.
+int hardware_choice(const HardwareDimension& dim, const std::string& text) {
+  for (std::size_t i = 0; i < dim.values.size(); ++i) {
+    const Json& v = dim.values[i];
+    if (v.is_string()) {
+      if (v.get<std::string>() == text) return static_cast<int>(i);
+      continue;
+    }
+    char* end = nullptr;
+    const double x = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() && *end == '\0' &&
+        std::fabs(x - v.get<double>()) <= 1e-9 * std::max(1.0, std::fabs(x))) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+double parse_positive(const std::string& text, const std::string& where) {
+  char* end = nullptr;
+  const double x = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(x > 0) || !std::isfinite(x)) {
+    throw InputError(where + ": expected a positive number, got \"" + text + "\"");
+  }
+  return x;
+}
+
+}  // namespace
+
+FileFingerprint file_fingerprint(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot read");
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  FileFingerprint f;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    for (std::streamsize i = 0; i < in.gcount(); ++i) {
+      hash = (hash ^ static_cast<unsigned char>(buffer[i])) * 0x100000001b3ULL;
+    }
+    f.bytes += in.gcount();
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  f.fnv1a64 = hex;
+  return f;
+}
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else if (c != '\r') {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+DatasetTable read_dataset_table(const std::string& path, const SearchSpace& space) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot read the dataset");
+  std::string line;
+  if (!std::getline(in, line)) throw InputError(path + ": empty file (expected a CSV header)");
+  const std::vector<std::string> expected = dataset_header(space);
+  const std::vector<std::string> header = split_csv_line(line);
+  for (std::size_t c = 0; c < std::max(header.size(), expected.size()); ++c) {
+    const std::string got = c < header.size() ? header[c] : "(nothing)";
+    const std::string want = c < expected.size() ? expected[c] : "(nothing)";
+    if (got != want) {
+      throw InputError(path + ": line 1: column " + std::to_string(c + 1) + " is \"" + got +
+                       "\" but the space " + space.path + " expects \"" + want +
+                       "\"; the dataset was generated from a different space (expected columns: " +
+                       join(expected) + ")");
+    }
+  }
+  auto column = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(expected.begin(), expected.end(), name) -
+                                    expected.begin());
+  };
+  const std::size_t first_hw = column("status") + 1;
+  const std::size_t first_block = first_hw + space.hardware.size();
+  const std::size_t version_column = column("simulator_version");
+
+  DatasetTable table;
+  for (int64_t line_no = 2; std::getline(in, line); ++line_no) {
+    if (line.empty()) continue;
+    const std::string where = path + ": line " + std::to_string(line_no);
+    const std::vector<std::string> fields = split_csv_line(line);
+    if (fields.size() != expected.size()) {
+      throw InputError(where + ": " + std::to_string(fields.size()) + " fields, the header has " +
+                       std::to_string(expected.size()));
+    }
+    if (table.simulator_version.empty()) table.simulator_version = fields[version_column];
+    if (fields[1] == "invalid") {
+      ++table.invalid_rows;
+      continue;
+    }
+    if (fields[1] != "ok") {
+      throw InputError(where + ": status \"" + fields[1] + "\" (allowed: ok, invalid)");
+    }
+    Sample sample;
+    try {
+      sample.index = std::stoll(fields[0]);
+    } catch (const std::exception&) {
+      throw InputError(where + ": index \"" + fields[0] + "\" is not an integer");
+    }
+    for (std::size_t d = 0; d < space.hardware.size(); ++d) {
+      const int choice = hardware_choice(space.hardware[d], fields[first_hw + d]);
+      if (choice < 0) {
+        throw InputError(where + ": " + expected[first_hw + d] + " = \"" + fields[first_hw + d] +
+                         "\" is not one of the space's values " +
+                         Json(space.hardware[d].values).dump());
+      }
+      sample.hardware.push_back(choice);
+    }
+    for (std::size_t b = 0; b < space.network.blocks.size(); ++b) {
+      const auto& options = space.network.blocks[b].options;
+      const std::string& text = fields[first_block + b];
+      const auto it = std::find(options.begin(), options.end(), text);
+      if (it == options.end()) {
+        throw InputError(where + ": " + expected[first_block + b] + " = \"" + text +
+                         "\" is not one of the space's options (" + join(options) + ")");
+      }
+      sample.blocks.push_back(static_cast<int>(it - options.begin()));
+    }
+    std::array<double, 4> target{};
+    for (std::size_t t = 0; t < kDatasetTargets.size(); ++t) {
+      const std::size_t c = column(kDatasetTargets[t]);
+      target[t] = parse_positive(fields[c], where + ": " + expected[c]);
+    }
+    table.samples.push_back(std::move(sample));
+    table.targets.push_back(target);
+  }
+  return table;
+}
+
+}  // namespace duet
