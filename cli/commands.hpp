@@ -8,6 +8,7 @@ int area_command(int argc, char** argv);
 int lut_command(int argc, char** argv);
 int dataset_command(int argc, char** argv);
 int lut_accuracy_command(int argc, char** argv);
+int recast_command(int argc, char** argv);
 int evaluator_command(int argc, char** argv);
 
 }  // namespace duet::cli

@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
       {"sim", duet::cli::sim_command, "simulate a workload: cycles, energy, power, area"},
       {"area", duet::cli::area_command, "area breakdown of an accelerator config"},
       {"lut", nullptr, "NN-LUT tables: fit, eval, accuracy"},
+      {"recast", nullptr, "network recasting: train-teacher, recast a teacher with a plan"},
       {"dataset", duet::cli::dataset_command, "simulate search-space samples into a CSV"},
       {"evaluator", nullptr, "neural cost evaluator: train, predict, test, bench"},
   };

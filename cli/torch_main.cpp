@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
       {"lut", duet::cli::lut_command, "NN-LUT tables: fit, eval, accuracy"},
       {"evaluator", duet::cli::evaluator_command,
        "neural cost evaluator: train, predict, test, bench"},
+      {"recast", duet::cli::recast_command, "network recasting: train-teacher, recast a teacher with a plan"},
   };
   return duet::cli::dispatch(commands, argc, argv);
 }
