@@ -20,6 +20,7 @@ test: build
 
 bench: build
 	bash bench/run.sh $(DUET)
+	bash bench/evaluator.sh $(DUET)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
