@@ -211,6 +211,14 @@ TEST(EvaluatorTraining, BeatsTheMeanPredictorAndPredictAgreesWithTest) {
                network_path + " --allow-extrapolation");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("warning: extrapolating"), std::string::npos) << r.output;
+  // A field the space fixed (the clock) counts as outside the trained space too.
+  arch["pe_array"]["rows"] = 32;
+  arch["clock_ghz"] = 2.0;
+  r = run_duet("evaluator predict --model " + o.out_dir + " --arch " +
+               dir.file("clock.json", arch.dump()) + " --network " + network_path);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("clock_ghz differs from the space's base config"), std::string::npos)
+      << r.output;
 }
 
 TEST(EvaluatorGradients, MatchFiniteDifferencesAtRelaxedChoices) {
