@@ -21,25 +21,6 @@ namespace po = boost::program_options;
 namespace duet::cli {
 namespace {
 
-std::vector<int64_t> parse_hidden(const std::string& text) {
-  std::vector<int64_t> widths;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    std::size_t used = 0;
-    int64_t width = 0;
-    try {
-      width = std::stoll(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != item.size()) {
-      throw InputError("--hidden: \"" + item + "\" is not a layer width (e.g. 128,128,128)");
-    }
-    widths.push_back(width);
-  }
-  return widths;
-}
-
 void print_metrics(std::ostream& out, const std::array<PredictionMetrics, 4>& metrics) {
   out << std::left << std::setw(13) << "target" << std::right << std::setw(10) << "MAPE %"
       << std::setw(12) << "max APE %" << std::setw(10) << "Spearman" << std::setw(10) << "Kendall"
@@ -79,7 +60,7 @@ int train(int argc, char** argv) {
       "threads", po::value(&threads)->default_value(threads), "libtorch intra-op threads");
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
-  o.hidden = parse_hidden(hidden);
+  o.hidden = parse_integer_list(hidden, "hidden", 1, 4096);
   set_torch_threads(threads);
 
   ProgressBar bar("train");

@@ -22,33 +22,6 @@ namespace po = boost::program_options;
 namespace duet::cli {
 namespace {
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
-std::vector<int> parse_entries(const std::string& text) {
-  std::vector<int> entries;
-  for (const auto& item : split_list(text)) {
-    std::size_t used = 0;
-    int value = 0;
-    try {
-      value = std::stoi(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != item.size() || value < 2 || value > 4096) {
-      throw InputError("--entries: \"" + item + "\" is not a table size in [2, 4096]");
-    }
-    entries.push_back(value);
-  }
-  return entries;
-}
-
 double delta_points(const AccuracyRow& row, double exact) { return 100.0 * (row.accuracy - exact); }
 
 void print_table(std::ostream& out, const AccuracyStudy& study, double exact) {
@@ -123,7 +96,9 @@ int lut_accuracy_command(int argc, char** argv) {
                                                                "write the results as JSON");
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
-  options.entries = parse_entries(entries);
+  for (int64_t e : parse_integer_list(entries, "entries", 2, 4096)) {
+    options.entries.push_back(static_cast<int>(e));
+  }
   options.precisions = split_list(precisions);
 
   // One bar per stage; a new stage closes the previous bar's line and reports its time.

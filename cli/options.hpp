@@ -1,7 +1,13 @@
 #pragma once
 // Option parsing shared by the sub-commands: parse, print --help, then check required options.
 #include <boost/program_options.hpp>
+#include <cstdint>
 #include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "workloads/input_error.hpp"
 
 namespace duet::cli {
 
@@ -17,6 +23,39 @@ inline bool parse_options(int argc, char** argv,
   }
   boost::program_options::notify(values);
   return true;
+}
+
+// "a,b,c" -> {"a", "b", "c"} (empty items dropped).
+inline std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+// "16,32" -> {16, 32}; every item must be an integer in [min, max], else InputError naming
+// the option and the allowed range.
+inline std::vector<int64_t> parse_integer_list(const std::string& text, const std::string& option,
+                                               int64_t min, int64_t max) {
+  std::vector<int64_t> values;
+  for (const auto& item : split_list(text)) {
+    std::size_t used = 0;
+    int64_t value = 0;
+    try {
+      value = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size() || value < min || value > max) {
+      throw InputError("--" + option + ": \"" + item + "\" is not an integer in [" +
+                       std::to_string(min) + ", " + std::to_string(max) + "]");
+    }
+    values.push_back(value);
+  }
+  if (values.empty()) throw InputError("--" + option + ": give at least one value");
+  return values;
 }
 
 }  // namespace duet::cli
