@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/dataset_mpi.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
 #include "sim/dataset.hpp"
@@ -61,23 +62,37 @@ int dataset_command(int argc, char** argv) {
       "duet dataset: simulate samples of a search space into a CSV for the evaluator\n\n"
       "usage: duet dataset --space configs/spaces/cnn-fmnist.json --samples 20000 --out "
       "data/cnn.csv [--jobs N] [--seed S] [--shard K/N] [--resume]\n"
-      "       duet dataset merge --out all.csv shard-0.csv shard-1.csv ...\n\noptions");
+      "       mpirun -np R duet dataset --space ... --samples ... --out data/cnn.csv [--jobs N]\n"
+      "       duet dataset merge --out all.csv shard-0.csv shard-1.csv ...\n\n"
+      "Under mpirun (or srun) the R ranks split the samples, each with N worker processes, and\n"
+      "rank 0 writes the one output (same bytes as a single process); --out must be on a file\n"
+      "system all ranks share. Without MPI, run --shard K/N jobs and join them with `merge`.\n\n"
+      "options");
   opts.add_options()("help,h", "show this help")("space", po::value(&o.space_path)->required(),
                                                  "search space (JSON)")(
       "samples", po::value(&o.samples)->default_value(1000), "number of samples (indices 0..N-1)")(
       "out", po::value(&o.out_path)->required(), "dataset (CSV), written atomically at the end")(
-      "jobs", po::value(&o.jobs)->default_value(1), "worker processes")(
+      "jobs", po::value(&o.jobs)->default_value(1), "worker processes (per MPI rank)")(
       "seed", po::value(&o.seed)->default_value(0), "sample i depends only on (seed, i)")(
       "shard", po::value(&shard)->default_value("0/1"),
       "K/N: compute only indices i with i % N == K (job arrays; join with `dataset merge`)")(
-      "resume", po::bool_switch(&o.resume), "keep finished samples of an interrupted run");
+      "resume", po::bool_switch(&o.resume),
+      "keep finished samples of an interrupted run (under MPI: of each rank)");
   po::variables_map vm;
-  if (!parse_options(argc, argv, opts, vm)) return 0;
-  parse_shard(shard, o);
+  try {
+    if (!parse_options(argc, argv, opts, vm)) return 0;
+    parse_shard(shard, o);
+  } catch (...) {
+    // Under mpirun every rank parses the same command line, so rank 0 reports the mistake and
+    // sets the exit code; another rank exiting non-zero first could get rank 0 killed unheard.
+    if (mpi_launcher_rank() > 0) return 0;
+    throw;
+  }
 
   ProgressBar bar("dataset");
   const auto start = std::chrono::steady_clock::now();
-  o.progress = [&](int64_t done, int64_t total) {
+  DatasetReporting reporting;
+  reporting.progress = [&](int64_t done, int64_t total) {
     const double s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::ostringstream note;
@@ -88,14 +103,20 @@ int dataset_command(int argc, char** argv) {
     }
     bar.update(done, total, note.str());
   };
-  const DatasetSummary s = generate_dataset(o);
-  std::cout << "wrote " << o.out_path << ": " << s.rows << " samples (" << s.invalid
-            << " invalid), " << s.computed << " simulated in " << std::fixed << std::setprecision(2)
-            << s.seconds << " s"
-            << (s.seconds > 0 ? " (" + std::to_string(static_cast<int>(s.computed / s.seconds)) +
-                                    " samples/s)"
-                              : "")
-            << "\n";
+  reporting.summary = [&](const DatasetSummary& s, int ranks) {
+    std::cout << "wrote " << o.out_path << ": " << s.rows << " samples (" << s.invalid
+              << " invalid), " << s.computed << " simulated in " << std::fixed
+              << std::setprecision(2) << s.seconds << " s"
+              << (s.seconds > 0 ? " (" + std::to_string(static_cast<int>(s.computed / s.seconds)) +
+                                      " samples/s)"
+                                : "")
+              << (ranks > 1 ? " on " + std::to_string(ranks) + " MPI ranks" : "") << "\n";
+  };
+  if (started_by_mpi_launcher()) {
+    return generate_dataset_on_ranks(o, !vm["shard"].defaulted(), reporting);
+  }
+  o.progress = reporting.progress;
+  reporting.summary(generate_dataset(o), 1);
   return 0;
 }
 

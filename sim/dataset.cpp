@@ -1,10 +1,13 @@
 #include "sim/dataset.hpp"
 
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -60,8 +63,10 @@ std::string part_path(const std::string& out, int worker) {
   return out + ".part" + std::to_string(worker);
 }
 
-// Rows already computed: the output of a finished run and the part files of an interrupted one.
-std::map<int64_t, std::string> finished_rows(const DatasetOptions& o, const std::string& header) {
+// Rows already computed: the part files of an interrupted run and, with `outputs`, the output
+// of a finished one (and `resume_from`).
+std::map<int64_t, std::string> finished_rows(const DatasetOptions& o, const std::string& header,
+                                             bool outputs) {
   std::map<int64_t, std::string> rows;
   auto take = [&](const std::string& path, bool has_header) {
     const auto lines = complete_lines(path);
@@ -77,7 +82,10 @@ std::map<int64_t, std::string> finished_rows(const DatasetOptions& o, const std:
       if (row_index(lines[i]) >= 0) rows.emplace(row_index(lines[i]), lines[i]);
     }
   };
-  if (std::filesystem::exists(o.out_path)) take(o.out_path, true);
+  if (outputs && std::filesystem::exists(o.out_path)) take(o.out_path, true);
+  if (outputs && !o.resume_from.empty() && std::filesystem::exists(o.resume_from)) {
+    take(o.resume_from, true);
+  }
   const std::filesystem::path dir = std::filesystem::path(o.out_path).parent_path();
   const std::string prefix = std::filesystem::path(o.out_path).filename().string() + ".part";
   for (const auto& entry : std::filesystem::directory_iterator(dir.empty() ? "." : dir)) {
@@ -86,12 +94,14 @@ std::map<int64_t, std::string> finished_rows(const DatasetOptions& o, const std:
   return rows;
 }
 
-// Removes the part files, except `keep`.
+// Removes the part files, except `keep` (a file name: the directory listing spells a relative
+// --out as "./out.csv.part-done").
 void remove_parts(const std::string& out, const std::string& keep = "") {
   const std::filesystem::path dir = std::filesystem::path(out).parent_path();
   const std::string prefix = std::filesystem::path(out).filename().string() + ".part";
   for (const auto& entry : std::filesystem::directory_iterator(dir.empty() ? "." : dir)) {
-    if (entry.path().filename().string().rfind(prefix, 0) == 0 && entry.path().string() != keep) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) == 0 && name != keep) {
       std::filesystem::remove(entry.path());
     }
   }
@@ -100,7 +110,11 @@ void remove_parts(const std::string& out, const std::string& keep = "") {
 // A worker process: simulates its indices and appends one flushed line per sample, so an
 // interruption loses at most the sample in flight.
 [[noreturn]] void run_worker(const SearchSpace& space, const DatasetOptions& o,
-                             const std::vector<int64_t>& indices, int worker) {
+                             const std::vector<int64_t>& indices, int worker, pid_t parent) {
+  // Die with the parent: a killed mpirun, say, takes down only the ranks, and an orphan would
+  // keep simulating and appending to part files that a resumed run has taken over.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(1);
   int status = 0;
   try {
     FILE* out = std::fopen(part_path(o.out_path, worker).c_str(), "a");
@@ -180,12 +194,16 @@ DatasetSummary generate_dataset(const DatasetOptions& o) {
   if (o.resume) {
     // Consolidate what survived into one file first: a killed worker may have left half a
     // line, and new workers must not append to it.
-    done = finished_rows(o, header);
+    done = finished_rows(o, header, true);
+    // Rows of other shards or beyond --samples would only inflate the progress count.
+    for (auto it = done.begin(); it != done.end();) {
+      it = it->first % o.shards != o.shard || it->first >= o.samples ? done.erase(it) : ++it;
+    }
     std::string kept;
     for (const auto& [index, line] : done) kept += line + "\n";
     const std::string consolidated = o.out_path + ".part-done";
     write_file_atomically(consolidated, kept);
-    remove_parts(o.out_path, consolidated);
+    remove_parts(o.out_path, std::filesystem::path(consolidated).filename().string());
   } else {
     remove_parts(o.out_path);
   }
@@ -201,25 +219,30 @@ DatasetSummary generate_dataset(const DatasetOptions& o) {
   const int workers =
       static_cast<int>(std::min<int64_t>(o.jobs, std::max<int64_t>(1, todo.size())));
   std::fflush(nullptr);
+  const pid_t parent = ::getpid();
   for (int w = 0; w < workers && !todo.empty(); ++w) {
     std::vector<int64_t> mine;
     for (std::size_t k = w; k < todo.size(); k += workers) mine.push_back(todo[k]);
     const pid_t pid = ::fork();
     if (pid < 0) throw InputError("cannot start worker processes");
-    if (pid == 0) run_worker(space, o, mine, w);
+    if (pid == 0) run_worker(space, o, mine, w, parent);
     children.push_back(pid);
   }
 
+  // Waits for our workers by pid: a library (MPI) may have child processes of its own.
   int failed = 0;
-  std::size_t running = children.size();
-  while (running > 0) {
-    int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, WNOHANG);
-    if (pid > 0) {
-      --running;
-      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
-      continue;
+  while (!children.empty()) {
+    for (auto it = children.begin(); it != children.end();) {
+      int status = 0;
+      const pid_t result = ::waitpid(*it, &status, WNOHANG);
+      if (result == 0 || (result < 0 && errno == EINTR)) {
+        ++it;
+        continue;
+      }
+      if (result < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+      it = children.erase(it);
     }
+    if (children.empty()) break;
     if (o.progress) {
       int64_t finished = static_cast<int64_t>(done.size());
       for (int w = 0; w < workers; ++w) finished += complete_lines(part_path(o.out_path, w)).size();
@@ -229,7 +252,9 @@ DatasetSummary generate_dataset(const DatasetOptions& o) {
   }
   if (failed) throw InputError(std::to_string(failed) + " worker(s) failed; rerun with --resume");
 
-  std::map<int64_t, std::string> rows = finished_rows(o, header);
+  // Part files only: without --resume an existing output is stale (another seed, say), and with
+  // it its rows were consolidated into a part file above.
+  std::map<int64_t, std::string> rows = finished_rows(o, header, false);
   std::string text = header + "\n";
   DatasetSummary summary;
   for (const auto& [index, line] : rows) {

@@ -22,6 +22,9 @@ struct DatasetOptions {
   int shard = 0;  // this run computes indices i with i % shards == shard
   int shards = 1;
   bool resume = false;
+  // With `resume`, rows of this finished dataset are reused too (MPI ranks write their shard to
+  // a file of their own but can resume from the gathered output).
+  std::string resume_from;
   // (finished, total) every few samples; for progress bars.
   std::function<void(int64_t, int64_t)> progress;
 };

@@ -96,6 +96,33 @@ TEST(Dataset, ShardsMergeToTheFullSet) {
   EXPECT_EQ(read(dir.path("merged.csv")), full);
 }
 
+// Without --resume an existing output is replaced, not mixed into the new rows.
+TEST(Dataset, ARunWithoutResumeReplacesAnOldOutput) {
+  test::TempDir dir;
+  const std::string old_rows = generate(dir, "out.csv", 6, "");
+  const std::string args = "dataset --space " + kSpace + " --samples 6 --seed 8 --out ";
+  ASSERT_EQ(test::run_duet(args + dir.path("out.csv")).exit_code, 0);
+  ASSERT_EQ(test::run_duet(args + dir.path("fresh.csv")).exit_code, 0);
+  EXPECT_NE(read(dir.path("out.csv")), old_rows);
+  EXPECT_EQ(read(dir.path("out.csv")), read(dir.path("fresh.csv")));
+}
+
+// A relative --out (the directory listing then spells files "./out.csv.part-done") resumes too.
+TEST(Dataset, ResumeWithARelativeOutPathKeepsTheFinishedRows) {
+  test::TempDir dir;
+  const std::string reference = generate(dir, "reference.csv", 14, "");
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path(""));
+  const std::string args = "dataset --space " + kSpace + " --seed 7 --out relative.csv --samples ";
+  auto first = test::run_duet(args + "10");
+  auto resumed = test::run_duet(args + "14 --resume");
+  std::filesystem::current_path(cwd);
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("4 simulated"), std::string::npos) << resumed.output;
+  EXPECT_EQ(read(dir.path("relative.csv")), reference);
+}
+
 TEST(Dataset, BadOptionsExitWithCodeTwo) {
   test::TempDir dir;
   for (const std::string args : {"--samples 0", "--shard 3/2", "--shard x", "--jobs 0"}) {
