@@ -46,11 +46,14 @@ class StageBars {
   std::chrono::steady_clock::time_point start_;
 };
 
-void add_data_options(po::options_description& opts, recast::TrainingData& data) {
+// Teachers train on more images than students: recasting has to fit the 20-minute budget with
+// its from-scratch baseline, and the teacher is trained once for every plan.
+void add_data_options(po::options_description& opts, recast::TrainingData& data,
+                      int64_t train_limit) {
   opts.add_options()("data", po::value(&data.dir)->default_value(fashion_mnist_dir()),
                      "Fashion-MNIST IDX files (Debian package dataset-fashion-mnist; env "
                      "DUET_FASHION_MNIST)")(
-      "train-limit", po::value(&data.split.train_limit)->default_value(10000),
+      "train-limit", po::value(&data.split.train_limit)->default_value(train_limit),
       "training images (< 0: all 55000 left after the validation hold-out)")(
       "validation", po::value(&data.split.validation)->default_value(5000),
       "validation images held out of the training file")(
@@ -74,7 +77,7 @@ int train_teacher_command(int argc, char** argv) {
       "Adam learning rate (cosine decay)")("seed", po::value(&o.seed)->default_value(0),
                                            "random seed")("resume", po::bool_switch(&o.resume),
                                                           "continue an interrupted run from --out");
-  add_data_options(opts, o.data);
+  add_data_options(opts, o.data, -1);
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
   StageBars bars;
@@ -130,7 +133,7 @@ int recast_run_command(int argc, char** argv) {
       "stop-after-block", po::value(&o.stop_after_block)->default_value(-1),
       "stop once this block (0-based) is checkpointed, as an interruption would")(
       "no-sim", "skip the duet-sim pricing in the report");
-  add_data_options(opts, o.data);
+  add_data_options(opts, o.data, 5000);
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
   o.simulate = !vm.count("no-sim");

@@ -50,13 +50,14 @@ struct RecastOptions {
   std::string out_dir;  // student.pt, checkpoint.pt, log.json, workload.json, report.json
   std::string accelerator = "mobile";
   TrainingData data;
-  int block_epochs = 1;
+  int block_epochs = 2;
   int finetune_epochs = 2;
   std::string kd = "mse";  // mse or kl, on the logits
   double kd_weight = 1.0;  // fine-tuning loss: cross-entropy + kd_weight * KD
   double learning_rate = 1e-3;
-  double finetune_learning_rate = 5e-4;
-  int64_t batch = 128;
+  double finetune_learning_rate = 1e-3;
+  // Small batches: a block step sees few images, and the number of updates is what counts.
+  int64_t batch = 64;
   std::string baseline = "scratch";  // none, scratch (cross-entropy) or kd
   uint64_t seed = 0;
   bool resume = false;
