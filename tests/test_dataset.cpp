@@ -18,20 +18,13 @@ namespace {
 
 const std::string kSpace = test::source_path("configs/spaces/cnn-fmnist.json");
 
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string generate(const test::TempDir& dir, const std::string& name, int64_t samples,
                      const std::string& extra) {
   const std::string out = dir.path(name);
   auto r = test::run_duet("dataset --space " + kSpace + " --samples " + std::to_string(samples) +
                           " --seed 7 --out " + out + " " + extra);
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  return read(out);
+  return test::read_text(out);
 }
 
 TEST(Dataset, RowsAreCompleteAndIndependentOfTheWorkerCount) {
@@ -75,7 +68,8 @@ TEST(Dataset, ResumeAfterAKillEqualsAnUninterruptedRun) {
   // Wait until some samples are written, then kill the whole process group.
   for (int i = 0; i < 600; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (read(out + ".part0").size() + read(out + ".part1").size() > 2000) break;
+    if (test::read_text(out + ".part0").size() + test::read_text(out + ".part1").size() > 2000)
+      break;
   }
   ::kill(-pid, SIGKILL);
   ::waitpid(pid, nullptr, 0);
@@ -93,7 +87,7 @@ TEST(Dataset, ShardsMergeToTheFullSet) {
   auto r = test::run_duet("dataset merge --out " + dir.path("merged.csv") + " " +
                           dir.path("s2.csv") + " " + dir.path("s0.csv") + " " + dir.path("s1.csv"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_EQ(read(dir.path("merged.csv")), full);
+  EXPECT_EQ(test::read_text(dir.path("merged.csv")), full);
 }
 
 // Without --resume an existing output is replaced, not mixed into the new rows.
@@ -103,8 +97,8 @@ TEST(Dataset, ARunWithoutResumeReplacesAnOldOutput) {
   const std::string args = "dataset --space " + kSpace + " --samples 6 --seed 8 --out ";
   ASSERT_EQ(test::run_duet(args + dir.path("out.csv")).exit_code, 0);
   ASSERT_EQ(test::run_duet(args + dir.path("fresh.csv")).exit_code, 0);
-  EXPECT_NE(read(dir.path("out.csv")), old_rows);
-  EXPECT_EQ(read(dir.path("out.csv")), read(dir.path("fresh.csv")));
+  EXPECT_NE(test::read_text(dir.path("out.csv")), old_rows);
+  EXPECT_EQ(test::read_text(dir.path("out.csv")), test::read_text(dir.path("fresh.csv")));
 }
 
 // A relative --out (the directory listing then spells files "./out.csv.part-done") resumes too.
@@ -120,7 +114,7 @@ TEST(Dataset, ResumeWithARelativeOutPathKeepsTheFinishedRows) {
   ASSERT_EQ(first.exit_code, 0) << first.output;
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_NE(resumed.output.find("4 simulated"), std::string::npos) << resumed.output;
-  EXPECT_EQ(read(dir.path("relative.csv")), reference);
+  EXPECT_EQ(test::read_text(dir.path("relative.csv")), reference);
 }
 
 TEST(Dataset, BadOptionsExitWithCodeTwo) {

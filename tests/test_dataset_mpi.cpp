@@ -17,13 +17,6 @@ namespace {
 
 const std::string kSpace = test::source_path("configs/spaces/cnn-fmnist.json");
 
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::vector<std::string> files_in(const test::TempDir& dir) {
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(dir.path(""))) {
@@ -71,7 +64,7 @@ TEST(DatasetMpi, TwoRanksWriteTheSingleProcessBytes) {
   ASSERT_EQ(single.exit_code, 0) << single.output;
   auto mpi = run_on_two_ranks(dataset_args(dir.path("mpi.csv"), 40) + " --jobs 1");
   ASSERT_EQ(mpi.exit_code, 0) << mpi.output;
-  EXPECT_EQ(read(dir.path("mpi.csv")), read(dir.path("single.csv")));
+  EXPECT_EQ(test::read_text(dir.path("mpi.csv")), test::read_text(dir.path("single.csv")));
   EXPECT_NE(mpi.output.find("on 2 MPI ranks"), std::string::npos) << mpi.output;
   EXPECT_EQ(files_in(dir), (std::vector<std::string>{"mpi.csv", "single.csv"}))
       << "the ranks' files are removed";
@@ -84,7 +77,7 @@ TEST(DatasetMpi, ResumeKeepsEachRanksFinishedSamples) {
   auto single = test::run_duet(dataset_args(dir.path("single.csv"), 40));
   ASSERT_EQ(single.exit_code, 0) << single.output;
   std::vector<std::string> rows;
-  std::istringstream lines(read(dir.path("single.csv")));
+  std::istringstream lines(test::read_text(dir.path("single.csv")));
   for (std::string line; std::getline(lines, line);) rows.push_back(line);
   const std::string out = dir.path("mpi.csv");
   // Rows 0, 2, 4 and half of 6 from rank 0; rows 1 and 3 from rank 1 (row 0 is the header).
@@ -94,7 +87,7 @@ TEST(DatasetMpi, ResumeKeepsEachRanksFinishedSamples) {
   auto mpi = run_on_two_ranks(dataset_args(out, 40) + " --resume");
   ASSERT_EQ(mpi.exit_code, 0) << mpi.output;
   EXPECT_NE(mpi.output.find("35 simulated"), std::string::npos) << mpi.output;
-  EXPECT_EQ(read(out), read(dir.path("single.csv")));
+  EXPECT_EQ(test::read_text(out), test::read_text(dir.path("single.csv")));
 
   // A finished output is resumed from too: growing it simulates only the new samples.
   auto more = run_on_two_ranks(dataset_args(out, 50) + " --resume");
@@ -102,7 +95,7 @@ TEST(DatasetMpi, ResumeKeepsEachRanksFinishedSamples) {
   EXPECT_NE(more.output.find("10 simulated"), std::string::npos) << more.output;
   auto reference = test::run_duet(dataset_args(dir.path("single.csv"), 50));
   ASSERT_EQ(reference.exit_code, 0) << reference.output;
-  EXPECT_EQ(read(out), read(dir.path("single.csv")));
+  EXPECT_EQ(test::read_text(out), test::read_text(dir.path("single.csv")));
 }
 
 TEST(DatasetMpi, ShardIsAnErrorUnderMpi) {

@@ -21,13 +21,6 @@ using test::TempDir;
 
 const std::string kSpace = source_path("configs/spaces/cnn-fmnist.json");
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // A dataset whose targets are a smooth made-up function of the features: no simulation, so
 // tests that only need *a* trained model stay fast.
 std::string synthetic_dataset(const TempDir& dir, const SearchSpace& space, int rows) {
@@ -117,7 +110,7 @@ TEST(EvaluatorData, ColumnsThatDoNotMatchTheSpaceAreRejected) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("line 1: column"), std::string::npos) << e.what();
   }
-  std::string text = slurp(data);
+  std::string text = test::read_text(data);
   text.replace(text.find(",ws,"), 4, ",xs,");
   const std::string bad_value = dir.file("bad-value.csv", text);
   const auto r = run_duet("evaluator train --data " + bad_value + " --space " + kSpace + " --out " +
@@ -188,7 +181,7 @@ TEST(EvaluatorTraining, BeatsTheMeanPredictorAndPredictAgreesWithTest) {
                network_path);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const Json predicted = Json::parse(r.output);
-  std::istringstream rows(slurp(predictions));
+  std::istringstream rows(test::read_text(predictions));
   std::string line;
   std::getline(rows, line);
   for (int i = 0; i <= 7; ++i) std::getline(rows, line);

@@ -12,13 +12,6 @@
 namespace duet {
 namespace {
 
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 TEST(Reports, CliWritesJsonCsvAndTrace) {
   test::TempDir dir;
   const std::string json = dir.path("r.json"), csv = dir.path("l.csv"), trace = dir.path("t.json");
@@ -28,7 +21,7 @@ TEST(Reports, CliWritesJsonCsvAndTrace) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("encoder.11.ffn2"), std::string::npos);  // --verbose table
 
-  auto report = nlohmann::json::parse(read(json));
+  auto report = nlohmann::json::parse(test::read_text(json));
   for (const char* key :
        {"cycles", "latency_s", "macs", "utilization", "dram_read_bytes", "dram_write_bytes"}) {
     EXPECT_TRUE(report["summary"].contains(key)) << key;
@@ -45,7 +38,7 @@ TEST(Reports, CliWritesJsonCsvAndTrace) {
   const double cycles = report["summary"]["cycles"];
   EXPECT_NEAR(latency, cycles / 1e9, 1e-12);  // mobile runs at 1 GHz
 
-  std::istringstream lines(read(csv));
+  std::istringstream lines(test::read_text(csv));
   std::string header, row;
   std::getline(lines, header);
   EXPECT_EQ(header.rfind("name,op,unit,bound,", 0), 0u);
@@ -53,7 +46,7 @@ TEST(Reports, CliWritesJsonCsvAndTrace) {
   while (std::getline(lines, row)) ++rows;
   EXPECT_EQ(rows, static_cast<int>(report["layers"].size()));
 
-  auto events = nlohmann::json::parse(read(trace))["traceEvents"];
+  auto events = nlohmann::json::parse(test::read_text(trace))["traceEvents"];
   std::set<std::string> tracks;
   int complete = 0;
   for (const auto& e : events) {

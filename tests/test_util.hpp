@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "sim/accelerator_config.hpp"
@@ -50,6 +51,14 @@ inline Workload single_gemm(int64_t m, int64_t n, int64_t k) {
   b.input("x", {m, k});
   b.gemm("gemm", "x", n);
   return b.finish();
+}
+
+// A whole file as text ("" if it cannot be read).
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 struct CliResult {
