@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "models/archive_file.hpp"
 #include "models/evaluator/evaluator.hpp"
 #include "models/evaluator/evaluator_files.hpp"
 #include "sim/dataset_table.hpp"
@@ -83,6 +84,8 @@ Json training_key(const EvaluatorTrainOptions& o, const FileFingerprint& data) {
           {"holdout_every", o.holdout_every}};
 }
 
+// The epoch and the training key live inside the archive, so the one rename that publishes
+// the weights also publishes how far they got.
 void save_checkpoint(const std::string& dir, Mlp& model, torch::optim::Adam& optimizer, int epoch,
                      const Json& key) {
   torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
@@ -90,25 +93,31 @@ void save_checkpoint(const std::string& dir, Mlp& model, torch::optim::Adam& opt
   optimizer.save(optimizer_archive);
   archive.write("model", model_archive);
   archive.write("optimizer", optimizer_archive);
-  const std::string path = evaluator_checkpoint_path(dir);
-  archive.save_to(path + ".tmp");
-  std::filesystem::rename(path + ".tmp", path);
-  write_file_atomically(path + ".json", Json{{"epoch", epoch}, {"key", key}}.dump(2) + "\n");
+  archive.write("meta", c10::IValue(Json{{"epoch", epoch}, {"key", key}}.dump()));
+  save_archive_atomically(archive, evaluator_checkpoint_path(dir), "checkpoint");
 }
 
 // The epoch to continue after (0 when starting fresh).
 int load_checkpoint(const std::string& dir, Mlp& model, torch::optim::Adam& optimizer,
                     const Json& key) {
   const std::string path = evaluator_checkpoint_path(dir);
-  if (!std::filesystem::exists(path) || !std::filesystem::exists(path + ".json")) return 0;
-  const Json meta = read_json_file(path + ".json");
+  if (!std::filesystem::exists(path)) return 0;
+  torch::serialize::InputArchive archive, model_archive, optimizer_archive;
+  Json meta;
+  try {
+    archive.load_from(path);
+    c10::IValue text;
+    archive.read("meta", text);
+    meta = Json::parse(text.toStringRef());
+  } catch (const std::exception& e) {
+    throw InputError(path + ": not a readable evaluator checkpoint; drop --resume (" +
+                     std::string(e.what()).substr(0, 200) + ")");
+  }
   if (meta.value("key", Json()) != key) {
     throw InputError(path + ": was made with other training options or data (" +
                      meta.value("key", Json()).dump() + " vs " + key.dump() +
                      "); drop --resume or use another --out");
   }
-  torch::serialize::InputArchive archive, model_archive, optimizer_archive;
-  archive.load_from(path);
   archive.read("model", model_archive);
   archive.read("optimizer", optimizer_archive);
   model->load(model_archive);
@@ -123,9 +132,7 @@ void export_weights(const std::string& dir, Mlp& model) {
                   model->layers[l]->weight.detach().squeeze(-1).contiguous());
     archive.write("b" + std::to_string(l), model->layers[l]->bias.detach().contiguous());
   }
-  const std::string path = evaluator_weights_path(dir);
-  archive.save_to(path + ".tmp");
-  std::filesystem::rename(path + ".tmp", path);
+  save_archive_atomically(archive, evaluator_weights_path(dir), "evaluator weights");
 }
 
 Json metrics_json(const std::array<PredictionMetrics, 4>& metrics) {
@@ -274,7 +281,6 @@ EvaluatorTrainSummary train_evaluator(const EvaluatorTrainOptions& o) {
   sidecar["training"]["seconds"] = summary.seconds;
   write_file_atomically(evaluator_sidecar_path(o.out_dir), sidecar.dump(2) + "\n");
   std::filesystem::remove(evaluator_checkpoint_path(o.out_dir));
-  std::filesystem::remove(evaluator_checkpoint_path(o.out_dir) + ".json");
   return summary;
 }
 

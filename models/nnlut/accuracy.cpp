@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 
+#include "models/archive_file.hpp"
 #include "models/data/fashion_mnist.hpp"
 #include "models/nnlut/lut_torch.hpp"
 #include "sim/report_writer.hpp"
@@ -259,24 +260,10 @@ bool load_cache(Vit& model, const std::string& path, const std::string& key) {
 }
 
 void save_cache(Vit& model, const std::string& path, const Json& key) {
-  const std::filesystem::path target(path);
-  std::error_code ec;
-  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  try {
-    torch::serialize::OutputArchive archive;
-    model->save(archive);
-    archive.write(kKeyName, c10::IValue(key.dump()));
-    archive.save_to(tmp);
-  } catch (const c10::Error&) {
-    std::filesystem::remove(tmp, ec);
-    throw InputError(path + ": cannot write the weights cache");
-  }
-  std::filesystem::rename(tmp, target, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw InputError(path + ": cannot write the weights cache (" + ec.message() + ")");
-  }
+  torch::serialize::OutputArchive archive;
+  model->save(archive);
+  archive.write(kKeyName, c10::IValue(key.dump()));
+  save_archive_atomically(archive, path, "weights cache");
   write_file_atomically(path + ".json", key.dump(2) + "\n");
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "models/archive_file.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
 
@@ -79,29 +80,15 @@ void LossCurve::add(double loss) {
 
 void save_checkpoint(const std::string& path, Network& net, const Json& meta,
                      torch::optim::Optimizer* optimizer) {
-  const std::filesystem::path target(path);
-  std::error_code ec;
-  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  try {
-    torch::serialize::OutputArchive archive;
-    net->save(archive);
-    if (optimizer) {
-      torch::serialize::OutputArchive state;
-      optimizer->save(state);
-      archive.write("optimizer", state);
-    }
-    archive.write(kMetaKey, c10::IValue(meta.dump()));
-    archive.save_to(tmp);
-  } catch (const c10::Error& e) {
-    std::filesystem::remove(tmp, ec);
-    throw InputError(path + ": cannot write the checkpoint");
+  torch::serialize::OutputArchive archive;
+  net->save(archive);
+  if (optimizer) {
+    torch::serialize::OutputArchive state;
+    optimizer->save(state);
+    archive.write("optimizer", state);
   }
-  std::filesystem::rename(tmp, target, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw InputError(path + ": cannot write the checkpoint (" + ec.message() + ")");
-  }
+  archive.write(kMetaKey, c10::IValue(meta.dump()));
+  save_archive_atomically(archive, path, "checkpoint");
 }
 
 Json read_checkpoint_meta(const std::string& path) {
