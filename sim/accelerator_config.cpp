@@ -144,6 +144,40 @@ AcceleratorConfig load_accelerator_config(const std::string& path) {
   return c;
 }
 
+Json accelerator_config_to_json(const AcceleratorConfig& c) {
+  return {{"name", c.name},
+          {"clock_ghz", c.clock_ghz},
+          {"technology_nm", c.technology_nm},
+          {"data_types",
+           {{"weight", data_type_name(c.weight_type)},
+            {"activation", data_type_name(c.activation_type)},
+            {"accumulator", data_type_name(c.accumulator_type)}}},
+          {"pe_array",
+           {{"rows", c.pe_rows},
+            {"cols", c.pe_cols},
+            {"dataflow", dataflow_name(c.dataflow)},
+            {"register_file_bytes", c.register_file_bytes}}},
+          {"global_buffer",
+           {{"size_kib", c.buffer_kib},
+            {"banks", c.buffer_banks},
+            {"bank_width_bytes", c.bank_width_bytes},
+            {"partition",
+             {{"ifmap", c.partition.ifmap},
+              {"filter", c.partition.filter},
+              {"ofmap", c.partition.ofmap}}},
+            {"double_buffered", c.double_buffered}}},
+          {"dram",
+           {{"kind", c.dram_kind},
+            {"bandwidth_gbps", c.dram_bandwidth_gbps},
+            {"latency_ns", c.dram_latency_ns}}},
+          {"sfu",
+           {{"kind", sfu_kind_name(c.sfu_kind)},
+            {"lanes", c.sfu_lanes},
+            {"pipeline_depth", c.sfu_pipeline_depth},
+            {"lut_entries", c.sfu_lut_entries},
+            {"lut_precision", data_type_name(c.sfu_lut_precision)}}}};
+}
+
 std::string configs_dir() {
   if (const char* home = std::getenv("DUET_HOME")) return std::string(home) + "/configs";
   return std::string(DUET_SOURCE_DIR) + "/configs";

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include "workloads/json_reader.hpp"
+
 namespace duet {
 
 enum class Dataflow { kWeightStationary, kOutputStationary, kInputStationary };
@@ -65,6 +67,8 @@ struct AcceleratorConfig {
 
 // Loads and validates a config file. Every error names the file and the field path.
 AcceleratorConfig load_accelerator_config(const std::string& path);
+// The config as docs/config-format.md writes it: load_accelerator_config reads it back equal.
+Json accelerator_config_to_json(const AcceleratorConfig& config);
 // Resolves `--arch`: a path, or the name of a shipped config under configs/accel/.
 AcceleratorConfig load_accelerator(const std::string& path_or_name);
 // Imports a SCALE-Sim v2 .cfg (array, SRAM sizes, dataflow, bandwidth).

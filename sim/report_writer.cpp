@@ -15,16 +15,16 @@
 namespace duet {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
-Json sfu_ops_json(const SfuOps& ops) {
+OrderedJson sfu_ops_json(const SfuOps& ops) {
   return {{"compare", ops.compare},       {"add", ops.add},     {"mul", ops.mul},  {"exp", ops.exp},
           {"reciprocal", ops.reciprocal}, {"rsqrt", ops.rsqrt}, {"gelu", ops.gelu}};
 }
 
 // Banks are interleaved, so each sees an equal share of every operand's accesses.
-Json buffer_json(const LayerReport& l, int64_t banks) {
-  Json j;
+OrderedJson buffer_json(const LayerReport& l, int64_t banks) {
+  OrderedJson j;
   for (int o = 0; o < 3; ++o) {
     j[kOperandNames[o]] = {{"reads", l.buffer_reads[o]},
                            {"writes", l.buffer_writes[o]},
@@ -36,7 +36,7 @@ Json buffer_json(const LayerReport& l, int64_t banks) {
   return j;
 }
 
-Json activity_json(const LayerReport& l, const Report& r) {
+OrderedJson activity_json(const LayerReport& l, const Report& r) {
   return {{"macs_by_type", {{r.mac_type, l.work.macs}}},
           {"register_file_read_bytes", l.work.rf_read_bytes},
           {"register_file_write_bytes", l.work.rf_write_bytes},
@@ -48,8 +48,8 @@ Json activity_json(const LayerReport& l, const Report& r) {
           {"sfu_ops", sfu_ops_json(l.work.sfu)}};
 }
 
-Json breakdown_json(const std::vector<std::pair<std::string, double>>& parts) {
-  Json j = Json::object();
+OrderedJson breakdown_json(const std::vector<std::pair<std::string, double>>& parts) {
+  OrderedJson j = OrderedJson::object();
   for (const auto& [name, value] : parts) j[name] = value;
   return j;
 }
@@ -71,8 +71,8 @@ std::string shares(std::vector<std::pair<std::string, double>> parts) {
   return out.str();
 }
 
-Json layer_json(const LayerReport& l, const Report& r) {
-  Json j = {{"name", l.name},
+OrderedJson layer_json(const LayerReport& l, const Report& r) {
+  OrderedJson j = {{"name", l.name},
             {"op", l.op},
             {"unit", l.unit},
             {"bound", l.bound},
@@ -120,7 +120,7 @@ std::string csv_field(const std::string& s) {
 }  // namespace
 
 std::string report_json(const Report& r) {
-  Json j;
+  OrderedJson j;
   j["accelerator"] = r.accelerator;
   j["workload"] = r.workload;
   j["options"] = {{"dataflow", r.dataflow},         {"fidelity", r.fidelity},
@@ -149,7 +149,7 @@ std::string report_json(const Report& r) {
   j["energy_detail_j"] = {{"mac", r.energy.mac}, {"pe_to_pe", r.energy.pe_to_pe}};
   j["area_breakdown_mm2"] = breakdown_json(r.area.components());
   j["area_breakdown_mm2"]["global_buffer_banks"] = r.area.buffer_banks;
-  Json layers = Json::array();
+  OrderedJson layers = OrderedJson::array();
   for (const auto& l : r.layers) layers.push_back(layer_json(l, r));
   j["layers"] = std::move(layers);
   return j.dump(2) + "\n";
@@ -180,7 +180,7 @@ std::string trace_json(const Report& r) {
     ++tid;
   }
   for (const auto& e : r.trace) {
-    Json name = r.layers[e.layer].name;
+    OrderedJson name = r.layers[e.layer].name;
     out << ",\n{\"name\":" << name.dump() << R"(,"ph":"X","pid":1,"tid":)" << e.track
         << ",\"ts\":" << e.start_cycle * us_per_cycle << ",\"dur\":" << e.cycles * us_per_cycle
         << "}";

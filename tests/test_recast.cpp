@@ -8,6 +8,7 @@
 #include "models/data/fashion_mnist.hpp"
 #include "models/recast/plan.hpp"
 #include "models/recast/pricing.hpp"
+#include "workloads/workload_io.hpp"
 #include "models/recast/recast.hpp"
 #include "test_util.hpp"
 #include "workloads/input_error.hpp"

@@ -3,12 +3,15 @@
 // the zoo, behind one resolver for the CLI's --workload.
 #include <string>
 
+#include "workloads/json_reader.hpp"
 #include "workloads/workload.hpp"
 #include "workloads/zoo.hpp"
 
 namespace duet {
 
 Workload load_workload_json(const std::string& path);
+// docs/workload-format.md, readable by load_workload_json and `duet sim --workload`.
+Json workload_to_json(const Workload& workload);
 // SCALE-Sim v2 topology CSV: the conv form (Layer name, IFMAP Height, IFMAP Width, Filter
 // Height, Filter Width, Channels, Num Filter, Strides) or the GEMM form (Layer, M, N, K).
 Workload import_scalesim_topology(const std::string& path);

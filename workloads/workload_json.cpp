@@ -94,6 +94,41 @@ Layer parse_layer(const Json& j, const std::string& where, const std::string& pr
 
 }  // namespace
 
+namespace {
+Json pair_json(const std::array<int64_t, 2>& v) { return Json::array({v[0], v[1]}); }
+}  // namespace
+
+Json workload_to_json(const Workload& w) {
+  Json inputs = Json::object();
+  for (const auto& in : w.inputs) inputs[in.name] = in.shape;
+  Json layers = Json::array();
+  for (const auto& l : w.layers) {
+    Json j = {{"name", l.name}, {"op", op_name(l.op)}, {"inputs", l.inputs}};
+    switch (l.op) {
+      case OpKind::kConv2d:
+        j["out_channels"] = l.out_channels;
+        if (l.groups != 1) j["groups"] = l.groups;
+        [[fallthrough]];
+      case OpKind::kMaxPool:
+      case OpKind::kAvgPool:
+        j["kernel"] = pair_json(l.kernel);
+        j["stride"] = pair_json(l.stride);
+        j["padding"] = Json::array({l.padding[0], l.padding[1], l.padding[2], l.padding[3]});
+        break;
+      case OpKind::kGemm:
+        j["out_features"] = l.out_features;
+        break;
+      case OpKind::kReshape:
+        j["shape"] = l.target_shape;
+        break;
+      default:
+        break;
+    }
+    layers.push_back(j);
+  }
+  return {{"name", w.name}, {"inputs", inputs}, {"layers", layers}};
+}
+
 Workload load_workload_json(const std::string& path) {
   Json root = read_json_file(path);
   ObjectReader top(root, path);

@@ -1,14 +1,11 @@
 #pragma once
-// Teacher and student on the simulator, and the student written as a workload file.
+// Teacher and student on the simulator.
 #include <string>
 
 #include "models/recast/spec.hpp"
 #include "sim/accelerator_config.hpp"
 
 namespace duet::recast {
-
-// docs/workload-format.md, readable by load_workload_json and `duet sim --workload`.
-Json workload_to_json(const Workload& workload);
 
 // MACs, layer counts and `duet sim` latency, energy and EDP of the 28x28 network and of its
 // 224x224 ImageNet instance; without a config only the MACs and layers.

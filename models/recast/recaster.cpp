@@ -9,6 +9,7 @@
 #include "models/recast/training.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/workload_io.hpp"
 
 namespace duet::recast {
 namespace {
