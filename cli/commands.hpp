@@ -10,5 +10,6 @@ int dataset_command(int argc, char** argv);
 int lut_accuracy_command(int argc, char** argv);
 int recast_command(int argc, char** argv);
 int evaluator_command(int argc, char** argv);
+int explore_command(int argc, char** argv);
 
 }  // namespace duet::cli

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
       {"recast", nullptr, "network recasting: train-teacher, recast a teacher with a plan"},
       {"dataset", duet::cli::dataset_command, "simulate search-space samples into a CSV"},
       {"evaluator", nullptr, "neural cost evaluator: train, predict, test, bench"},
+      {"explore", nullptr, "co-explore network and accelerator (DANCE) as a study, with baselines"},
   };
   return duet::cli::dispatch(commands, argc, argv);
 }

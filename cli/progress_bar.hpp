@@ -5,6 +5,9 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <chrono>
+#include <functional>
+#include <memory>
 #include <string>
 
 namespace duet::cli {
@@ -35,6 +38,34 @@ class ProgressBar {
   bool tty_;
   bool drawn_ = false;
   int last_decile_ = -1;
+};
+
+// One bar per stage of a multi-stage job: a new stage closes the last bar with its time.
+class StageBars {
+ public:
+  std::function<void(const std::string&, int64_t, int64_t, const std::string&)> callback() {
+    return [this](const std::string& stage, int64_t done, int64_t total, const std::string& note) {
+      if (stage != shown_) {
+        finish();
+        bar_ = std::make_unique<ProgressBar>(stage);
+        shown_ = stage;
+        start_ = std::chrono::steady_clock::now();
+      }
+      bar_->update(done, total, note);
+    };
+  }
+  void finish() {
+    if (shown_.empty()) return;
+    bar_.reset();
+    std::fprintf(stderr, "%s: %.1f s\n", shown_.c_str(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+    shown_.clear();
+  }
+
+ private:
+  std::unique_ptr<ProgressBar> bar_;
+  std::string shown_;
+  std::chrono::steady_clock::time_point start_;
 };
 
 }  // namespace duet::cli

@@ -18,34 +18,6 @@ namespace po = boost::program_options;
 namespace duet::cli {
 namespace {
 
-// One bar per stage; a new stage closes the previous bar's line with its time.
-class StageBars {
- public:
-  recast::Progress callback() {
-    return [this](const std::string& stage, int64_t done, int64_t total, const std::string& note) {
-      if (stage != shown_) {
-        finish();
-        bar_ = std::make_unique<ProgressBar>(stage);
-        shown_ = stage;
-        start_ = std::chrono::steady_clock::now();
-      }
-      bar_->update(done, total, note);
-    };
-  }
-  void finish() {
-    if (shown_.empty()) return;
-    bar_.reset();
-    std::fprintf(stderr, "%s: %.1f s\n", shown_.c_str(),
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
-    shown_.clear();
-  }
-
- private:
-  std::unique_ptr<ProgressBar> bar_;
-  std::string shown_;
-  std::chrono::steady_clock::time_point start_;
-};
-
 // Teachers train on more images than students: recasting has to fit the 20-minute budget with
 // its from-scratch baseline, and the teacher is trained once for every plan.
 void add_data_options(po::options_description& opts, recast::TrainingData& data,

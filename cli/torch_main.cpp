@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
       {"evaluator", duet::cli::evaluator_command,
        "neural cost evaluator: train, predict, test, bench"},
       {"recast", duet::cli::recast_command, "network recasting: train-teacher, recast a teacher with a plan"},
+      {"explore", duet::cli::explore_command,
+       "co-explore network and accelerator (DANCE) as a study, with baselines"},
   };
   return duet::cli::dispatch(commands, argc, argv);
 }

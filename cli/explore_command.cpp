@@ -1,0 +1,152 @@
+// duet explore: co-exploration studies (DANCE's gradient search over network and accelerator,
+// with baselines), run in one process, in worker processes (--jobs), or as shares (--point).
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/progress_bar.hpp"
+#include "models/coexplore/explore.hpp"
+#include "models/torch_threads.hpp"
+#include "workloads/input_error.hpp"
+
+extern char** environ;
+
+namespace po = boost::program_options;
+
+namespace duet::cli {
+namespace {
+
+void parse_point(const std::string& text, coexplore::ExploreOptions& o) {
+  const auto slash = text.find('/');
+  std::size_t used_k = 0, used_n = 0;
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    o.point = std::stoi(text.substr(0, slash), &used_k);
+    o.points = std::stoi(text.substr(slash + 1), &used_n);
+  } catch (const std::exception&) {
+    used_k = 0;
+  }
+  if (used_k != slash || used_n != text.size() - slash - 1 || o.points < 1 || o.point < 0 ||
+      o.point >= o.points) {
+    throw InputError("--point: expected K/N with 0 <= K < N (e.g. 0/4), got \"" + text + "\"");
+  }
+}
+
+// Runs the study's points in `jobs` child processes (this binary with --point k/jobs), each
+// with its own SystemC kernel and libtorch; returns how many failed.
+int run_workers(const std::vector<std::string>& base_args, int jobs) {
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  std::vector<pid_t> pids;
+  for (int k = 0; k < jobs; ++k) {
+    std::vector<std::string> args = base_args;
+    args.insert(args.begin(), self);
+    args.push_back("--point");
+    args.push_back(std::to_string(k) + "/" + std::to_string(jobs));
+    args.push_back("--resume");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    if (posix_spawn(&pid, self.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
+      throw InputError("--jobs: cannot start a worker process (" + std::string(std::strerror(errno)) +
+                       ")");
+    }
+    pids.push_back(pid);
+  }
+  int failed = 0;
+  for (pid_t pid : pids) {
+    int status = 0;
+    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+  }
+  return failed;
+}
+
+int merge(int argc, char** argv) {
+  std::string out;
+  po::options_description opts(
+      "duet explore merge: join the points of a study's --out (after --point K/N shares) into "
+      "summary.json and pareto.csv\n\nusage: duet explore merge --out runs/cnn-edp\n\noptions");
+  opts.add_options()("help,h", "show this help")("out", po::value(&out)->required(),
+                                                 "the study's output directory");
+  po::variables_map vm;
+  if (!parse_options(argc, argv, opts, vm)) return 0;
+  coexplore::merge_explore(out);
+  std::printf("summary: %s/summary.json, %s/pareto.csv\n", out.c_str(), out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int explore_command(int argc, char** argv) {
+  if (argc >= 2 && !std::strcmp(argv[1], "merge")) return merge(argc - 1, argv + 1);
+  coexplore::ExploreOptions o;
+  std::string point;
+  int jobs = 1, threads = 1;
+  po::options_description opts(
+      "duet explore: co-explore network and accelerator (DANCE) as a study, with baselines at "
+      "the same budget; every derived design is re-simulated and trained from scratch\n\n"
+      "usage: duet explore --study configs/studies/cnn-fmnist-edp.json --out runs/cnn-edp "
+      "[--jobs N] [--resume] [--quick]\n"
+      "       duet explore --study ... --out ... --prepare      (evaluator and warm-up only)\n"
+      "       duet explore --study ... --out ... --point K/N    (a share, e.g. a Slurm array "
+      "task)\n"
+      "       duet explore merge --out runs/cnn-edp\n\n"
+      "writes summary.json, pareto.csv, study.json, warmup.pt and points/<id>/ (workload.json, "
+      "accel.json, derived.pt, search_log.csv, point.json)\n\noptions");
+  opts.add_options()("help,h", "show this help")("study", po::value(&o.study_path)->required(),
+                                                 "study JSON (configs/studies/*.json)")(
+      "out", po::value(&o.out_dir)->required(), "output directory")(
+      "quick", po::bool_switch(&o.quick), "the study's small \"quick\" budgets (demo, tests)")(
+      "resume", po::bool_switch(&o.resume),
+      "keep the finished points and warm-up of an interrupted run")(
+      "jobs", po::value(&jobs)->default_value(jobs), "worker processes for the points")(
+      "point", po::value(&point), "compute only points i with i % N == K (K/N); implies keeping "
+                                  "other shares' points; join with `duet explore merge`")(
+      "prepare", po::bool_switch(&o.prepare_only),
+      "only build the evaluator and the shared warm-up (run once before --point shares)")(
+      "threads", po::value(&threads)->default_value(threads), "libtorch intra-op threads")(
+      "stop-after", po::value(&o.stop_after)->default_value(-1),
+      "stop after computing this many points, as a kill would (tests --resume)");
+  po::variables_map vm;
+  if (!parse_options(argc, argv, opts, vm)) return 0;
+  if (jobs < 1 || jobs > 256) throw InputError("--jobs: expected 1 to 256, got " + std::to_string(jobs));
+  if (threads < 1 || threads > 256)
+    throw InputError("--threads: expected 1 to 256, got " + std::to_string(threads));
+  if (!point.empty()) parse_point(point, o);
+  if (!point.empty() && jobs > 1) throw InputError("--jobs and --point exclude each other");
+  set_torch_threads(threads);
+  StageBars bars;
+  o.progress = bars.callback();
+
+  if (jobs > 1) {
+    coexplore::ExploreOptions prepare = o;
+    prepare.prepare_only = true;
+    coexplore::run_explore(prepare);
+    bars.finish();
+    std::vector<std::string> args = {"explore", "--study", o.study_path, "--out", o.out_dir,
+                                     "--threads", std::to_string(threads)};
+    if (o.quick) args.push_back("--quick");
+    if (const int failed = run_workers(args, jobs)) {
+      throw InputError(std::to_string(failed) + " worker(s) failed; rerun with --resume");
+    }
+    coexplore::merge_explore(o.out_dir);
+    std::printf("summary: %s/summary.json, %s/pareto.csv\n", o.out_dir.c_str(), o.out_dir.c_str());
+    return 0;
+  }
+  const coexplore::ExploreResult r = coexplore::run_explore(o);
+  bars.finish();
+  std::printf("points: %d computed, %d kept from an earlier run\n", r.computed, r.reused);
+  if (r.summary_written) {
+    std::printf("summary: %s/summary.json, %s/pareto.csv\n", o.out_dir.c_str(), o.out_dir.c_str());
+  }
+  return 0;
+}
+
+}  // namespace duet::cli

@@ -1,0 +1,146 @@
+#include "models/coexplore/explore.hpp"
+
+#include <filesystem>
+#include <thread>
+
+#include "models/archive_file.hpp"
+#include "models/coexplore/point_runner.hpp"
+#include "models/evaluator/evaluator_files.hpp"
+#include "sim/dataset.hpp"
+#include "sim/report_writer.hpp"
+#include "workloads/input_error.hpp"
+
+namespace duet::coexplore {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Files and folders a study writes in --out; a fresh run (no --resume) removes only these.
+const char* const kOwned[] = {"points", "warmup.pt", "summary.json", "pareto.csv", "study.json"};
+
+void report(const ExploreProgress& p, const std::string& stage, int64_t done, int64_t total,
+            const std::string& note = "") {
+  if (p) p(stage, done, total, note);
+}
+
+// The study's evaluator, generated and trained into its directory the first time (both steps
+// resume, so a killed first run loses little), then reused by every run that names it.
+Evaluator ensure_evaluator(const Study& s, const SearchSpace& space, const ExploreProgress& p) {
+  const std::string& dir = s.evaluator.dir;
+  if (!fs::exists(evaluator_sidecar_path(dir))) {
+    fs::create_directories(dir);
+    DatasetOptions d;
+    d.space_path = s.space_path;
+    d.out_path = dir + "/dataset.csv";
+    d.samples = s.evaluator.samples;
+    d.seed = s.evaluator.seed;
+    d.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    d.resume = true;
+    d.progress = [&](int64_t done, int64_t total) { report(p, "evaluator data", done, total); };
+    generate_dataset(d);
+    EvaluatorTrainOptions t;
+    t.data_path = d.out_path;
+    t.space_path = s.space_path;
+    t.out_dir = dir;
+    t.epochs = s.evaluator.epochs;
+    t.seed = s.evaluator.seed;
+    t.resume = true;
+    t.progress = [&](int epoch, int epochs, double, double validation) {
+      report(p, "evaluator training", epoch, epochs,
+             "validation " + std::to_string(validation).substr(0, 6));
+    };
+    train_evaluator(t);
+  }
+  Evaluator evaluator = Evaluator::load(dir);
+  evaluator.check_space(space);
+  return evaluator;
+}
+
+void check_writable(const std::string& out) {
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  const std::string probe = (fs::path(out) / ".duet-write-probe").string();
+  write_file_atomically(probe, "");  // throws InputError naming the path
+  fs::remove(probe, ec);
+}
+
+Json study_record(const Study& s, bool quick, const Evaluator& evaluator,
+                  const std::vector<PointPlan>& plan) {
+  Json ids = Json::array();
+  for (const auto& p : plan) ids.push_back(p.id);
+  return {{"format", "duet-explore-1"},
+          {"study", s.resolved},
+          {"quick", quick},
+          {"evaluator", {{"dir", s.evaluator.dir},
+                         {"dataset", evaluator.sidecar().value("dataset", Json::object())}}},
+          {"hypervolume_reference",
+           {{"accuracy", s.reference_accuracy}, {"edp_js", s.reference_edp_js}}},
+          {"points", ids}};
+}
+
+void warm_up_once(const StudyContext& c) {
+  if (fs::exists(c.warmup_path)) return;
+  Supernet net(c.space.network);
+  warm_up(net, c.data.train, c.study.budget, c.study.seed, [&](int64_t d, int64_t t,
+                                                              const std::string& note) {
+    report(c.progress, "warm-up", d, t, note);
+  });
+  torch::serialize::OutputArchive archive;
+  net->save(archive);
+  save_archive_atomically(archive, c.warmup_path, "warm-up checkpoint");
+}
+
+}  // namespace
+
+ExploreResult run_explore(const ExploreOptions& o) {
+  if (o.points < 1 || o.point < 0 || o.point >= o.points)
+    throw InputError("--point must be K/N with 0 <= K < N");
+  const Study study = load_study(o.study_path, o.quick);
+  const SearchSpace space = load_search_space(study.space_path);
+  check_writable(o.out_dir);
+  const std::vector<PointPlan> plan = plan_points(study);
+  // A share of the points (--point) never clears what other shares wrote.
+  if (!o.resume && o.points == 1) {
+    for (const char* name : kOwned) fs::remove_all(fs::path(o.out_dir) / name);
+  }
+
+  StudyContext c{study,
+                 space,
+                 ensure_evaluator(study, space, o.progress),
+                 load_accelerator(space.base_config),
+                 {},
+                 o.out_dir,
+                 (fs::path(o.out_dir) / "warmup.pt").string(),
+                 o.progress};
+  const Json record = study_record(study, o.quick, c.evaluator, plan);
+  const std::string record_path = (fs::path(o.out_dir) / "study.json").string();
+  if (fs::exists(record_path) && read_json_file(record_path) != record) {
+    throw InputError(record_path + ": --out holds a run of another study, budget or evaluator; "
+                                   "use another --out, or drop --resume to start over");
+  }
+  write_file_atomically(record_path, record.dump(2) + "\n");
+  c.data = load_study_data(study);
+  warm_up_once(c);
+
+  ExploreResult result;
+  if (o.prepare_only) return result;
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    if (static_cast<int>(i % o.points) != o.point) continue;
+    if (fs::exists(fs::path(o.out_dir) / "points" / plan[i].id / "point.json")) {
+      ++result.reused;
+      continue;
+    }
+    run_point(c, plan[i]);
+    ++result.computed;
+    report(o.progress, "points", static_cast<int64_t>(i + 1), static_cast<int64_t>(plan.size()),
+           plan[i].id);
+    if (o.stop_after >= 0 && result.computed >= o.stop_after) return result;
+  }
+  if (o.points == 1) {
+    merge_explore(o.out_dir);
+    result.summary_written = true;
+  }
+  return result;
+}
+
+}  // namespace duet::coexplore

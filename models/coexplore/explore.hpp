@@ -1,0 +1,43 @@
+#pragma once
+// `duet explore`: a co-exploration study run end to end (docs/explore.md). The evaluator is
+// loaded (or generated and trained once, then cached), the supernet is warmed up once, then
+// every point (a lambda of the co-search, or a baseline) is searched, derived, re-simulated on
+// the SystemC model and trained from scratch. Each point is written when it finishes, so a
+// killed run resumes losing at most the point in flight. Plain C++ API.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace duet::coexplore {
+
+// (stage, done, total, note) for progress bars.
+using ExploreProgress =
+    std::function<void(const std::string&, int64_t, int64_t, const std::string&)>;
+
+struct ExploreOptions {
+  std::string study_path;
+  std::string out_dir;
+  bool quick = false;   // the study's "quick" budgets
+  bool resume = false;  // keep finished points (and the warm-up) of an earlier run
+  int point = 0;        // this run computes the points whose index % points == point
+  int points = 1;
+  bool prepare_only = false;  // evaluator and warm-up only (before worker processes start)
+  int stop_after = -1;        // >= 0: stop after computing this many points (tests a kill)
+  ExploreProgress progress;
+};
+
+struct ExploreResult {
+  int computed = 0;          // points this run computed
+  int reused = 0;            // points kept from an earlier run
+  bool summary_written = false;
+};
+
+// Throws InputError for a bad study, an unwritable --out, or a --resume of another study.
+ExploreResult run_explore(const ExploreOptions& options);
+
+// Joins every point of a study's --out into summary.json and pareto.csv; InputError naming
+// the points still missing.
+void merge_explore(const std::string& out_dir);
+
+}  // namespace duet::coexplore

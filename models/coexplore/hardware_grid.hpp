@@ -1,0 +1,32 @@
+#pragma once
+// Exhaustive hardware search through the evaluator: every point of a space's hardware grid for
+// one network, ranked by the study's objective. The second stage of the two-stage baselines and
+// the repair step of constrained points.
+#include <cstdint>
+#include <vector>
+
+#include "models/coexplore/study.hpp"
+#include "models/evaluator/evaluator.hpp"
+
+namespace duet::coexplore {
+
+struct HardwareCandidate {
+  std::vector<int> hardware;  // value index per hardware dimension
+  CostVector predicted{};
+  double log_objective = 0;
+};
+
+// Number of points in the space's hardware grid (product of the dimensions' sizes).
+int64_t hardware_grid_size(const SearchSpace& space);
+
+// The `keep` best hardware points for `blocks` among those the evaluator predicts to meet the
+// constraints with limits scaled by `margin`, best first. `evaluator_calls` grows by the grid
+// size (one prediction per point).
+std::vector<HardwareCandidate> rank_hardware(const Evaluator& evaluator, const SearchSpace& space,
+                                             const std::vector<int>& blocks,
+                                             const Objective& objective,
+                                             const std::vector<Constraint>& constraints,
+                                             double margin, std::size_t keep,
+                                             int64_t& evaluator_calls);
+
+}  // namespace duet::coexplore

@@ -1,0 +1,270 @@
+#include "models/coexplore/point_runner.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <random>
+
+#include "models/archive_file.hpp"
+#include "models/coexplore/cost.hpp"
+#include "models/coexplore/hardware_grid.hpp"
+#include "sim/report_writer.hpp"
+#include "sim/sampled_hardware.hpp"
+#include "sim/simulate.hpp"
+#include "workloads/input_error.hpp"
+#include "workloads/workload_io.hpp"
+
+namespace duet::coexplore {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Margins tried, in turn, when a derived design misses a limit on re-simulation.
+constexpr double kRepairMargins[] = {1.0, 0.9, 0.8, 0.65, 0.5};
+constexpr std::size_t kRepairCandidates = 4;
+
+struct Choice {
+  std::vector<int> blocks, hardware;
+  int64_t evaluator_calls = 0;
+  std::string log_csv;
+};
+
+uint64_t point_seed(const Study& study, const PointPlan& plan) {
+  return study.seed * 1000003ULL + static_cast<uint64_t>(std::stoi(plan.id.substr(0, 2))) + 1;
+}
+
+Supernet warm_supernet(const StudyContext& c) {
+  Supernet net(c.space.network);
+  torch::serialize::InputArchive archive;
+  archive.load_from(c.warmup_path);
+  net->load(archive);
+  return net;
+}
+
+// The base accelerator's value of every hardware dimension, as a grid choice (the nearest on a
+// log scale for numbers; a categorical value must be in the grid).
+std::vector<int> mobile_choices(const SearchSpace& space) {
+  const AcceleratorConfig mobile = load_accelerator("mobile");
+  std::vector<int> choices;
+  for (const auto& dim : space.hardware) {
+    const Json v = hardware_dimension_value(mobile, dim.name);
+    int best = -1;
+    double distance = INFINITY;
+    for (std::size_t i = 0; i < dim.values.size(); ++i) {
+      const double d = v.is_number() ? std::abs(std::log(dim.values[i].get<double>() /
+                                                         v.get<double>()))
+                                     : (dim.values[i] == v ? 0.0 : INFINITY);
+      if (d < distance) distance = d, best = static_cast<int>(i);
+    }
+    if (best < 0) {
+      throw InputError(space.path + ": hardware." + dim.name + ": the mobile baseline's value " +
+                       v.dump() + " is not among the space's choices");
+    }
+    choices.push_back(best);
+  }
+  return choices;
+}
+
+StepProgress stage_progress(const StudyContext& c, const std::string& stage) {
+  return [&c, stage](int64_t done, int64_t total, const std::string& note) {
+    if (c.progress) c.progress(stage, done, total, note);
+  };
+}
+
+Choice co_search(const StudyContext& c, const PointPlan& plan, SearchSetup setup) {
+  Supernet net = warm_supernet(c);
+  const SearchResult r = search(net, c.evaluator, c.space, c.study, setup, c.data,
+                                point_seed(c.study, plan), stage_progress(c, plan.id + " search"));
+  return {r.blocks, r.hardware, r.evaluator_calls, r.log_csv};
+}
+
+// Second stage of the two-stage baselines: the best hardware for a fixed network.
+void best_hardware_for(const StudyContext& c, Choice& choice) {
+  const auto ranked = rank_hardware(c.evaluator, c.space, choice.blocks, c.study.objective,
+                                    c.study.constraints, 1.0, 1, choice.evaluator_calls);
+  if (ranked.empty()) {
+    // No point is predicted to meet the limits: take the best unconstrained and let the
+    // repair step report what re-simulation finds.
+    choice.hardware = rank_hardware(c.evaluator, c.space, choice.blocks, c.study.objective, {},
+                                    1.0, 1, choice.evaluator_calls)
+                          .at(0)
+                          .hardware;
+  } else {
+    choice.hardware = ranked[0].hardware;
+  }
+}
+
+// Random (network, hardware) pairs scored by the supernet's inherited cross-entropy on the
+// held-out images and the evaluator: the best by cross-entropy + lambda * log objective.
+Choice random_search(const StudyContext& c, const PointPlan& plan) {
+  const Study& s = c.study;
+  std::mt19937_64 rng(s.seed + 0x5eed);
+  std::vector<Sample> samples;
+  for (int64_t i = 0; i < s.budget.random_samples; ++i) {
+    Sample sample;
+    sample.index = i;
+    for (const auto& dim : c.space.hardware) sample.hardware.push_back(rng() % dim.values.size());
+    for (const auto& block : c.space.network.blocks)
+      sample.blocks.push_back(rng() % block.options.size());
+    samples.push_back(sample);
+  }
+  const std::vector<CostVector> predicted = c.evaluator.predict(samples);
+  Supernet net = warm_supernet(c);
+  torch::manual_seed(point_seed(s, plan));
+  const LabelledImages scoring{c.data.validation.images.slice(0, 0, s.budget.score_images),
+                               c.data.validation.labels.slice(0, 0, s.budget.score_images)};
+  const LogCombination objective = objective_combination(s.objective);
+  double best = INFINITY;
+  Choice choice;
+  const auto progress = stage_progress(c, plan.id + " random");
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const double score = inherited_loss(net, samples[i].blocks, scoring) +
+                         plan.lambda * log_value(objective, predicted[i]) +
+                         s.budget.constraint_weight * constraint_penalty(s.constraints, predicted[i]);
+    if (score < best) best = score, choice.blocks = samples[i].blocks,
+                      choice.hardware = samples[i].hardware;
+    progress(static_cast<int64_t>(i + 1), static_cast<int64_t>(samples.size()), "");
+  }
+  choice.evaluator_calls = static_cast<int64_t>(samples.size());
+  return choice;
+}
+
+Choice choose(const StudyContext& c, const PointPlan& plan) {
+  if (plan.kind == "coexplore") return co_search(c, plan, {plan.lambda, true, true, {}});
+  if (plan.kind == "random") return random_search(c, plan);
+  Choice choice;
+  if (plan.kind == "accuracy-first") {
+    choice = co_search(c, plan, {0.0, true, false, {}});
+  } else {  // hw-aware-nas-mobile
+    choice = co_search(c, plan, {plan.lambda, true, true, mobile_choices(c.space)});
+  }
+  best_hardware_for(c, choice);
+  return choice;
+}
+
+CostVector cost_of(const Report& r) { return {r.latency_s, r.energy_j, r.area_mm2, r.avg_power_w}; }
+
+struct Proof {
+  std::vector<int> hardware;
+  AcceleratorConfig config;
+  Report report;
+  bool constraints_met = false;
+  bool repaired = false;
+  int repair_simulations = 0;
+};
+
+// Simulates the derived design. A design that cannot run, or that misses a limit, is repaired:
+// the evaluator's best grid points for the same network within tightening margins are
+// re-simulated until one meets every limit.
+Proof simulate_design(const StudyContext& c, const Workload& workload, const Choice& choice,
+                      int64_t& evaluator_calls) {
+  Proof p;
+  auto attempt = [&](const std::vector<int>& hardware) {
+    const Sample sample{0, hardware, choice.blocks};
+    AcceleratorConfig config = sampled_accelerator(c.base, c.space, sample);
+    try {
+      Report report = simulate(config, workload);
+      p.hardware = hardware;
+      p.config = config;
+      p.report = report;
+      p.constraints_met = meets_constraints(c.study.constraints, cost_of(report));
+      return p.constraints_met;
+    } catch (const InputError&) {
+      return false;  // the design cannot run (e.g. a layer does not fit the buffer)
+    }
+  };
+  if (attempt(choice.hardware)) return p;
+  p.repaired = true;
+  std::vector<std::vector<int>> tried = {choice.hardware};
+  for (double margin : kRepairMargins) {
+    for (const auto& candidate :
+         rank_hardware(c.evaluator, c.space, choice.blocks, c.study.objective,
+                       c.study.constraints, margin, kRepairCandidates, evaluator_calls)) {
+      if (std::find(tried.begin(), tried.end(), candidate.hardware) != tried.end()) continue;
+      tried.push_back(candidate.hardware);
+      ++p.repair_simulations;
+      if (attempt(candidate.hardware)) return p;
+    }
+  }
+  if (p.hardware.empty()) {
+    throw InputError(c.study.path + ": no design for the derived network could be simulated");
+  }
+  return p;  // constraints_met stays false: reported, not hidden
+}
+
+Json choice_names(const SearchSpace& space, const std::vector<int>& blocks,
+                  const std::vector<int>& hardware) {
+  Json network = Json::object(), hw = Json::object();
+  for (std::size_t b = 0; b < blocks.size(); ++b)
+    network[space.network.blocks[b].name] = space.network.blocks[b].options[blocks[b]];
+  for (std::size_t d = 0; d < hardware.size(); ++d)
+    hw[space.hardware[d].name] = space.hardware[d].values[hardware[d]];
+  return {{"network", network}, {"hardware", hw}};
+}
+
+}  // namespace
+
+Json run_point(const StudyContext& c, const PointPlan& plan) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string rel = "points/" + plan.id + "/";
+  const fs::path dir = fs::path(c.out_dir) / rel;
+  fs::create_directories(dir);
+
+  Choice choice = choose(c, plan);
+  const Workload workload = sample_workload(c.space, {0, choice.hardware, choice.blocks});
+  Proof proof = simulate_design(c, workload, choice, choice.evaluator_calls);
+  proof.config.name = c.study.name + "/" + plan.id;
+  const CostVector predicted = c.evaluator.predict({{0, proof.hardware, choice.blocks}}).at(0);
+  const CostVector simulated = cost_of(proof.report);
+
+  write_file_atomically((dir / "workload.json").string(), workload_to_json(workload).dump(2) + "\n");
+  write_file_atomically((dir / "accel.json").string(),
+                        accelerator_config_to_json(proof.config).dump(2) + "\n");
+  if (!choice.log_csv.empty())
+    write_file_atomically((dir / "search_log.csv").string(), choice.log_csv);
+
+  // The derived network, trained from scratch with the study's recipe.
+  std::vector<std::vector<int>> single;
+  for (int b : choice.blocks) single.push_back({b});
+  Supernet derived(c.space.network, single);
+  const double accuracy = train_and_test(derived, choice.blocks, c.data, c.study.budget,
+                                         point_seed(c.study, plan) + 17,
+                                         stage_progress(c, plan.id + " train"));
+  torch::serialize::OutputArchive archive;
+  derived->save(archive);
+  save_archive_atomically(archive, (dir / "derived.pt").string(), "derived network");
+
+  Json gap = Json::object();
+  bool within = true;
+  const char* names[] = {"latency_s", "energy_j", "area_mm2"};
+  for (int t = 0; t < 3; ++t) {
+    const double g = std::abs(predicted[t] - simulated[t]) / simulated[t];
+    gap[names[t]] = g;
+    within = within && g <= c.study.surrogate_tolerance;
+  }
+  const Json names_json = choice_names(c.space, choice.blocks, proof.hardware);
+  Json entry = {{"id", plan.id},
+                {"kind", plan.kind},
+                {"lambda", plan.lambda},
+                {"network", names_json["network"]},
+                {"hardware", names_json["hardware"]},
+                {"workload", rel + "workload.json"},
+                {"accelerator", rel + "accel.json"},
+                {"weights", rel + "derived.pt"},
+                {"predicted", cost_json(predicted)},
+                {"simulated", cost_json(simulated)},
+                {"surrogate_gap", gap},
+                {"surrogate_within_tolerance", within},
+                {"accuracy", accuracy},
+                {"constraints_met", proof.constraints_met},
+                {"repaired", proof.repaired},
+                {"repair_simulations", proof.repair_simulations},
+                {"evaluator_calls", choice.evaluator_calls},
+                {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                                .count()}};
+  if (!choice.log_csv.empty()) entry["search_log"] = rel + "search_log.csv";
+  write_file_atomically((dir / "point.json").string(), entry.dump(2) + "\n");
+  return entry;
+}
+
+}  // namespace duet::coexplore

@@ -1,0 +1,57 @@
+#pragma once
+// Private to models/coexplore/*.cpp (includes libtorch): the supernet's training phases. The
+// warm-up trains weights on uniformly sampled paths; the search alternates, as DARTS does, a
+// weight step on the training split with an alpha/beta step on the held-out split, whose loss
+// is cross-entropy on a straight-through Gumbel path plus lambda times the frozen evaluator's
+// cost at the relaxed choices (docs/explore.md).
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "models/coexplore/study.hpp"
+#include "models/coexplore/supernet.hpp"
+#include "models/evaluator/evaluator.hpp"
+#include "models/recast/training.hpp"
+
+namespace duet::coexplore {
+
+using recast::Data;
+using recast::LabelledImages;
+// (done, total, note) for progress bars.
+using StepProgress = std::function<void(int64_t, int64_t, const std::string&)>;
+
+// Fashion-MNIST split by the study's budget: train, held-out search split, test.
+Data load_study_data(const Study& study);
+
+void warm_up(Supernet& net, const LabelledImages& train, const Budget& budget, uint64_t seed,
+             const StepProgress& progress);
+
+struct SearchSetup {
+  double lambda = 0;
+  bool cross_entropy = true;  // false: cost only (no images needed)
+  bool cost = true;           // false: alpha follows accuracy alone; no evaluator calls
+  std::vector<int> fixed_hardware;  // non-empty: the hardware is held at these choices
+};
+
+struct SearchResult {
+  std::vector<int> blocks;    // argmax alpha
+  std::vector<int> hardware;  // argmax beta (or the fixed choices; empty without cost)
+  int64_t evaluator_calls = 0;
+  std::string log_csv;  // per step: temperature, losses, softmax(alpha), softmax(beta)
+};
+
+SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace& space,
+                    const Study& study, const SearchSetup& setup, const Data& data,
+                    uint64_t seed, const StepProgress& progress);
+
+// Mean cross-entropy of one path with inherited weights on `images` (batch statistics).
+double inherited_loss(Supernet& net, const std::vector<int>& path, const LabelledImages& set);
+
+// Trains every weight of `net` (one path) from scratch; returns test accuracy.
+double train_and_test(Supernet& net, const std::vector<int>& path, const Data& data,
+                      const Budget& budget, uint64_t seed, const StepProgress& progress);
+
+}  // namespace duet::coexplore

@@ -1,0 +1,175 @@
+#include "models/coexplore/study.hpp"
+
+#include <algorithm>
+
+#include "workloads/input_error.hpp"
+#include "workloads/search_space.hpp"
+
+namespace duet::coexplore {
+namespace {
+
+constexpr double kHuge = 1e30;
+
+Objective read_objective(ObjectReader& top) {
+  Objective o;
+  ObjectReader r = top.object("objective");
+  o.kind = r.choice("kind", {"edp", "edap", "weighted"});
+  if (o.kind == "edap") o.weights = {1, 1, 1};
+  if (o.kind == "weighted") {
+    o.weights = {r.number("latency", 0, 100), r.number("energy", 0, 100),
+                 r.number("area", 0, 100)};
+    if (o.weights[0] + o.weights[1] + o.weights[2] <= 0)
+      r.fail("latency", "at least one weight must be positive");
+  }
+  r.reject_unknown_keys();
+  return o;
+}
+
+std::vector<double> read_lambdas(ObjectReader& top) {
+  const Json& v = top.raw("lambdas");
+  const std::string where = top.where() + ": lambdas";
+  if (!v.is_array() || v.empty())
+    throw InputError(where + ": expected a non-empty list of numbers >= 0");
+  std::vector<double> lambdas;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_number() || !(v[i].get<double>() >= 0) || v[i].get<double>() > 1e6) {
+      throw InputError(where + "[" + std::to_string(i) + "]: expected a number in [0, 1e6], got " +
+                       v[i].dump());
+    }
+    lambdas.push_back(v[i].get<double>());
+  }
+  return lambdas;
+}
+
+std::vector<Constraint> read_constraints(ObjectReader& top) {
+  std::vector<Constraint> constraints;
+  if (!top.has("constraints")) return constraints;
+  ObjectReader r = top.object("constraints");
+  for (const auto& metric : metric_names()) {
+    if (r.has(metric)) constraints.push_back({metric, r.number(metric, 1e-30, kHuge)});
+  }
+  r.reject_unknown_keys();
+  return constraints;
+}
+
+EvaluatorPlan read_evaluator(ObjectReader& top) {
+  EvaluatorPlan e;
+  ObjectReader r = top.object("evaluator");
+  e.dir = r.string("dir");
+  if (e.dir.empty()) r.fail("dir", "must not be empty");
+  e.samples = r.integer_or("samples", e.samples, 16, 100000000);
+  e.epochs = static_cast<int>(r.integer_or("epochs", e.epochs, 1, 100000));
+  e.seed = static_cast<uint64_t>(r.integer_or("seed", 0, 0, INT64_MAX));
+  r.reject_unknown_keys();
+  return e;
+}
+
+Budget read_budget(ObjectReader& top) {
+  Budget b;
+  if (!top.has("budget")) return b;
+  ObjectReader r = top.object("budget");
+  b.train_images = r.integer_or("train_images", b.train_images, 10, 55000);
+  b.search_images = r.integer_or("search_images", b.search_images, 10, 5000);
+  b.test_images = r.integer_or("test_images", b.test_images, 10, 10000);
+  b.warmup_epochs = static_cast<int>(r.integer_or("warmup_epochs", b.warmup_epochs, 0, 1000));
+  b.search_epochs = static_cast<int>(r.integer_or("search_epochs", b.search_epochs, 1, 1000));
+  b.derived_epochs = static_cast<int>(r.integer_or("derived_epochs", b.derived_epochs, 1, 1000));
+  b.batch = r.integer_or("batch", b.batch, 1, 4096);
+  b.weight_learning_rate = r.number_or("weight_learning_rate", b.weight_learning_rate, 1e-8, 10);
+  b.arch_learning_rate = r.number_or("arch_learning_rate", b.arch_learning_rate, 1e-8, 100);
+  b.hardware_learning_rate =
+      r.number_or("hardware_learning_rate", b.hardware_learning_rate, 1e-8, 100);
+  b.temperature_start = r.number_or("temperature_start", b.temperature_start, 1e-3, 100);
+  b.temperature_end = r.number_or("temperature_end", b.temperature_end, 1e-3, 100);
+  b.random_samples = r.integer_or("random_samples", b.random_samples, 1, 1000000);
+  b.score_images = r.integer_or("score_images", b.score_images, 10, 5000);
+  b.constraint_weight = r.number_or("constraint_weight", b.constraint_weight, 0, 1e6);
+  r.reject_unknown_keys();
+  if (b.score_images > b.search_images)
+    r.fail("score_images", "must be at most search_images (" + std::to_string(b.search_images) + ")");
+  return b;
+}
+
+std::vector<std::string> read_baselines(ObjectReader& top) {
+  const std::string where = top.where() + ": baselines";
+  const Json& v = top.raw("baselines");
+  if (!v.is_array() || v.empty()) {
+    throw InputError(where + ": expected a non-empty list; allowed: accuracy-first, "
+                             "hw-aware-nas-mobile, random");
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::string at = where + "[" + std::to_string(i) + "]";
+    const auto& allowed = baseline_names();
+    if (!v[i].is_string() ||
+        std::find(allowed.begin(), allowed.end(), v[i].get<std::string>()) == allowed.end()) {
+      throw InputError(at + ": " + v[i].dump() +
+                       " is not a baseline (allowed: accuracy-first, hw-aware-nas-mobile, random)");
+    }
+    if (std::find(out.begin(), out.end(), v[i].get<std::string>()) != out.end())
+      throw InputError(at + ": duplicate baseline " + v[i].dump());
+    out.push_back(v[i].get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& metric_names() {
+  static const std::vector<std::string> names = {"latency_s", "energy_j", "area_mm2", "edp_js",
+                                                 "avg_power_w"};
+  return names;
+}
+
+const std::vector<std::string>& baseline_names() {
+  static const std::vector<std::string> names = {"accuracy-first", "hw-aware-nas-mobile",
+                                                 "random"};
+  return names;
+}
+
+Study load_study(const std::string& path, bool quick) {
+  Json root = read_json_file(path);
+  if (!root.is_object()) throw InputError(path + ": expected a JSON object");
+  if (quick) {
+    if (!root.contains("quick") || !root["quick"].is_object())
+      throw InputError(path + ": quick: --quick needs a \"quick\" object of overrides");
+    root.merge_patch(root["quick"]);
+  }
+  Study s;
+  s.path = path;
+  ObjectReader top(root, path);
+  s.name = top.string("name");
+  s.space_path = top.string("space");
+  try {
+    const SearchSpace space = load_search_space(s.space_path);
+    if (space.network.kind != "mbconv") {
+      top.fail("space", "the co-exploration supernet supports the mbconv family; \"" +
+                            s.space_path + "\" is " + space.network.kind);
+    }
+  } catch (const InputError& e) {
+    throw InputError(path + ": space: " + e.what());
+  }
+  s.evaluator = read_evaluator(top);
+  s.objective = read_objective(top);
+  s.lambdas = read_lambdas(top);
+  s.constraints = read_constraints(top);
+  s.hardware_mode = top.choice_or("hardware_mode", "logits", {"logits"});
+  s.budget = read_budget(top);
+  s.baselines = read_baselines(top);
+  s.surrogate_tolerance = top.number_or("surrogate_tolerance", 0.05, 1e-6, 10);
+  if (top.has("hypervolume_reference")) {
+    ObjectReader r = top.object("hypervolume_reference");
+    s.reference_accuracy = r.number("accuracy", 0, 1);
+    s.reference_edp_js = r.number("edp_js", 1e-30, kHuge);
+    r.reject_unknown_keys();
+  }
+  s.seed = static_cast<uint64_t>(top.integer_or("seed", 0, 0, INT64_MAX));
+  top.string_or("description", "");
+  if (top.has("quick")) top.raw("quick");
+  top.reject_unknown_keys();
+  s.resolved = root;
+  s.resolved.erase("quick");
+  return s;
+}
+
+}  // namespace duet::coexplore

@@ -1,0 +1,143 @@
+#include "models/coexplore/summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include "models/coexplore/explore.hpp"
+#include "sim/report_writer.hpp"
+#include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
+
+namespace duet::coexplore {
+namespace {
+
+namespace fs = std::filesystem;
+
+Design design_of(const Json& entry) {
+  return {entry.at("accuracy").get<double>(), entry.at("simulated").at("edp_js").get<double>()};
+}
+
+// How much lower the best co-explored EDP is than the accuracy-first baseline's, among
+// co-explored designs whose accuracy is within 0.5 points of it.
+Json dominance(const Json& points, const Json& baselines) {
+  for (const Json& b : baselines) {
+    if (b["kind"] != "accuracy-first") continue;
+    const Design base = design_of(b);
+    double best = INFINITY;
+    for (const Json& p : points) {
+      const Design d = design_of(p);
+      if (d.accuracy >= base.accuracy - 0.005) best = std::min(best, d.edp_js);
+    }
+    return {{"accuracy_first_accuracy", base.accuracy},
+            {"accuracy_first_edp_js", base.edp_js},
+            {"best_coexplore_edp_js_within_half_point", std::isfinite(best) ? Json(best) : Json()},
+            {"edp_reduction", std::isfinite(best) ? Json(base.edp_js / best) : Json()}};
+  }
+  return nullptr;
+}
+
+std::string pareto_csv(const Json& entries) {
+  std::vector<Design> designs;
+  for (const Json& e : entries) designs.push_back(design_of(e));
+  const std::vector<bool> front = pareto_optimal(designs);
+  std::ostringstream out;
+  out.precision(10);
+  out << "id,kind,lambda,accuracy,latency_s,energy_j,area_mm2,edp_js,predicted_edp_js,"
+         "constraints_met,pareto_optimal\n";
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Json& e = entries[i];
+    const Json& s = e["simulated"];
+    out << e["id"].get<std::string>() << "," << e["kind"].get<std::string>() << ","
+        << e["lambda"].get<double>() << "," << e["accuracy"].get<double>() << ","
+        << s["latency_s"].get<double>() << "," << s["energy_j"].get<double>() << ","
+        << s["area_mm2"].get<double>() << "," << s["edp_js"].get<double>() << ","
+        << e["predicted"]["edp_js"].get<double>() << ","
+        << (e["constraints_met"].get<bool>() ? 1 : 0) << "," << (front[i] ? 1 : 0) << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace
+
+double hypervolume(const std::vector<Design>& designs, const Design& reference) {
+  std::vector<Design> sorted;
+  for (const auto& d : designs) {
+    if (d.accuracy > reference.accuracy && d.edp_js < reference.edp_js) sorted.push_back(d);
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Design& a, const Design& b) { return a.edp_js < b.edp_js; });
+  // Sweep from the cheapest design: each design more accurate than all cheaper ones adds the
+  // slab between the best accuracy so far and its own, over its log-EDP distance to the reference.
+  double area = 0, best = reference.accuracy;
+  for (const auto& d : sorted) {
+    if (d.accuracy <= best) continue;
+    area += (d.accuracy - best) * (std::log10(reference.edp_js) - std::log10(d.edp_js));
+    best = d.accuracy;
+  }
+  return area;
+}
+
+std::vector<bool> pareto_optimal(const std::vector<Design>& designs) {
+  std::vector<bool> front(designs.size(), true);
+  for (std::size_t i = 0; i < designs.size(); ++i) {
+    for (std::size_t j = 0; j < designs.size() && front[i]; ++j) {
+      const Design &a = designs[i], &b = designs[j];
+      const bool no_worse = b.accuracy >= a.accuracy && b.edp_js <= a.edp_js;
+      const bool better = b.accuracy > a.accuracy || b.edp_js < a.edp_js;
+      if (j != i && no_worse && better) front[i] = false;
+    }
+  }
+  return front;
+}
+
+void merge_explore(const std::string& out_dir) {
+  const std::string record_path = (fs::path(out_dir) / "study.json").string();
+  const Json record = read_json_file(record_path);
+  Json points = Json::array(), baselines = Json::array(), all = Json::array();
+  std::string missing;
+  double seconds = 0;
+  for (const Json& id : record.at("points")) {
+    const fs::path path = fs::path(out_dir) / "points" / id.get<std::string>() / "point.json";
+    if (!fs::exists(path)) {
+      missing += (missing.empty() ? "" : ", ") + id.get<std::string>();
+      continue;
+    }
+    const Json entry = read_json_file(path.string());
+    (entry["kind"] == "coexplore" ? points : baselines).push_back(entry);
+    all.push_back(entry);
+    seconds += entry["seconds"].get<double>();
+  }
+  if (!missing.empty()) {
+    throw InputError(out_dir + ": points not finished yet: " + missing +
+                     " (run them with --resume or --point K/N)");
+  }
+  const Json& ref = record["hypervolume_reference"];
+  const Design reference{ref["accuracy"].get<double>(), ref["edp_js"].get<double>()};
+  Json volumes = Json::object();
+  for (const Json& e : all) {
+    const std::string kind = e["kind"];
+    if (volumes.contains(kind)) continue;
+    std::vector<Design> designs;
+    for (const Json& f : all) {
+      if (f["kind"] == kind) designs.push_back(design_of(f));
+    }
+    volumes[kind] = hypervolume(designs, reference);
+  }
+  const Json& study = record["study"];
+  const Json summary = {{"study", study["name"]},
+                        {"objective", study["objective"]},
+                        {"constraints", study.value("constraints", Json::object())},
+                        {"lambdas", study["lambdas"]},
+                        {"points", points},
+                        {"baselines", baselines},
+                        {"hypervolume", volumes},
+                        {"hypervolume_reference", ref},
+                        {"dominance", dominance(points, baselines)},
+                        {"seconds", seconds}};
+  write_file_atomically((fs::path(out_dir) / "summary.json").string(), summary.dump(2) + "\n");
+  write_file_atomically((fs::path(out_dir) / "pareto.csv").string(), pareto_csv(all));
+}
+
+}  // namespace duet::coexplore

@@ -1,0 +1,18 @@
+#pragma once
+// Study results: the accuracy x log10(EDP) hypervolume and the Pareto front over points.
+#include <vector>
+
+namespace duet::coexplore {
+
+struct Design {
+  double accuracy = 0;  // test, 0-1 (higher is better)
+  double edp_js = 0;    // simulated (lower is better)
+};
+
+// Area dominated by `designs` between them and the reference point, in accuracy x log10(EDP)
+// units; designs no better than the reference on both axes add nothing.
+double hypervolume(const std::vector<Design>& designs, const Design& reference);
+// True where no other design is at least as good on both axes and better on one.
+std::vector<bool> pareto_optimal(const std::vector<Design>& designs);
+
+}  // namespace duet::coexplore
