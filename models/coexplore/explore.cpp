@@ -16,7 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // Files and folders a study writes in --out; a fresh run (no --resume) removes only these.
-const char* const kOwned[] = {"points", "warmup.pt", "summary.json", "pareto.csv", "study.json"};
+const char* const kOwned[] = {"points",     "warmup.pt", "summary.json", "pareto.csv",
+                              "study.json", "random_scores.json"};
 
 void report(const ExploreProgress& p, const std::string& stage, int64_t done, int64_t total,
             const std::string& note = "") {

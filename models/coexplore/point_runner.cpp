@@ -94,13 +94,10 @@ void best_hardware_for(const StudyContext& c, Choice& choice) {
   }
 }
 
-// Random (network, hardware) pairs scored by the supernet's inherited cross-entropy on the
-// held-out images and the evaluator: the best by cross-entropy + lambda * log objective.
-Choice random_search(const StudyContext& c, const PointPlan& plan) {
-  const Study& s = c.study;
-  std::mt19937_64 rng(s.seed + 0x5eed);
+std::vector<Sample> random_samples(const StudyContext& c) {
+  std::mt19937_64 rng(c.study.seed + 0x5eed);
   std::vector<Sample> samples;
-  for (int64_t i = 0; i < s.budget.random_samples; ++i) {
+  for (int64_t i = 0; i < c.study.budget.random_samples; ++i) {
     Sample sample;
     sample.index = i;
     for (const auto& dim : c.space.hardware) sample.hardware.push_back(rng() % dim.values.size());
@@ -108,22 +105,51 @@ Choice random_search(const StudyContext& c, const PointPlan& plan) {
       sample.blocks.push_back(rng() % block.options.size());
     samples.push_back(sample);
   }
-  const std::vector<CostVector> predicted = c.evaluator.predict(samples);
+  return samples;
+}
+
+// The samples' inherited cross-entropy on the scoring images. It does not depend on lambda, so
+// the first random point computes it for all and leaves it in random_scores.json.
+std::vector<double> inherited_losses(const StudyContext& c, const std::vector<Sample>& samples,
+                                     const std::string& stage) {
+  const std::string path = (fs::path(c.out_dir) / "random_scores.json").string();
+  if (fs::exists(path)) {
+    const Json cached = read_json_file(path);
+    if (cached.value("samples", 0) == static_cast<int64_t>(samples.size()))
+      return cached.at("cross_entropy").get<std::vector<double>>();
+  }
+  const int64_t n = c.study.budget.score_images;
+  const LabelledImages scoring{c.data.validation.images.slice(0, 0, n),
+                               c.data.validation.labels.slice(0, 0, n)};
   Supernet net = warm_supernet(c);
-  torch::manual_seed(point_seed(s, plan));
-  const LabelledImages scoring{c.data.validation.images.slice(0, 0, s.budget.score_images),
-                               c.data.validation.labels.slice(0, 0, s.budget.score_images)};
+  const auto progress = stage_progress(c, stage);
+  std::vector<double> losses;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    losses.push_back(inherited_loss(net, samples[i].blocks, scoring));
+    progress(static_cast<int64_t>(i + 1), static_cast<int64_t>(samples.size()), "");
+  }
+  write_file_atomically(path, Json{{"samples", samples.size()}, {"cross_entropy", losses}}.dump() + "\n");
+  return losses;
+}
+
+// Random (network, hardware) pairs scored by the supernet's inherited cross-entropy on held-out
+// images and by the evaluator: the best by cross-entropy + lambda * log objective (+ penalty).
+Choice random_search(const StudyContext& c, const PointPlan& plan) {
+  const Study& s = c.study;
+  const std::vector<Sample> samples = random_samples(c);
+  const std::vector<CostVector> predicted = c.evaluator.predict(samples);
+  const std::vector<double> losses = inherited_losses(c, samples, plan.id + " random");
   const LogCombination objective = objective_combination(s.objective);
   double best = INFINITY;
   Choice choice;
-  const auto progress = stage_progress(c, plan.id + " random");
   for (std::size_t i = 0; i < samples.size(); ++i) {
-    const double score = inherited_loss(net, samples[i].blocks, scoring) +
-                         plan.lambda * log_value(objective, predicted[i]) +
+    const double score = losses[i] + plan.lambda * log_value(objective, predicted[i]) +
                          s.budget.constraint_weight * constraint_penalty(s.constraints, predicted[i]);
-    if (score < best) best = score, choice.blocks = samples[i].blocks,
-                      choice.hardware = samples[i].hardware;
-    progress(static_cast<int64_t>(i + 1), static_cast<int64_t>(samples.size()), "");
+    if (score < best) {
+      best = score;
+      choice.blocks = samples[i].blocks;
+      choice.hardware = samples[i].hardware;
+    }
   }
   choice.evaluator_calls = static_cast<int64_t>(samples.size());
   return choice;

@@ -11,6 +11,7 @@ namespace duet::coexplore {
 namespace {
 
 constexpr int64_t kScoreChunk = 500;
+constexpr int64_t kCalibrationImages = 2000;
 
 torch::Tensor gumbel_noise(int64_t n) {
   const torch::Tensor u = torch::rand({n}).clamp(1e-10, 1 - 1e-10);
@@ -83,6 +84,27 @@ std::vector<double> one_hot(std::size_t n, int index) {
   std::vector<double> v(n, 0.0);
   v.at(static_cast<std::size_t>(index)) = 1.0;
   return v;
+}
+
+// Batch-norm statistics re-estimated for one path as exact averages over training images: the
+// running averages of a short training run (or of a supernet's many paths) are far off, and
+// eval-mode accuracy would measure that rather than the network.
+void recalibrate_batch_norm(Supernet& net, const std::vector<int>& path, const LabelledImages& set) {
+  std::vector<torch::nn::BatchNorm2dImpl*> norms;
+  for (const auto& m : net->modules(false)) {
+    if (auto* bn = m->as<torch::nn::BatchNorm2dImpl>()) norms.push_back(bn);
+  }
+  for (auto* bn : norms) {
+    bn->reset_running_stats();
+    bn->options.momentum(c10::nullopt);  // cumulative average
+  }
+  torch::NoGradGuard no_grad;
+  net->train();
+  const int64_t n = std::min<int64_t>(set.size(), kCalibrationImages);
+  for (int64_t start = 0; start < n; start += kScoreChunk) {
+    net->forward(set.images.slice(0, start, std::min(n, start + kScoreChunk)), path);
+  }
+  for (auto* bn : norms) bn->options.momentum(0.1);
 }
 
 }  // namespace
@@ -255,6 +277,7 @@ double train_and_test(Supernet& net, const std::vector<int>& path, const Data& d
     const double loss = weight_step(net, optimizer, x, y, path);
     if (progress) progress(step + 1, total, "loss " + std::to_string(loss).substr(0, 6));
   }
+  recalibrate_batch_norm(net, path, data.train);
   net->eval();
   const double accuracy = recast::accuracy(
       recast::batched_logits([&](const torch::Tensor& x) { return net->forward(x, path); },
