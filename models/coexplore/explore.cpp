@@ -81,7 +81,7 @@ Json study_record(const Study& s, bool quick, const Evaluator& evaluator,
 
 void warm_up_once(const StudyContext& c) {
   if (fs::exists(c.warmup_path)) return;
-  Supernet net(c.space.network);
+  Supernet net = seeded_supernet(c.space.network, c.study.seed);
   warm_up(net, c.data.train, c.study.budget, c.study.seed, [&](int64_t d, int64_t t,
                                                               const std::string& note) {
     report(c.progress, "warm-up", d, t, note);
@@ -92,6 +92,16 @@ void warm_up_once(const StudyContext& c) {
 }
 
 }  // namespace
+
+CostOnlyResult search_cost_only(const std::string& study_path, const std::string& evaluator_dir,
+                                double lambda, uint64_t seed) {
+  const Study study = load_study(study_path, false);
+  const SearchSpace space = load_search_space(study.space_path);
+  Evaluator evaluator = Evaluator::load(evaluator_dir);
+  evaluator.check_space(space);
+  const SearchResult r = search_cost_only(evaluator, space, study, lambda, seed);
+  return {r.blocks, r.hardware, r.evaluator_calls};
+}
 
 ExploreResult run_explore(const ExploreOptions& o) {
   if (o.points < 1 || o.point < 0 || o.point >= o.points)

@@ -36,6 +36,15 @@ struct ExploreResult {
 // Throws InputError for a bad study, an unwritable --out, or a --resume of another study.
 ExploreResult run_explore(const ExploreOptions& options);
 
+// The relaxed search driven by the evaluator's cost alone (no images): where the gradient of
+// lambda * cost (+ the constraint penalty) leads alpha and beta.
+struct CostOnlyResult {
+  std::vector<int> blocks, hardware;
+  int64_t evaluator_calls = 0;
+};
+CostOnlyResult search_cost_only(const std::string& study_path, const std::string& evaluator_dir,
+                                double lambda, uint64_t seed);
+
 // Joins every point of a study's --out into summary.json and pareto.csv; InputError naming
 // the points still missing.
 void merge_explore(const std::string& out_dir);

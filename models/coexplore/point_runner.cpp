@@ -34,7 +34,7 @@ uint64_t point_seed(const Study& study, const PointPlan& plan) {
 }
 
 Supernet warm_supernet(const StudyContext& c) {
-  Supernet net(c.space.network);
+  Supernet net = seeded_supernet(c.space.network, c.study.seed);
   torch::serialize::InputArchive archive;
   archive.load_from(c.warmup_path);
   net->load(archive);
@@ -252,7 +252,7 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
   // The derived network, trained from scratch with the study's recipe.
   std::vector<std::vector<int>> single;
   for (int b : choice.blocks) single.push_back({b});
-  Supernet derived(c.space.network, single);
+  Supernet derived = seeded_supernet(c.space.network, point_seed(c.study, plan), single);
   const double accuracy = train_and_test(derived, choice.blocks, c.data, c.study.budget,
                                          point_seed(c.study, plan) + 17,
                                          stage_progress(c, plan.id + " train"));

@@ -107,6 +107,39 @@ void recalibrate_batch_norm(Supernet& net, const std::vector<int>& path, const L
   for (auto* bn : norms) bn->options.momentum(0.1);
 }
 
+// The accuracy term's gradient with respect to alpha, by ProxylessNAS's REINFORCE form: K paths
+// drawn from softmax(alpha) run forward only, and each path's log-probability is weighted by
+// its cross-entropy minus the mean of the other K-1 (a leave-one-out baseline). Unbiased; the
+// straight-through Gumbel gate was measured to drift to `skip` even where a block clearly wins
+// (docs/explore.md). `mean_ce` receives the paths' mean cross-entropy.
+torch::Tensor accuracy_surrogate(Supernet& net, const std::vector<torch::Tensor>& alpha,
+                                 const torch::Tensor& images, const torch::Tensor& labels,
+                                 int64_t paths, double& mean_ce) {
+  std::vector<std::vector<int>> drawn;
+  std::vector<double> ce;
+  {
+    torch::NoGradGuard no_grad;
+    for (int64_t k = 0; k < paths; ++k) {
+      std::vector<int> path;
+      for (const auto& a : alpha) path.push_back(index_of_max(a.detach() + gumbel_noise(a.numel())));
+      ce.push_back(torch::cross_entropy_loss(net->forward(images, path), labels).item<double>());
+      drawn.push_back(path);
+    }
+  }
+  double sum = 0;
+  for (double c : ce) sum += c;
+  mean_ce = sum / static_cast<double>(paths);
+  torch::Tensor surrogate = torch::zeros({});
+  for (int64_t k = 0; k < paths; ++k) {
+    const double baseline = (sum - ce[k]) / static_cast<double>(paths - 1);
+    torch::Tensor log_p = torch::zeros({});
+    for (std::size_t b = 0; b < alpha.size(); ++b)
+      log_p = log_p + torch::log_softmax(alpha[b], 0)[drawn[k][b]];
+    surrogate = surrogate + (ce[k] - baseline) * log_p;
+  }
+  return surrogate / static_cast<double>(paths);
+}
+
 }  // namespace
 
 Data load_study_data(const Study& study) {
@@ -155,7 +188,9 @@ SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace
   torch::optim::Adam weights(net->parameters(),
                              torch::optim::AdamOptions(budget.weight_learning_rate));
   BatchStream train(data.train, budget.batch), held_out(data.validation, budget.batch);
-  const int64_t total = held_out.batches_per_pass() * budget.search_epochs;
+  // Steps from the budget, not the data: a cost-only search runs without images.
+  const int64_t total =
+      (budget.search_images + budget.batch - 1) / budget.batch * budget.search_epochs;
   const LogCombination objective = objective_combination(study.objective);
 
   SearchResult result;
@@ -177,21 +212,14 @@ SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace
 
     arch.zero_grad();
     hardware.zero_grad();
-    std::vector<torch::Tensor> soft(blocks), gates(blocks), hw_soft(dims);
-    std::vector<int> path(blocks);
-    for (std::size_t b = 0; b < blocks; ++b) {
+    std::vector<torch::Tensor> soft(blocks), hw_soft(dims);
+    for (std::size_t b = 0; b < blocks; ++b)
       soft[b] = torch::softmax((alpha[b] + gumbel_noise(alpha[b].numel())) / tau, 0);
-      path[b] = index_of_max(soft[b]);
-      // Straight-through: the gate's value is 1, its gradient that of the soft sample.
-      gates[b] = 1.0 - soft[b][path[b]].detach() + soft[b][path[b]];
-    }
     torch::Tensor loss = torch::zeros({});
     double cross_entropy = 0, log_objective = 0, penalty = 0;
     if (setup.cross_entropy) {
       auto [x, y] = held_out.next();
-      const torch::Tensor ce = torch::cross_entropy_loss(net->forward(x, path, &gates), y);
-      cross_entropy = ce.item<double>();
-      loss = loss + ce;
+      loss = loss + accuracy_surrogate(net, alpha, x, y, budget.paths_per_step, cross_entropy);
     }
     if (setup.cost) {
       std::vector<std::vector<double>> rows;
@@ -248,6 +276,12 @@ SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace
     result.hardware = setup.fixed_hardware;
   }
   return result;
+}
+
+SearchResult search_cost_only(const Evaluator& evaluator, const SearchSpace& space,
+                              const Study& study, double lambda, uint64_t seed) {
+  Supernet net = seeded_supernet(space.network, seed);
+  return search(net, evaluator, space, study, {lambda, false, true, {}}, Data{}, seed, nullptr);
 }
 
 double inherited_loss(Supernet& net, const std::vector<int>& path, const LabelledImages& set) {

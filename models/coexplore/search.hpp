@@ -2,8 +2,8 @@
 // Private to models/coexplore/*.cpp (includes libtorch): the supernet's training phases. The
 // warm-up trains weights on uniformly sampled paths; the search alternates, as DARTS does, a
 // weight step on the training split with an alpha/beta step on the held-out split, whose loss
-// is cross-entropy on a straight-through Gumbel path plus lambda times the frozen evaluator's
-// cost at the relaxed choices (docs/explore.md).
+// is the cross-entropy of sampled paths (REINFORCE, as ProxylessNAS) plus lambda times the
+// frozen evaluator's cost at Gumbel-softmax relaxed choices (docs/explore.md).
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -46,6 +46,10 @@ struct SearchResult {
 SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace& space,
                     const Study& study, const SearchSetup& setup, const Data& data,
                     uint64_t seed, const StepProgress& progress);
+
+// search() without images: cross-entropy off, alpha and beta moved by the cost alone.
+SearchResult search_cost_only(const Evaluator& evaluator, const SearchSpace& space,
+                              const Study& study, double lambda, uint64_t seed);
 
 // Mean cross-entropy of one path with inherited weights on `images` (batch statistics).
 double inherited_loss(Supernet& net, const std::vector<int>& path, const LabelledImages& set);

@@ -81,6 +81,7 @@ Budget read_budget(ObjectReader& top) {
       r.number_or("hardware_learning_rate", b.hardware_learning_rate, 1e-8, 100);
   b.temperature_start = r.number_or("temperature_start", b.temperature_start, 1e-3, 100);
   b.temperature_end = r.number_or("temperature_end", b.temperature_end, 1e-3, 100);
+  b.paths_per_step = r.integer_or("paths_per_step", b.paths_per_step, 2, 64);
   b.random_samples = r.integer_or("random_samples", b.random_samples, 1, 1000000);
   b.score_images = r.integer_or("score_images", b.score_images, 10, 5000);
   b.constraint_weight = r.number_or("constraint_weight", b.constraint_weight, 0, 1e6);

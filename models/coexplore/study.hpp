@@ -46,6 +46,7 @@ struct Budget {
   double hardware_learning_rate = 1e-1;  // Adam on beta
   double temperature_start = 5.0;        // Gumbel-softmax, annealed geometrically
   double temperature_end = 0.5;
+  int64_t paths_per_step = 4;    // paths an alpha step samples for its accuracy gradient
   int64_t random_samples = 256;  // random co-search: (network, hardware) pairs scored
   int64_t score_images = 1000;   // held-out images that score a random pair's accuracy
   // Constraint penalty weight (per unit of squared log-violation) during the search.

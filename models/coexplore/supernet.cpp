@@ -81,24 +81,23 @@ SupernetImpl::SupernetImpl(const NetworkFamily& family, std::vector<std::vector<
       torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, d["classes"].get<int64_t>(), 1)));
 }
 
-torch::Tensor SupernetImpl::forward(const torch::Tensor& images, const std::vector<int>& path,
-                                    const std::vector<torch::Tensor>* gates) {
+torch::Tensor SupernetImpl::forward(const torch::Tensor& images, const std::vector<int>& path) {
   torch::Tensor x = torch::relu(stem(images));
   for (std::size_t b = 0; b < blocks.size(); ++b) {
     const auto& slots = allowed[b];
     const auto it = std::find(slots.begin(), slots.end(), path.at(b));
     TORCH_CHECK(it != slots.end(), "block ", b, " does not hold option ", path[b]);
     auto& op = blocks[b][static_cast<std::size_t>(it - slots.begin())];
-    torch::Tensor y;
-    if (auto* mb = op->as<MbconvImpl>()) {
-      y = mb->forward(x);
-    } else {
-      y = x;
-    }
-    x = gates ? y * (*gates)[b] : y;
+    if (auto* mb = op->as<MbconvImpl>()) x = mb->forward(x);  // else skip: identity
   }
   if (head) x = torch::relu(head(x));
   return classifier->forward(torch::adaptive_avg_pool2d(x, {1, 1})).flatten(1);
+}
+
+Supernet seeded_supernet(const NetworkFamily& family, uint64_t seed,
+                         std::vector<std::vector<int>> allowed) {
+  torch::manual_seed(seed);
+  return Supernet(family, std::move(allowed));
 }
 
 }  // namespace duet::coexplore

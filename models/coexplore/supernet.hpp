@@ -17,10 +17,8 @@ struct SupernetImpl : torch::nn::Module {
   // allowed[b]: the option indices block b instantiates (all when empty).
   SupernetImpl(const NetworkFamily& family, std::vector<std::vector<int>> allowed = {});
 
-  // path[b]: the option index (in the space's order) block b runs. gates[b], when given, scales
-  // block b's output: a straight-through Gumbel gate of value 1 whose gradient reaches alpha.
-  torch::Tensor forward(const torch::Tensor& images, const std::vector<int>& path,
-                        const std::vector<torch::Tensor>* gates = nullptr);
+  // path[b]: the option index (in the space's order) block b runs.
+  torch::Tensor forward(const torch::Tensor& images, const std::vector<int>& path);
 
   std::vector<std::vector<int>> allowed;
   recast::ConvBn stem{nullptr};
@@ -30,5 +28,10 @@ struct SupernetImpl : torch::nn::Module {
   torch::nn::Conv2d classifier{nullptr};
 };
 TORCH_MODULE(Supernet);
+
+// A supernet whose initial weights depend on `seed` alone, not on what the process drew from
+// torch's generator before: a study's points must not depend on the order they run in.
+Supernet seeded_supernet(const NetworkFamily& family, uint64_t seed,
+                         std::vector<std::vector<int>> allowed = {});
 
 }  // namespace duet::coexplore

@@ -1,0 +1,328 @@
+// Co-exploration (duet explore): the relaxed cost's gradients, the search's behaviour with cost
+// only and with accuracy only, hard constraints, derived designs that reproduce in `duet sim`,
+// resume and determinism, and bad studies. Everything runs on a 192-design space.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include "models/coexplore/cost.hpp"
+#include "models/coexplore/explore.hpp"
+#include "models/coexplore/hardware_grid.hpp"
+#include "models/evaluator/evaluator.hpp"
+#include "sim/dataset.hpp"
+#include "sim/dataset_table.hpp"
+#include "sim/sampled_hardware.hpp"
+#include "sim/simulate.hpp"
+#include "test_util.hpp"
+
+namespace duet::coexplore {
+namespace {
+
+using test::read_text;
+using test::run_duet;
+using test::source_path;
+using test::TempDir;
+
+const std::string kTinySpace = source_path("tests/data/explore-tiny-space.json");
+
+Json tiny_study(const TempDir& dir) {
+  return {{"name", "tiny"},
+          {"space", kTinySpace},
+          {"evaluator", {{"dir", dir.path("eval")}, {"samples", 300}, {"epochs", 80}}},
+          {"objective", {{"kind", "edp"}}},
+          {"lambdas", {0.5}},
+          {"budget",
+           {{"train_images", 2000},
+            {"search_images", 256},
+            {"test_images", 500},
+            {"warmup_epochs", 1},
+            {"search_epochs", 2},
+            {"derived_epochs", 3},
+            {"weight_learning_rate", 0.01},
+            {"batch", 64},
+            {"random_samples", 8},
+            {"score_images", 128}}},
+          {"baselines", {"accuracy-first", "random"}},
+          {"seed", 0},
+          {"quick", {{"budget", {{"train_images", 1500}}}}}};
+}
+
+std::string write_study(const TempDir& dir, const Json& study, const std::string& name = "s.json") {
+  return dir.file(name, study.dump(2));
+}
+
+// The tiny space's evaluator, trained on simulated samples as a study would build it.
+std::string tiny_evaluator(const TempDir& dir) {
+  DatasetOptions d;
+  d.space_path = kTinySpace;
+  d.out_path = dir.path("data.csv");
+  d.samples = 300;
+  d.jobs = 2;
+  generate_dataset(d);
+  EvaluatorTrainOptions t;
+  t.data_path = d.out_path;
+  t.space_path = kTinySpace;
+  t.out_dir = dir.path("eval");
+  t.epochs = 80;
+  train_evaluator(t);
+  return t.out_dir;
+}
+
+std::vector<std::vector<double>> arbitrary_softmax_rows(const Evaluator& evaluator) {
+  std::vector<std::vector<double>> weights;
+  int k = 0;
+  for (const auto& d : evaluator.schema().dimensions()) {
+    std::vector<double> row;
+    double sum = 0;
+    for (std::size_t c = 0; c < d.choices.size(); ++c) {
+      row.push_back(std::exp(std::sin(1.3 * ++k)));
+      sum += row.back();
+    }
+    for (double& w : row) w /= sum;
+    weights.push_back(row);
+  }
+  return weights;
+}
+
+TEST(ExploreCost, ObjectiveAndPenaltyGradientsMatchFiniteDifferences) {
+  TempDir dir;
+  const Evaluator evaluator = Evaluator::load(tiny_evaluator(dir));
+  const auto weights = arbitrary_softmax_rows(evaluator);
+  const RelaxedPrediction at = evaluator.predict_relaxed(weights);
+  const LogCombination edp = objective_combination(Objective{});
+  // Limits below the current values, so every penalty term is active.
+  const std::vector<Constraint> limits = {{"latency_s", 0.5 * at.values[0]},
+                                          {"area_mm2", 0.8 * at.values[2]}};
+  ASSERT_GT(constraint_penalty(limits, at.values), 0);
+  const auto g_objective = log_gradient(edp, at);
+  const auto g_penalty = constraint_penalty_gradient(limits, at);
+  const double h = 1e-3;
+  int checked = 0;
+  for (std::size_t d = 0; d < weights.size(); ++d) {
+    for (std::size_t c = 0; c < weights[d].size(); ++c) {
+      auto plus = weights, minus = weights;
+      plus[d][c] += h;
+      minus[d][c] -= h;
+      const CostVector up = evaluator.predict_relaxed(plus).values;
+      const CostVector down = evaluator.predict_relaxed(minus).values;
+      const double objective = (log_value(edp, up) - log_value(edp, down)) / (2 * h);
+      const double penalty =
+          (constraint_penalty(limits, up) - constraint_penalty(limits, down)) / (2 * h);
+      EXPECT_NEAR(g_objective[d][c], objective, 2e-2 * std::fabs(objective) + 2e-3) << d << "," << c;
+      EXPECT_NEAR(g_penalty[d][c], penalty, 2e-2 * std::fabs(penalty) + 2e-3) << d << "," << c;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, evaluator.schema().choice_count());
+}
+
+TEST(ExploreCost, OneHotChoicesGiveExactlyTheHardPrediction) {
+  TempDir dir;
+  const Evaluator evaluator = Evaluator::load(tiny_evaluator(dir));
+  const SearchSpace space = load_search_space(kTinySpace);
+  for (int i = 0; i < 5; ++i) {
+    const Sample s = draw_sample(space, 11, i);
+    std::vector<std::vector<double>> rows;
+    for (std::size_t d = 0; d < space.hardware.size(); ++d) {
+      rows.emplace_back(space.hardware[d].values.size(), 0.0);
+      rows.back()[s.hardware[d]] = 1;
+    }
+    for (std::size_t b = 0; b < space.network.blocks.size(); ++b) {
+      rows.emplace_back(space.network.blocks[b].options.size(), 0.0);
+      rows.back()[s.blocks[b]] = 1;
+    }
+    const CostVector relaxed = evaluator.predict_relaxed(rows).values;
+    const CostVector hard = evaluator.predict({s}).at(0);
+    for (int t = 0; t < 4; ++t) EXPECT_NEAR(relaxed[t], hard[t], 1e-5 * hard[t]);
+    EXPECT_NEAR(metric_value("edp_js", hard), hard[0] * hard[1], 1e-9 * hard[0] * hard[1]);
+  }
+}
+
+TEST(ExploreSearch, CostOnlyReachesTheCheapestDesignTheEvaluatorKnows) {
+  TempDir dir;
+  const std::string model = tiny_evaluator(dir);
+  Json study = tiny_study(dir);
+  study["budget"]["search_images"] = 5000;  // 200 steps of 50: no images are read
+  study["budget"]["batch"] = 50;
+  study["budget"]["score_images"] = 100;
+  const CostOnlyResult found = search_cost_only(write_study(dir, study), model, 1.0, 3);
+  EXPECT_EQ(found.evaluator_calls, 200);
+
+  const Evaluator evaluator = Evaluator::load(model);
+  const SearchSpace space = load_search_space(kTinySpace);
+  const LogCombination edp = objective_combination(Objective{});
+  double best = INFINITY;
+  int64_t calls = 0;
+  for (int b0 = 0; b0 < 2; ++b0) {
+    for (int b1 = 0; b1 < 3; ++b1) {
+      const auto top = rank_hardware(evaluator, space, {b0, b1}, Objective{}, {}, 1.0, 1, calls);
+      best = std::min(best, top.at(0).log_objective);
+    }
+  }
+  EXPECT_EQ(calls, 6 * hardware_grid_size(space));
+  const double reached =
+      log_value(edp, evaluator.predict({{0, found.hardware, found.blocks}}).at(0));
+  EXPECT_NEAR(reached, best, 1e-6) << "the search stopped at a design the evaluator prices higher";
+}
+
+// Strips the wall-clock fields: everything else a study writes must be the same bytes.
+Json without_seconds(Json j) {
+  if (j.is_object()) {
+    j.erase("seconds");
+    for (auto& [key, value] : j.items()) value = without_seconds(value);
+  } else if (j.is_array()) {
+    for (auto& value : j) value = without_seconds(value);
+  }
+  return j;
+}
+
+// Every derived design's files load in `duet sim` and give exactly the reported figures.
+void expect_reproducible_in_duet_sim(const std::string& out, const Json& entry) {
+  const std::string report = out + "/" + entry["id"].get<std::string>() + "-sim.json";
+  const auto r = run_duet("sim --arch " + out + "/" + entry["accelerator"].get<std::string>() +
+                          " --workload " + out + "/" + entry["workload"].get<std::string>() +
+                          " --out " + report);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Json summary = Json::parse(read_text(report))["summary"];
+  for (const char* metric : {"latency_s", "energy_j", "area_mm2", "edp_js"}) {
+    EXPECT_DOUBLE_EQ(summary[metric].get<double>(), entry["simulated"][metric].get<double>())
+        << entry["id"] << " " << metric;
+  }
+}
+
+TEST(ExploreStudy, QuickRunIsResumableDeterministicAndReproducibleInDuetSim) {
+  TempDir dir;
+  const std::string study = write_study(dir, tiny_study(dir));
+  const std::string a = dir.path("a"), b = dir.path("b");
+  auto r = run_duet("explore --study " + study + " --out " + a + " --quick");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run_duet("explore --study " + study + " --out " + b + " --quick --stop-after 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(b + "/summary.json"));
+  r = run_duet("explore --study " + study + " --out " + b + " --quick --resume");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("1 kept from an earlier run"), std::string::npos) << r.output;
+
+  const Json summary = Json::parse(read_text(a + "/summary.json"));
+  EXPECT_EQ(without_seconds(summary), without_seconds(Json::parse(read_text(b + "/summary.json"))));
+  EXPECT_EQ(read_text(a + "/pareto.csv"), read_text(b + "/pareto.csv"));
+  ASSERT_EQ(summary["points"].size(), 1u);
+  ASSERT_EQ(summary["baselines"].size(), 2u);
+  for (const Json& entry : summary["points"]) expect_reproducible_in_duet_sim(a, entry);
+  for (const Json& entry : summary["baselines"]) expect_reproducible_in_duet_sim(a, entry);
+  for (const Json& e : summary["baselines"]) {
+    // Learning happened: three epochs on 1500 images are far above chance (0.1).
+    EXPECT_GT(e["accuracy"].get<double>(), 0.4) << e["id"];
+    EXPECT_GT(e["evaluator_calls"].get<int64_t>(), 0);
+    EXPECT_TRUE(e["constraints_met"].get<bool>());
+  }
+  // The accuracy-first baseline's second stage searched the whole hardware grid.
+  EXPECT_EQ(summary["baselines"][0]["evaluator_calls"].get<int64_t>(), 32);
+  EXPECT_TRUE(std::filesystem::exists(a + "/points/00-coexplore/search_log.csv"));
+  EXPECT_TRUE(std::filesystem::exists(a + "/points/00-coexplore/derived.pt"));
+}
+
+TEST(ExploreStudy, ConstrainedPointsMeetEveryLimitOnReSimulation) {
+  TempDir dir;
+  // Limits at the median latency and area of the largest network over the hardware grid, so
+  // that about half of the grid violates each.
+  const SearchSpace space = load_search_space(kTinySpace);
+  const AcceleratorConfig base = load_accelerator(space.base_config);
+  std::vector<double> latency, area;
+  for (int64_t i = 0; i < hardware_grid_size(space); ++i) {
+    std::vector<int> hw;
+    for (int64_t rest = i; hw.size() < space.hardware.size(); rest /= 2) hw.push_back(rest % 2);
+    const Sample s{i, hw, {1, 1}};
+    const Report r = simulate(sampled_accelerator(base, space, s), sample_workload(space, s));
+    latency.push_back(r.latency_s);
+    area.push_back(r.area_mm2);
+  }
+  std::sort(latency.begin(), latency.end());
+  std::sort(area.begin(), area.end());
+  Json study = tiny_study(dir);
+  study["constraints"] = {{"latency_s", latency[latency.size() / 2]},
+                          {"area_mm2", area[area.size() / 2]}};
+  study["lambdas"] = {0.0, 0.5};
+  study["baselines"] = {"random"};
+  const std::string out = dir.path("out");
+  const auto r = run_duet("explore --study " + write_study(dir, study) + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Json summary = Json::parse(read_text(out + "/summary.json"));
+  Json all = summary["points"];
+  for (const Json& e : summary["baselines"]) all.push_back(e);
+  ASSERT_EQ(all.size(), 4u);
+  for (const Json& e : all) {
+    EXPECT_TRUE(e["constraints_met"].get<bool>()) << e.dump();
+    EXPECT_LE(e["simulated"]["latency_s"].get<double>(), latency[latency.size() / 2]) << e["id"];
+    EXPECT_LE(e["simulated"]["area_mm2"].get<double>(), area[area.size() / 2]) << e["id"];
+    expect_reproducible_in_duet_sim(out, e);
+  }
+}
+
+TEST(ExploreSearch, WithoutCostAlphaPrefersTheWiderBlockOverSkip) {
+  TempDir dir;
+  Json study = tiny_study(dir);
+  study["lambdas"] = {0.0};
+  study["baselines"] = {"random"};
+  study["budget"]["search_images"] = 1000;
+  study["budget"]["warmup_epochs"] = 2;
+  study["budget"]["derived_epochs"] = 1;
+  study["budget"]["arch_learning_rate"] = 0.1;
+  const std::string out = dir.path("out");
+  const auto r = run_duet("explore --study " + write_study(dir, study) + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string log = read_text(out + "/points/00-coexplore/search_log.csv");
+  std::vector<std::string> lines;
+  std::stringstream in(log);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_GT(lines.size(), 2u);
+  const auto names = split_csv_line(lines.front()), values = split_csv_line(lines.back());
+  auto column = [&](const std::string& name) {
+    const auto it = std::find(names.begin(), names.end(), name);
+    EXPECT_NE(it, names.end()) << name;
+    return std::stod(values.at(static_cast<std::size_t>(it - names.begin())));
+  };
+  const double wide = column("alpha:stage1.block2=k3_e4");
+  const double skip = column("alpha:stage1.block2=skip");
+  EXPECT_GT(wide, skip);
+  EXPECT_LT(skip, 1.0 / 3 - 0.1) << "alpha barely moved away from skip (uniform is 1/3)";
+  const Json point = Json::parse(read_text(out + "/points/00-coexplore/point.json"));
+  EXPECT_NE(point["network"]["stage1.block2"], "skip");
+}
+
+TEST(ExploreBadInput, StudiesExitWithCodeTwoNamingTheField) {
+  TempDir dir;
+  const std::string out = dir.path("out");
+  const std::vector<std::pair<Json, std::string>> cases = {
+      {{{"space", "no-such-space.json"}}, "space"},
+      {{{"lambdas", {0.1, -1}}}, "lambdas[1]"},
+      {{{"lambdas", Json::array()}}, "lambdas"},
+      {{{"constraints", {{"throughput", 5}}}}, "throughput"},
+      {{{"baselines", Json::array()}}, "baselines"},
+      {{{"baselines", {"exhaustive"}}}, "baselines[0]"},
+      {{{"objective", {{"kind", "fast"}}}}, "objective"},
+      {{{"lamdas", {0.1}}}, "lamdas"},
+      {{{"budget", {{"batch", 0}}}}, "batch"},
+      {{{"budget", {{"score_images", 300}}}}, "score_images"},
+  };
+  for (const auto& [patch, field] : cases) {
+    Json study = tiny_study(dir);
+    study.merge_patch(patch);
+    const auto r = run_duet("explore --study " + write_study(dir, study) + " --out " + out);
+    EXPECT_EQ(r.exit_code, 2) << patch.dump() << "\n" << r.output;
+    EXPECT_NE(r.output.find(field), std::string::npos) << patch.dump() << "\n" << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  }
+  const std::string good = write_study(dir, tiny_study(dir));
+  for (const std::string& args : {"--out " + out + " --point 2/2", "--out " + out + " --point x",
+                                 "--out " + out + " --jobs 0", std::string("--out /proc/duet")}) {
+    const auto r = run_duet("explore --study " + good + " " + args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.path("eval"))) << "bad input must fail before work";
+}
+
+}  // namespace
+}  // namespace duet::coexplore
