@@ -10,7 +10,7 @@
 #include "cli/dataset_mpi.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
-#include "sim/dataset.hpp"
+#include "sim/dse/dataset.hpp"
 #include "workloads/input_error.hpp"
 
 namespace po = boost::program_options;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "sim/dataset.hpp"
+#include "sim/dse/dataset.hpp"
 
 namespace duet::cli {
 

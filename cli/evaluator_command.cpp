@@ -11,9 +11,9 @@
 #include "cli/progress_bar.hpp"
 #include "models/evaluator/evaluator.hpp"
 #include "models/torch_threads.hpp"
-#include "sim/dataset_table.hpp"
+#include "sim/dse/dataset_table.hpp"
 #include "sim/report_writer.hpp"
-#include "sim/sampled_hardware.hpp"
+#include "sim/dse/sampled_hardware.hpp"
 #include "workloads/input_error.hpp"
 
 namespace po = boost::program_options;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "sim/hardware_dimensions.hpp"
 #include "workloads/input_error.hpp"
 #include "workloads/json_reader.hpp"
 
@@ -28,6 +29,17 @@ Dataflow parse_dataflow(const std::string& s) {
   if (s == "os") return Dataflow::kOutputStationary;
   if (s == "is") return Dataflow::kInputStationary;
   return Dataflow::kWeightStationary;
+}
+
+// Ranges of the searchable fields come from the hardware-dimension table.
+int64_t low(const char* dimension) {
+  return static_cast<int64_t>(hardware_dimension_spec(dimension).min);
+}
+int64_t high(const char* dimension) {
+  return static_cast<int64_t>(hardware_dimension_spec(dimension).max);
+}
+const std::vector<std::string>& allowed(const char* dimension) {
+  return hardware_dimension_spec(dimension).allowed;
 }
 
 }  // namespace
@@ -100,15 +112,16 @@ AcceleratorConfig load_accelerator_config(const std::string& path) {
   types.reject_unknown_keys();
 
   ObjectReader pe = top.object("pe_array");
-  c.pe_rows = pe.integer("rows", 1, 4096);
-  c.pe_cols = pe.integer("cols", 1, 4096);
-  c.dataflow = parse_dataflow(pe.choice("dataflow", {"ws", "os", "is"}));
-  c.register_file_bytes = pe.integer_or("register_file_bytes", 64, 1, 1 << 20);
+  c.pe_rows = pe.integer("rows", low("pe_rows"), high("pe_rows"));
+  c.pe_cols = pe.integer("cols", low("pe_cols"), high("pe_cols"));
+  c.dataflow = parse_dataflow(pe.choice("dataflow", allowed("dataflow")));
+  c.register_file_bytes = pe.integer_or("register_file_bytes", 64, low("register_file_bytes"),
+                                         high("register_file_bytes"));
   pe.reject_unknown_keys();
 
   ObjectReader gb = top.object("global_buffer");
-  c.buffer_kib = gb.integer("size_kib", 1, 1 << 22);
-  c.buffer_banks = gb.integer("banks", 1, 4096);
+  c.buffer_kib = gb.integer("size_kib", low("buffer_kib"), high("buffer_kib"));
+  c.buffer_banks = gb.integer("banks", low("banks"), high("banks"));
   c.bank_width_bytes = gb.integer("bank_width_bytes", 1, 1024);
   c.double_buffered = gb.boolean_or("double_buffered", true);
   ObjectReader part = gb.object("partition");
@@ -126,15 +139,16 @@ AcceleratorConfig load_accelerator_config(const std::string& path) {
 
   ObjectReader dram = top.object("dram");
   c.dram_kind = dram.choice_or("kind", "lpddr4", {"ddr3", "ddr4", "lpddr4", "hbm2"});
-  c.dram_bandwidth_gbps = dram.number("bandwidth_gbps", 0.1, 10000.0);
+  c.dram_bandwidth_gbps = dram.number("bandwidth_gbps", hardware_dimension_spec("dram_bandwidth_gbps").min,
+                                      hardware_dimension_spec("dram_bandwidth_gbps").max);
   c.dram_latency_ns = dram.number("latency_ns", 0.0, 10000.0);
   dram.reject_unknown_keys();
 
   ObjectReader sfu = top.object("sfu");
-  c.sfu_kind = parse_sfu_kind(sfu.choice("kind", {"exact", "nnlut", "ibert"}), "");
-  c.sfu_lanes = sfu.integer("lanes", 1, 4096);
+  c.sfu_kind = parse_sfu_kind(sfu.choice("kind", allowed("sfu_kind")), "");
+  c.sfu_lanes = sfu.integer("lanes", low("sfu_lanes"), high("sfu_lanes"));
   c.sfu_pipeline_depth = sfu.integer_or("pipeline_depth", 4, 1, 256);
-  c.sfu_lut_entries = sfu.integer_or("lut_entries", 16, 2, 256);
+  c.sfu_lut_entries = sfu.integer_or("lut_entries", 16, low("lut_entries"), high("lut_entries"));
   c.sfu_lut_precision =
       parse_data_type(sfu.choice_or("lut_precision", "int32", {"fp32", "fp16", "int32"}));
   sfu.reject_unknown_keys();

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <thread>
 
-#include "sim/dataset.hpp"
+#include "sim/dse/dataset.hpp"
 #include "test_util.hpp"
 
 namespace duet {

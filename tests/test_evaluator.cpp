@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "models/evaluator/evaluator.hpp"
-#include "sim/dataset.hpp"
-#include "sim/dataset_table.hpp"
+#include "sim/dse/dataset.hpp"
+#include "sim/dse/dataset_table.hpp"
 #include "test_util.hpp"
 #include "workloads/input_error.hpp"
 

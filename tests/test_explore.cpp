@@ -11,9 +11,9 @@
 #include "models/coexplore/explore.hpp"
 #include "models/coexplore/hardware_grid.hpp"
 #include "models/evaluator/evaluator.hpp"
-#include "sim/dataset.hpp"
-#include "sim/dataset_table.hpp"
-#include "sim/sampled_hardware.hpp"
+#include "sim/dse/dataset.hpp"
+#include "sim/dse/dataset_table.hpp"
+#include "sim/dse/sampled_hardware.hpp"
 #include "sim/simulate.hpp"
 #include "test_util.hpp"
 

@@ -8,7 +8,8 @@
 
 #include "test_util.hpp"
 #include "workloads/input_error.hpp"
-#include "workloads/search_space.hpp"
+#include "sim/dse/search_space.hpp"
+#include "sim/hardware_dimensions.hpp"
 #include "workloads/workload.hpp"
 
 namespace duet {
@@ -289,6 +290,36 @@ TEST(SearchSpace, SampleMustMatchSpace) {
   s = draw_sample(space, 0, 0);
   s.blocks[0] = 99;
   EXPECT_THROW(sample_workload(space, s), InputError);
+}
+
+}  // namespace
+}  // namespace duet
+
+namespace duet {
+namespace {
+
+// The one hardware-dimension table: writing a value into a config and reading it back agree,
+// and the config loader enforces the same ranges.
+TEST(HardwareDimensionTable, SetAndGetAgreeAndTheLoaderUsesItsRanges) {
+  AcceleratorConfig c = test::shipped("mobile");
+  for (const auto& spec : hardware_dimension_table()) {
+    const Json value = spec.kind == HardwareDimensionSpec::kChoice ? Json(spec.allowed.back())
+                       : spec.kind == HardwareDimensionSpec::kInteger
+                           ? Json(static_cast<int64_t>(spec.max))
+                           : Json(spec.max);
+    spec.set(c, value);
+    EXPECT_EQ(spec.get(c), value) << spec.name;
+  }
+  const Json written = accelerator_config_to_json(c);
+  test::TempDir dir;
+  std::string path = dir.file("max.json", written.dump());
+  const AcceleratorConfig back = load_accelerator_config(path);
+  for (const auto& spec : hardware_dimension_table()) EXPECT_EQ(spec.get(back), spec.get(c));
+  Json beyond = written;
+  beyond["pe_array"]["rows"] = static_cast<int64_t>(hardware_dimension_spec("pe_rows").max) + 1;
+  path = dir.file("beyond.json", beyond.dump());
+  EXPECT_THROW(load_accelerator_config(path), InputError);
+  EXPECT_THROW(hardware_dimension_spec("clock"), InputError);
 }
 
 }  // namespace

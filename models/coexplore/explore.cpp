@@ -6,7 +6,7 @@
 #include "models/archive_file.hpp"
 #include "models/coexplore/point_runner.hpp"
 #include "models/evaluator/evaluator_files.hpp"
-#include "sim/dataset.hpp"
+#include "sim/dse/dataset.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
 

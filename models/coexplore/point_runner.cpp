@@ -9,7 +9,7 @@
 #include "models/coexplore/cost.hpp"
 #include "models/coexplore/hardware_grid.hpp"
 #include "sim/report_writer.hpp"
-#include "sim/sampled_hardware.hpp"
+#include "sim/dse/sampled_hardware.hpp"
 #include "sim/simulate.hpp"
 #include "workloads/input_error.hpp"
 #include "workloads/workload_io.hpp"

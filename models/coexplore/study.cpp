@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "workloads/input_error.hpp"
-#include "workloads/search_space.hpp"
+#include "sim/dse/search_space.hpp"
 
 namespace duet::coexplore {
 namespace {

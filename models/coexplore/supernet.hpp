@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "models/recast/blocks.hpp"
-#include "workloads/search_space.hpp"
+#include "sim/dse/search_space.hpp"
 
 namespace duet::coexplore {
 

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "models/evaluator/evaluator_files.hpp"
-#include "sim/dataset_table.hpp"
+#include "sim/dse/dataset_table.hpp"
 #include "workloads/input_error.hpp"
 
 namespace duet {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "workloads/json_reader.hpp"
-#include "workloads/search_space.hpp"
+#include "sim/dse/search_space.hpp"
 
 namespace duet {
 

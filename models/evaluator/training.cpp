@@ -9,7 +9,7 @@
 #include "models/archive_file.hpp"
 #include "models/evaluator/evaluator.hpp"
 #include "models/evaluator/evaluator_files.hpp"
-#include "sim/dataset_table.hpp"
+#include "sim/dse/dataset_table.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
 

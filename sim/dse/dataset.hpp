@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "workloads/search_space.hpp"
+#include "sim/dse/search_space.hpp"
 
 namespace duet {
 

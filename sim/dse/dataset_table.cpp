@@ -1,11 +1,11 @@
-#include "sim/dataset_table.hpp"
+#include "sim/dse/dataset_table.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 
-#include "sim/dataset.hpp"
+#include "sim/dse/dataset.hpp"
 #include "workloads/input_error.hpp"
 
 namespace duet {

@@ -11,13 +11,13 @@
 
 namespace duet {
 
-// One hardware dimension: `name` is one of hardware_dimension_names(); `values` are JSON
-// scalars (numbers, or strings for dataflow and sfu_kind).
+// One hardware dimension: `name` is one of hardware_dimension_names()
+// (sim/hardware_dimensions.hpp); `values` are JSON scalars (numbers, or strings for dataflow
+// and sfu_kind).
 struct HardwareDimension {
   std::string name;
   std::vector<Json> values;
 };
-std::vector<std::string> hardware_dimension_names();
 
 // One searchable block and the options it may take (e.g. "k3_e3", "k5_e6", "skip").
 struct BlockSpace {

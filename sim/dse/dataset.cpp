@@ -1,4 +1,4 @@
-#include "sim/dataset.hpp"
+#include "sim/dse/dataset.hpp"
 
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "sim/report_writer.hpp"
-#include "sim/sampled_hardware.hpp"
+#include "sim/dse/sampled_hardware.hpp"
 #include "sim/simulate.hpp"
 #include "workloads/input_error.hpp"
 

@@ -1,4 +1,4 @@
-#include "workloads/search_space.hpp"
+#include "sim/dse/search_space.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -7,36 +7,13 @@
 #include <utility>
 #include <vector>
 
+#include "sim/hardware_dimensions.hpp"
 #include "workloads/builder.hpp"
 #include "workloads/input_error.hpp"
 #include "workloads/transformer_blocks.hpp"
 
 namespace duet {
 namespace {
-
-// Ranges match load_accelerator_config, so every sampled value makes a loadable config.
-struct DimensionRule {
-  const char* name;
-  enum Kind { kInteger, kNumber, kChoice } kind;
-  double min, max;
-  std::vector<std::string> allowed;
-};
-
-const std::vector<DimensionRule>& dimension_rules() {
-  static const std::vector<DimensionRule> rules = {
-      {"pe_rows", DimensionRule::kInteger, 1, 4096, {}},
-      {"pe_cols", DimensionRule::kInteger, 1, 4096, {}},
-      {"dataflow", DimensionRule::kChoice, 0, 0, {"ws", "os", "is"}},
-      {"buffer_kib", DimensionRule::kInteger, 1, 1 << 22, {}},
-      {"banks", DimensionRule::kInteger, 1, 4096, {}},
-      {"register_file_bytes", DimensionRule::kInteger, 1, 1 << 20, {}},
-      {"sfu_kind", DimensionRule::kChoice, 0, 0, {"exact", "nnlut", "ibert"}},
-      {"sfu_lanes", DimensionRule::kInteger, 1, 4096, {}},
-      {"lut_entries", DimensionRule::kInteger, 2, 256, {}},
-      {"dram_bandwidth_gbps", DimensionRule::kNumber, 0.1, 10000.0, {}},
-  };
-  return rules;
-}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -71,13 +48,13 @@ void reject_duplicates(ObjectReader& r, const std::string& key, const Json& list
   }
 }
 
-HardwareDimension read_dimension(ObjectReader& r, const DimensionRule& rule) {
+HardwareDimension read_dimension(ObjectReader& r, const HardwareDimensionSpec& rule) {
   const std::string key = rule.name;
   const Json& list = non_empty_list(r, key);
   for (std::size_t i = 0; i < list.size(); ++i) {
     const Json& v = list[i];
     const std::string at = key + "[" + std::to_string(i) + "]";
-    if (rule.kind == DimensionRule::kChoice) {
+    if (rule.kind == HardwareDimensionSpec::kChoice) {
       if (!v.is_string()) r.fail(at, "expected string, got " + type_of(v));
       const std::string s = v.get<std::string>();
       if (std::find(rule.allowed.begin(), rule.allowed.end(), s) == rule.allowed.end()) {
@@ -88,9 +65,9 @@ HardwareDimension read_dimension(ObjectReader& r, const DimensionRule& rule) {
       continue;
     }
     const bool integral = v.is_number_integer() || v.is_number_unsigned();
-    if (rule.kind == DimensionRule::kInteger ? !integral : !v.is_number()) {
+    if (rule.kind == HardwareDimensionSpec::kInteger ? !integral : !v.is_number()) {
       r.fail(at, std::string("expected ") +
-                     (rule.kind == DimensionRule::kInteger ? "integer" : "number") + ", got " +
+                     (rule.kind == HardwareDimensionSpec::kInteger ? "integer" : "number") + ", got " +
                      type_of(v) + " (" + v.dump() + ")");
     }
     const double x = v.get<double>();
@@ -404,11 +381,6 @@ uint64_t splitmix64(uint64_t& state) {
 
 }  // namespace
 
-std::vector<std::string> hardware_dimension_names() {
-  std::vector<std::string> names;
-  for (const auto& rule : dimension_rules()) names.push_back(rule.name);
-  return names;
-}
 
 SearchSpace load_search_space(const std::string& path) {
   const Json root = read_json_file(path);
@@ -423,7 +395,7 @@ SearchSpace load_search_space(const std::string& path) {
 
   if (top.has("hardware")) {
     ObjectReader hw = top.object("hardware");
-    for (const auto& rule : dimension_rules()) {
+    for (const auto& rule : hardware_dimension_table()) {
       if (hw.has(rule.name)) space.hardware.push_back(read_dimension(hw, rule));
     }
     hw.reject_unknown_keys(hardware_dimension_names());

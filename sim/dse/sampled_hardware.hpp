@@ -1,7 +1,7 @@
 #pragma once
 // A search-space sample's hardware: the base accelerator with the sampled dimensions applied.
 #include "sim/accelerator_config.hpp"
-#include "workloads/search_space.hpp"
+#include "sim/dse/search_space.hpp"
 
 namespace duet {
 

@@ -1,30 +1,12 @@
-#include "sim/sampled_hardware.hpp"
+#include "sim/dse/sampled_hardware.hpp"
 
+#include "sim/hardware_dimensions.hpp"
 #include "workloads/input_error.hpp"
 
 namespace duet {
-namespace {
-
-Dataflow to_dataflow(const std::string& s) {
-  if (s == "os") return Dataflow::kOutputStationary;
-  if (s == "is") return Dataflow::kInputStationary;
-  return Dataflow::kWeightStationary;
-}
-
-}  // namespace
 
 Json hardware_dimension_value(const AcceleratorConfig& c, const std::string& dimension) {
-  if (dimension == "pe_rows") return c.pe_rows;
-  if (dimension == "pe_cols") return c.pe_cols;
-  if (dimension == "dataflow") return dataflow_name(c.dataflow);
-  if (dimension == "buffer_kib") return c.buffer_kib;
-  if (dimension == "banks") return c.buffer_banks;
-  if (dimension == "register_file_bytes") return c.register_file_bytes;
-  if (dimension == "sfu_kind") return sfu_kind_name(c.sfu_kind);
-  if (dimension == "sfu_lanes") return c.sfu_lanes;
-  if (dimension == "lut_entries") return c.sfu_lut_entries;
-  if (dimension == "dram_bandwidth_gbps") return c.dram_bandwidth_gbps;
-  throw InputError("\"" + dimension + "\" is not a hardware dimension");
+  return hardware_dimension_spec(dimension).get(c);
 }
 
 std::vector<std::string> fixed_field_differences(const AcceleratorConfig& base,
@@ -75,30 +57,12 @@ AcceleratorConfig sampled_accelerator(const AcceleratorConfig& base, const Searc
   AcceleratorConfig c = base;
   c.name = space.name + "#" + std::to_string(sample.index);
   for (std::size_t d = 0; d < space.hardware.size(); ++d) {
-    const std::string& name = space.hardware[d].name;
-    const Json& v = space.hardware[d].values.at(sample.hardware.at(d));
-    if (name == "pe_rows")
-      c.pe_rows = v.get<int64_t>();
-    else if (name == "pe_cols")
-      c.pe_cols = v.get<int64_t>();
-    else if (name == "dataflow")
-      c.dataflow = to_dataflow(v.get<std::string>());
-    else if (name == "buffer_kib")
-      c.buffer_kib = v.get<int64_t>();
-    else if (name == "banks")
-      c.buffer_banks = v.get<int64_t>();
-    else if (name == "register_file_bytes")
-      c.register_file_bytes = v.get<int64_t>();
-    else if (name == "sfu_kind")
-      c.sfu_kind = parse_sfu_kind(v.get<std::string>(), space.path);
-    else if (name == "sfu_lanes")
-      c.sfu_lanes = v.get<int64_t>();
-    else if (name == "lut_entries")
-      c.sfu_lut_entries = v.get<int64_t>();
-    else if (name == "dram_bandwidth_gbps")
-      c.dram_bandwidth_gbps = v.get<double>();
-    else
-      throw InputError(space.path + ": hardware." + name + ": not a hardware dimension");
+    try {
+      hardware_dimension_spec(space.hardware[d].name)
+          .set(c, space.hardware[d].values.at(sample.hardware.at(d)));
+    } catch (const InputError& e) {
+      throw InputError(space.path + ": hardware." + space.hardware[d].name + ": " + e.what());
+    }
   }
   return c;
 }
