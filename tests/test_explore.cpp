@@ -218,8 +218,10 @@ TEST(ExploreStudy, QuickRunIsResumableDeterministicAndReproducibleInDuetSim) {
     EXPECT_GT(e["evaluator_calls"].get<int64_t>(), 0);
     EXPECT_TRUE(e["constraints_met"].get<bool>());
   }
-  // The accuracy-first baseline's second stage searched the whole hardware grid.
-  EXPECT_EQ(summary["baselines"][0]["evaluator_calls"].get<int64_t>(), 32);
+  // The accuracy-first baseline's second stage searched the whole hardware grid, once per
+  // search (refinement searches again).
+  const Json& first = summary["baselines"][0];
+  EXPECT_EQ(first["evaluator_calls"].get<int64_t>(), 32 * (1 + first["refinements"].get<int>()));
   EXPECT_TRUE(std::filesystem::exists(a + "/points/00-coexplore/search_log.csv"));
   EXPECT_TRUE(std::filesystem::exists(a + "/points/00-coexplore/derived.pt"));
 }
@@ -322,6 +324,36 @@ TEST(ExploreBadInput, StudiesExitWithCodeTwoNamingTheField) {
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
   }
   EXPECT_FALSE(std::filesystem::exists(dir.path("eval"))) << "bad input must fail before work";
+}
+
+}  // namespace
+}  // namespace duet::coexplore
+
+namespace duet::coexplore {
+namespace {
+
+TEST(ExploreStudy, RefinementNarrowsTheSurrogateGapOfDerivedDesigns) {
+  TempDir dir;
+  Json study = tiny_study(dir);
+  study["surrogate_tolerance"] = 0.01;  // tighter than the tiny evaluator manages
+  study["refinement"] = {{"rounds", 2}, {"epochs", 20}, {"copies", 10}};
+  study["baselines"] = {"random"};
+  const std::string out = dir.path("out");
+  const auto r = run_duet("explore --study " + write_study(dir, study) + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Json point = Json::parse(read_text(out + "/points/00-coexplore/point.json"));
+  auto worst = [](const Json& gap) {
+    double w = 0;
+    for (const auto& [metric, value] : gap.items()) w = std::max(w, value.get<double>());
+    return w;
+  };
+  const double before = worst(point["surrogate_gap_before_refinement"]);
+  const double after = worst(point["surrogate_gap"]);
+  ASSERT_GT(before, 0.01) << "nothing to refine: the test no longer exercises refinement";
+  EXPECT_GE(point["refinements"].get<int>(), 1);
+  EXPECT_LT(after, before);
+  EXPECT_TRUE(std::filesystem::exists(out + "/points/00-coexplore/evaluator-1/evaluator.json"));
+  expect_reproducible_in_duet_sim(out, point);
 }
 
 }  // namespace

@@ -23,12 +23,17 @@ std::string join(const std::vector<std::string>& items) {
 
 }  // namespace
 
-Json read_json_file(const std::string& path) {
+std::string read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open file (does it exist?)");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  if (in.bad()) throw InputError(path + ": read error");
+  return buffer.str();
+}
+
+Json read_json_file(const std::string& path) {
+  const std::string text = read_text_file(path);
   try {
     return Json::parse(text);
   } catch (const Json::parse_error& e) {

@@ -12,6 +12,8 @@ namespace duet {
 
 using Json = nlohmann::json;
 
+// A whole file as text; throws InputError naming the file when it cannot be read.
+std::string read_text_file(const std::string& path);
 // Reads a JSON file; a missing file or malformed JSON throws InputError naming the file,
 // and for syntax errors the line and column.
 Json read_json_file(const std::string& path);

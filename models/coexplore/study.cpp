@@ -158,6 +158,13 @@ Study load_study(const std::string& path, bool quick) {
   s.budget = read_budget(top);
   s.baselines = read_baselines(top);
   s.surrogate_tolerance = top.number_or("surrogate_tolerance", 0.05, 1e-6, 10);
+  if (top.has("refinement")) {
+    ObjectReader r = top.object("refinement");
+    s.refinement_rounds = static_cast<int>(r.integer_or("rounds", s.refinement_rounds, 0, 20));
+    s.refinement_epochs = static_cast<int>(r.integer_or("epochs", s.refinement_epochs, 1, 10000));
+    s.refinement_copies = static_cast<int>(r.integer_or("copies", s.refinement_copies, 1, 1000));
+    r.reject_unknown_keys();
+  }
   if (top.has("hypervolume_reference")) {
     ObjectReader r = top.object("hypervolume_reference");
     s.reference_accuracy = r.number("accuracy", 0, 1);

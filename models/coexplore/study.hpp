@@ -65,6 +65,11 @@ struct Study {
   Budget budget;
   std::vector<std::string> baselines;  // baseline_names()
   double surrogate_tolerance = 0.05;   // predicted vs simulated, relative
+  // When a derived design's gap exceeds the tolerance: rounds of "simulate it and its
+  // neighbourhood, fine-tune the evaluator on them, search again".
+  int refinement_rounds = 2;
+  int refinement_epochs = 30;
+  int refinement_copies = 20;  // each new design's weight in the fine-tuning data
   // Reference point of the accuracy x log10(EDP) hypervolume: worse than any design counted.
   double reference_accuracy = 0.5;
   double reference_edp_js = 1e-6;

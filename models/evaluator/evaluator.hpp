@@ -29,6 +29,9 @@ struct EvaluatorTrainOptions {
   // Rows whose sample index % holdout_every == holdout_every - 1 are held out for validation.
   int64_t holdout_every = 10;
   bool resume = false;  // continue from out_dir/checkpoint.pt
+  // Fine-tuning: start from this evaluator's weights and keep its normalisation (its hidden
+  // widths replace `hidden`).
+  std::string init_from;
   // After every epoch: (epoch, epochs, train loss, validation loss), losses in normalised units.
   std::function<void(int, int, double, double)> progress;
 };

@@ -125,6 +125,26 @@ int load_checkpoint(const std::string& dir, Mlp& model, torch::optim::Adam& opti
   return meta.at("epoch").get<int>();
 }
 
+// The weights export_weights wrote, back into a model of the same widths.
+void import_weights(const std::string& dir, Mlp& model) {
+  const std::string path = evaluator_weights_path(dir);
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path);
+    torch::NoGradGuard no_grad;
+    for (std::size_t l = 0; l < model->layers.size(); ++l) {
+      torch::Tensor w, b;
+      archive.read("w" + std::to_string(l), w);
+      archive.read("b" + std::to_string(l), b);
+      model->layers[l]->weight.copy_(w.unsqueeze(-1));
+      model->layers[l]->bias.copy_(b);
+    }
+  } catch (const c10::Error& e) {
+    throw InputError(path + ": cannot start from these weights (" +
+                     std::string(e.what()).substr(0, 200) + ")");
+  }
+}
+
 void export_weights(const std::string& dir, Mlp& model) {
   torch::serialize::OutputArchive archive;
   for (std::size_t l = 0; l < model->layers.size(); ++l) {
@@ -178,17 +198,32 @@ EvaluatorTrainSummary train_evaluator(const EvaluatorTrainOptions& o) {
                      std::to_string(summary.validation_rows) +
                      " held-out valid rows; need at least 2 of each");
   }
-  const torch::Tensor mean = train.targets.mean(0);
-  const torch::Tensor stdev = train.targets.std(0).clamp_min(1e-6);
+  torch::Tensor mean = train.targets.mean(0);
+  torch::Tensor stdev = train.targets.std(0).clamp_min(1e-6);
+  EvaluatorTrainOptions options = o;
+  Json init_sidecar;
+  if (!o.init_from.empty()) {
+    init_sidecar = read_json_file(evaluator_sidecar_path(o.init_from));
+    std::vector<float> m, s;
+    for (const Json& t : init_sidecar.at("targets")) {
+      m.push_back(t.at("log_mean").get<float>());
+      s.push_back(t.at("log_std").get<float>());
+    }
+    mean = torch::tensor(m);
+    stdev = torch::tensor(s);
+    options.hidden = init_sidecar.at("network").at("hidden").get<std::vector<int64_t>>();
+  }
   train.targets = (train.targets - mean) / stdev;
   validation.targets = (validation.targets - mean) / stdev;
   summary.mean_predictor_loss = validation.targets.square().mean().item<double>();
 
   std::filesystem::create_directories(o.out_dir);
   torch::manual_seed(o.seed);
-  Mlp model(schema.feature_count(), o.hidden);
+  Mlp model(schema.feature_count(), options.hidden);
+  if (!o.init_from.empty()) import_weights(o.init_from, model);
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(o.learning_rate));
-  const Json key = training_key(o, fingerprint);
+  Json key = training_key(options, fingerprint);
+  if (!o.init_from.empty()) key["init_from"] = init_sidecar.at("dataset");
   int first_epoch = 0;
   if (o.resume) first_epoch = load_checkpoint(o.out_dir, model, optimizer, key);
   summary.resumed_from_epoch = first_epoch;
@@ -238,7 +273,7 @@ EvaluatorTrainSummary train_evaluator(const EvaluatorTrainOptions& o) {
       {"schema", schema.to_json()},
       {"targets", targets},
       {"network",
-       {{"hidden", o.hidden}, {"activation", "relu"}, {"inputs", schema.feature_count()}}},
+       {{"hidden", options.hidden}, {"activation", "relu"}, {"inputs", schema.feature_count()}}},
       {"dataset",
        {{"path", o.data_path},
         {"bytes", fingerprint.bytes},
@@ -259,6 +294,7 @@ EvaluatorTrainSummary train_evaluator(const EvaluatorTrainOptions& o) {
         {"optimizer", "adam"},
         {"loss", "mse on normalised log targets"},
         {"seed", o.seed},
+        {"fine_tuned_from", o.init_from},
         {"train_loss", summary.train_loss},
         {"validation_loss", summary.validation_loss},
         {"mean_predictor_validation_loss", summary.mean_predictor_loss}}}};

@@ -147,12 +147,16 @@ std::vector<std::string> dataset_header(const SearchSpace& space) {
 }
 
 std::string dataset_row(const SearchSpace& space, uint64_t seed, int64_t index) {
+  return dataset_row_for(space, draw_sample(space, seed, index));
+}
+
+std::string dataset_row_for(const SearchSpace& space, const Sample& sample) {
+  const int64_t index = sample.index;
   static std::map<std::string, AcceleratorConfig> bases;  // parsed once per process
   auto it = bases.find(space.base_config);
   if (it == bases.end())
     it = bases.emplace(space.base_config, load_accelerator(space.base_config)).first;
   const AcceleratorConfig& base = it->second;
-  const Sample sample = draw_sample(space, seed, index);
   std::vector<std::string> fields = {std::to_string(index), "ok"};
   for (std::size_t d = 0; d < space.hardware.size(); ++d) {
     const Json& v = space.hardware[d].values[sample.hardware[d]];

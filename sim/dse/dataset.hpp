@@ -39,6 +39,8 @@ struct DatasetSummary {
 std::vector<std::string> dataset_header(const SearchSpace& space);
 // One CSV row for sample `index` (simulates it).
 std::string dataset_row(const SearchSpace& space, uint64_t seed, int64_t index);
+// One CSV row for any design of the space (simulates it); its index is `sample.index`.
+std::string dataset_row_for(const SearchSpace& space, const Sample& sample);
 
 DatasetSummary generate_dataset(const DatasetOptions& options);
 // Joins shard files (same header) into one, ordered by index; duplicates must agree.
