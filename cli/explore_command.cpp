@@ -55,8 +55,8 @@ int run_workers(const std::vector<std::string>& base_args, int jobs) {
     argv.push_back(nullptr);
     pid_t pid = 0;
     if (posix_spawn(&pid, self.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
-      throw InputError("--jobs: cannot start a worker process (" + std::string(std::strerror(errno)) +
-                       ")");
+      throw InputError("--jobs: cannot start a worker process (" +
+                       std::string(std::strerror(errno)) + ")");
     }
     pids.push_back(pid);
   }
@@ -107,8 +107,9 @@ int explore_command(int argc, char** argv) {
       "resume", po::bool_switch(&o.resume),
       "keep the finished points and warm-up of an interrupted run")(
       "jobs", po::value(&jobs)->default_value(jobs), "worker processes for the points")(
-      "point", po::value(&point), "compute only points i with i % N == K (K/N); implies keeping "
-                                  "other shares' points; join with `duet explore merge`")(
+      "point", po::value(&point),
+      "compute only points i with i % N == K (K/N); implies keeping "
+      "other shares' points; join with `duet explore merge`")(
       "prepare", po::bool_switch(&o.prepare_only),
       "only build the evaluator and the shared warm-up (run once before --point shares)")(
       "threads", po::value(&threads)->default_value(threads), "libtorch intra-op threads")(
@@ -116,7 +117,8 @@ int explore_command(int argc, char** argv) {
       "stop after computing this many points, as a kill would (tests --resume)");
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
-  if (jobs < 1 || jobs > 256) throw InputError("--jobs: expected 1 to 256, got " + std::to_string(jobs));
+  if (jobs < 1 || jobs > 256)
+    throw InputError("--jobs: expected 1 to 256, got " + std::to_string(jobs));
   if (threads < 1 || threads > 256)
     throw InputError("--threads: expected 1 to 256, got " + std::to_string(threads));
   if (!point.empty()) parse_point(point, o);
@@ -130,8 +132,8 @@ int explore_command(int argc, char** argv) {
     prepare.prepare_only = true;
     coexplore::run_explore(prepare);
     bars.finish();
-    std::vector<std::string> args = {"explore", "--study", o.study_path, "--out", o.out_dir,
-                                     "--threads", std::to_string(threads)};
+    std::vector<std::string> args = {"explore", "--study",   o.study_path,           "--out",
+                                     o.out_dir, "--threads", std::to_string(threads)};
     if (o.quick) args.push_back("--quick");
     if (const int failed = run_workers(args, jobs)) {
       throw InputError(std::to_string(failed) + " worker(s) failed; rerun with --resume");

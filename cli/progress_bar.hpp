@@ -3,9 +3,9 @@
 // otherwise (so logs stay readable).
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>

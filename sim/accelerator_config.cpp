@@ -116,7 +116,7 @@ AcceleratorConfig load_accelerator_config(const std::string& path) {
   c.pe_cols = pe.integer("cols", low("pe_cols"), high("pe_cols"));
   c.dataflow = parse_dataflow(pe.choice("dataflow", allowed("dataflow")));
   c.register_file_bytes = pe.integer_or("register_file_bytes", 64, low("register_file_bytes"),
-                                         high("register_file_bytes"));
+                                        high("register_file_bytes"));
   pe.reject_unknown_keys();
 
   ObjectReader gb = top.object("global_buffer");
@@ -139,8 +139,9 @@ AcceleratorConfig load_accelerator_config(const std::string& path) {
 
   ObjectReader dram = top.object("dram");
   c.dram_kind = dram.choice_or("kind", "lpddr4", {"ddr3", "ddr4", "lpddr4", "hbm2"});
-  c.dram_bandwidth_gbps = dram.number("bandwidth_gbps", hardware_dimension_spec("dram_bandwidth_gbps").min,
-                                      hardware_dimension_spec("dram_bandwidth_gbps").max);
+  c.dram_bandwidth_gbps =
+      dram.number("bandwidth_gbps", hardware_dimension_spec("dram_bandwidth_gbps").min,
+                  hardware_dimension_spec("dram_bandwidth_gbps").max);
   c.dram_latency_ns = dram.number("latency_ns", 0.0, 10000.0);
   dram.reject_unknown_keys();
 

@@ -217,18 +217,9 @@ TEST(EvaluatorTraining, BeatsTheMeanPredictorAndPredictAgreesWithTest) {
 TEST(EvaluatorGradients, MatchFiniteDifferencesAtRelaxedChoices) {
   TempDir dir;
   const Evaluator evaluator = Evaluator::load(train_synthetic(dir));
-  std::vector<std::vector<double>> weights;
-  int k = 0;
-  for (const auto& d : evaluator.schema().dimensions()) {
-    std::vector<double> row;
-    double sum = 0;
-    for (std::size_t c = 0; c < d.choices.size(); ++c) {
-      row.push_back(std::exp(std::sin(1.7 * ++k)));  // a softmax of arbitrary logits
-      sum += row.back();
-    }
-    for (double& w : row) w /= sum;
-    weights.push_back(row);
-  }
+  std::vector<std::size_t> sizes;
+  for (const auto& d : evaluator.schema().dimensions()) sizes.push_back(d.choices.size());
+  const auto weights = test::softmax_rows(sizes, 1.7);
   const RelaxedPrediction at = evaluator.predict_relaxed(weights);
   const double h = 1e-2;
   int checked = 0;

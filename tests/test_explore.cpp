@@ -71,19 +71,9 @@ std::string tiny_evaluator(const TempDir& dir) {
 }
 
 std::vector<std::vector<double>> arbitrary_softmax_rows(const Evaluator& evaluator) {
-  std::vector<std::vector<double>> weights;
-  int k = 0;
-  for (const auto& d : evaluator.schema().dimensions()) {
-    std::vector<double> row;
-    double sum = 0;
-    for (std::size_t c = 0; c < d.choices.size(); ++c) {
-      row.push_back(std::exp(std::sin(1.3 * ++k)));
-      sum += row.back();
-    }
-    for (double& w : row) w /= sum;
-    weights.push_back(row);
-  }
-  return weights;
+  std::vector<std::size_t> sizes;
+  for (const auto& d : evaluator.schema().dimensions()) sizes.push_back(d.choices.size());
+  return test::softmax_rows(sizes, 1.3);
 }
 
 TEST(ExploreCost, ObjectiveAndPenaltyGradientsMatchFiniteDifferences) {
@@ -110,7 +100,8 @@ TEST(ExploreCost, ObjectiveAndPenaltyGradientsMatchFiniteDifferences) {
       const double objective = (log_value(edp, up) - log_value(edp, down)) / (2 * h);
       const double penalty =
           (constraint_penalty(limits, up) - constraint_penalty(limits, down)) / (2 * h);
-      EXPECT_NEAR(g_objective[d][c], objective, 2e-2 * std::fabs(objective) + 2e-3) << d << "," << c;
+      EXPECT_NEAR(g_objective[d][c], objective, 2e-2 * std::fabs(objective) + 2e-3)
+          << d << "," << c;
       EXPECT_NEAR(g_penalty[d][c], penalty, 2e-2 * std::fabs(penalty) + 2e-3) << d << "," << c;
       ++checked;
     }
@@ -319,7 +310,7 @@ TEST(ExploreBadInput, StudiesExitWithCodeTwoNamingTheField) {
   }
   const std::string good = write_study(dir, tiny_study(dir));
   for (const std::string& args : {"--out " + out + " --point 2/2", "--out " + out + " --point x",
-                                 "--out " + out + " --jobs 0", std::string("--out /proc/duet")}) {
+                                  "--out " + out + " --jobs 0", std::string("--out /proc/duet")}) {
     const auto r = run_duet("explore --study " + good + " " + args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
   }

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "test_util.hpp"
-#include "workloads/input_error.hpp"
 #include "sim/dse/search_space.hpp"
 #include "sim/hardware_dimensions.hpp"
+#include "test_util.hpp"
+#include "workloads/input_error.hpp"
 #include "workloads/workload.hpp"
 
 namespace duet {

@@ -1,11 +1,13 @@
 #pragma once
 // Helpers shared by the tests: shipped configs, one-layer workloads, and running the CLI.
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "sim/accelerator_config.hpp"
 #include "workloads/builder.hpp"
@@ -59,6 +61,25 @@ inline std::string read_text(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// Softmax rows of arbitrary (but fixed) logits, one row of `sizes[d]` weights per dimension:
+// relaxed choices away from any corner.
+inline std::vector<std::vector<double>> softmax_rows(const std::vector<std::size_t>& sizes,
+                                                     double frequency) {
+  std::vector<std::vector<double>> rows;
+  int k = 0;
+  for (std::size_t n : sizes) {
+    std::vector<double> row;
+    double sum = 0;
+    for (std::size_t c = 0; c < n; ++c) {
+      row.push_back(std::exp(std::sin(frequency * ++k)));
+      sum += row.back();
+    }
+    for (double& w : row) w /= sum;
+    rows.push_back(row);
+  }
+  return rows;
 }
 
 struct CliResult {

@@ -55,8 +55,8 @@ bool meets_constraints(const std::vector<Constraint>& constraints, const CostVec
 double constraint_penalty(const std::vector<Constraint>& constraints, const CostVector& v) {
   double sum = 0;
   for (const auto& c : constraints) {
-    const double excess = std::max(0.0, log_value(metric_combination(c.metric), v) -
-                                            std::log(c.limit));
+    const double excess =
+        std::max(0.0, log_value(metric_combination(c.metric), v) - std::log(c.limit));
     sum += excess * excess;
   }
   return sum;
@@ -78,10 +78,7 @@ std::vector<std::vector<double>> constraint_penalty_gradient(
 }
 
 Json cost_json(const CostVector& v) {
-  return {{"latency_s", v[0]},
-          {"energy_j", v[1]},
-          {"area_mm2", v[2]},
-          {"edp_js", v[0] * v[1]}};
+  return {{"latency_s", v[0]}, {"energy_j", v[1]}, {"area_mm2", v[2]}, {"edp_js", v[0] * v[1]}};
 }
 
 }  // namespace duet::coexplore

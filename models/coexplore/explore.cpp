@@ -16,8 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // Files and folders a study writes in --out; a fresh run (no --resume) removes only these.
-const char* const kOwned[] = {"points",     "warmup.pt", "summary.json", "pareto.csv",
-                              "study.json", "random_scores.json"};
+const char* const kOwned[] = {"points",     "warmup.pt",  "summary.json",
+                              "pareto.csv", "study.json", "random_scores.json"};
 
 void report(const ExploreProgress& p, const std::string& stage, int64_t done, int64_t total,
             const std::string& note = "") {
@@ -72,8 +72,9 @@ Json study_record(const Study& s, bool quick, const Evaluator& evaluator,
   return {{"format", "duet-explore-1"},
           {"study", s.resolved},
           {"quick", quick},
-          {"evaluator", {{"dir", s.evaluator.dir},
-                         {"dataset", evaluator.sidecar().value("dataset", Json::object())}}},
+          {"evaluator",
+           {{"dir", s.evaluator.dir},
+            {"dataset", evaluator.sidecar().value("dataset", Json::object())}}},
           {"hypervolume_reference",
            {{"accuracy", s.reference_accuracy}, {"edp_js", s.reference_edp_js}}},
           {"points", ids}};
@@ -82,10 +83,10 @@ Json study_record(const Study& s, bool quick, const Evaluator& evaluator,
 void warm_up_once(const StudyContext& c) {
   if (fs::exists(c.warmup_path)) return;
   Supernet net = seeded_supernet(c.space.network, c.study.seed);
-  warm_up(net, c.data.train, c.study.budget, c.study.seed, [&](int64_t d, int64_t t,
-                                                              const std::string& note) {
-    report(c.progress, "warm-up", d, t, note);
-  });
+  warm_up(net, c.data.train, c.study.budget, c.study.seed,
+          [&](int64_t d, int64_t t, const std::string& note) {
+            report(c.progress, "warm-up", d, t, note);
+          });
   torch::serialize::OutputArchive archive;
   net->save(archive);
   save_archive_atomically(archive, c.warmup_path, "warm-up checkpoint");
@@ -126,8 +127,9 @@ ExploreResult run_explore(const ExploreOptions& o) {
   const Json record = study_record(study, o.quick, c.evaluator, plan);
   const std::string record_path = (fs::path(o.out_dir) / "study.json").string();
   if (fs::exists(record_path) && read_json_file(record_path) != record) {
-    throw InputError(record_path + ": --out holds a run of another study, budget or evaluator; "
-                                   "use another --out, or drop --resume to start over");
+    throw InputError(record_path +
+                     ": --out holds a run of another study, budget or evaluator; "
+                     "use another --out, or drop --resume to start over");
   }
   write_file_atomically(record_path, record.dump(2) + "\n");
   c.data = load_study_data(study);

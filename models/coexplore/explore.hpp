@@ -28,8 +28,8 @@ struct ExploreOptions {
 };
 
 struct ExploreResult {
-  int computed = 0;          // points this run computed
-  int reused = 0;            // points kept from an earlier run
+  int computed = 0;  // points this run computed
+  int reused = 0;    // points kept from an earlier run
   bool summary_written = false;
 };
 

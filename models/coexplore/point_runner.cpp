@@ -9,8 +9,8 @@
 #include "models/coexplore/cost.hpp"
 #include "models/coexplore/hardware_grid.hpp"
 #include "sim/dse/dataset.hpp"
-#include "sim/report_writer.hpp"
 #include "sim/dse/sampled_hardware.hpp"
+#include "sim/report_writer.hpp"
 #include "sim/simulate.hpp"
 #include "workloads/input_error.hpp"
 #include "workloads/workload_io.hpp"
@@ -52,9 +52,9 @@ std::vector<int> mobile_choices(const SearchSpace& space) {
     int best = -1;
     double distance = INFINITY;
     for (std::size_t i = 0; i < dim.values.size(); ++i) {
-      const double d = v.is_number() ? std::abs(std::log(dim.values[i].get<double>() /
-                                                         v.get<double>()))
-                                     : (dim.values[i] == v ? 0.0 : INFINITY);
+      const double d = v.is_number()
+                           ? std::abs(std::log(dim.values[i].get<double>() / v.get<double>()))
+                           : (dim.values[i] == v ? 0.0 : INFINITY);
       if (d < distance) distance = d, best = static_cast<int>(i);
     }
     if (best < 0) {
@@ -75,8 +75,8 @@ StepProgress stage_progress(const StudyContext& c, const std::string& stage) {
 Choice co_search(const StudyContext& c, const Evaluator& ev, const PointPlan& plan,
                  SearchSetup setup) {
   Supernet net = warm_supernet(c);
-  const SearchResult r = search(net, ev, c.space, c.study, setup, c.data,
-                                point_seed(c.study, plan), stage_progress(c, plan.id + " search"));
+  const SearchResult r = search(net, ev, c.space, c.study, setup, c.data, point_seed(c.study, plan),
+                                stage_progress(c, plan.id + " search"));
   return {r.blocks, r.hardware, r.evaluator_calls, r.log_csv};
 }
 
@@ -87,8 +87,8 @@ void best_hardware_for(const StudyContext& c, const Evaluator& ev, Choice& choic
   if (ranked.empty()) {
     // No point is predicted to meet the limits: take the best unconstrained and let the
     // repair step report what re-simulation finds.
-    choice.hardware = rank_hardware(ev, c.space, choice.blocks, c.study.objective, {},
-                                    1.0, 1, choice.evaluator_calls)
+    choice.hardware = rank_hardware(ev, c.space, choice.blocks, c.study.objective, {}, 1.0, 1,
+                                    choice.evaluator_calls)
                           .at(0)
                           .hardware;
   } else {
@@ -130,7 +130,8 @@ std::vector<double> inherited_losses(const StudyContext& c, const std::vector<Sa
     losses.push_back(inherited_loss(net, samples[i].blocks, scoring));
     progress(static_cast<int64_t>(i + 1), static_cast<int64_t>(samples.size()), "");
   }
-  write_file_atomically(path, Json{{"samples", samples.size()}, {"cross_entropy", losses}}.dump() + "\n");
+  write_file_atomically(path,
+                        Json{{"samples", samples.size()}, {"cross_entropy", losses}}.dump() + "\n");
   return losses;
 }
 
@@ -145,8 +146,9 @@ Choice random_search(const StudyContext& c, const Evaluator& ev, const PointPlan
   double best = INFINITY;
   Choice choice;
   for (std::size_t i = 0; i < samples.size(); ++i) {
-    const double score = losses[i] + plan.lambda * log_value(objective, predicted[i]) +
-                         s.budget.constraint_weight * constraint_penalty(s.constraints, predicted[i]);
+    const double score =
+        losses[i] + plan.lambda * log_value(objective, predicted[i]) +
+        s.budget.constraint_weight * constraint_penalty(s.constraints, predicted[i]);
     if (score < best) {
       best = score;
       choice.blocks = samples[i].blocks;
@@ -206,8 +208,8 @@ Proof simulate_design(const StudyContext& c, const Evaluator& ev, const Workload
   std::vector<std::vector<int>> tried = {choice.hardware};
   for (double margin : kRepairMargins) {
     for (const auto& candidate :
-         rank_hardware(ev, c.space, choice.blocks, c.study.objective, c.study.constraints,
-                       margin, kRepairCandidates, evaluator_calls)) {
+         rank_hardware(ev, c.space, choice.blocks, c.study.objective, c.study.constraints, margin,
+                       kRepairCandidates, evaluator_calls)) {
       if (std::find(tried.begin(), tried.end(), candidate.hardware) != tried.end()) continue;
       tried.push_back(candidate.hardware);
       ++p.repair_simulations;
@@ -326,8 +328,7 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
     simulated = cost_of(proof.report);
     gap = surrogate_gap(predicted, simulated);
     if (gap_before.is_null()) gap_before = gap;
-    if (within(gap, c.study.surrogate_tolerance) || refinements >= c.study.refinement_rounds)
-      break;
+    if (within(gap, c.study.surrogate_tolerance) || refinements >= c.study.refinement_rounds) break;
     ++refinements;
     const std::string next = (dir / ("evaluator-" + std::to_string(refinements))).string();
     if (c.progress) c.progress(plan.id + " refine", refinements, c.study.refinement_rounds, "");
@@ -339,7 +340,8 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
   const Workload workload = sample_workload(c.space, {0, proof.hardware, choice.blocks});
   proof.config.name = c.study.name + "/" + plan.id;
 
-  write_file_atomically((dir / "workload.json").string(), workload_to_json(workload).dump(2) + "\n");
+  write_file_atomically((dir / "workload.json").string(),
+                        workload_to_json(workload).dump(2) + "\n");
   write_file_atomically((dir / "accel.json").string(),
                         accelerator_config_to_json(proof.config).dump(2) + "\n");
   if (!choice.log_csv.empty())
@@ -349,36 +351,36 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
   std::vector<std::vector<int>> single;
   for (int b : choice.blocks) single.push_back({b});
   Supernet derived = seeded_supernet(c.space.network, point_seed(c.study, plan), single);
-  const double accuracy = train_and_test(derived, choice.blocks, c.data, c.study.budget,
-                                         point_seed(c.study, plan) + 17,
-                                         stage_progress(c, plan.id + " train"));
+  const double accuracy =
+      train_and_test(derived, choice.blocks, c.data, c.study.budget, point_seed(c.study, plan) + 17,
+                     stage_progress(c, plan.id + " train"));
   torch::serialize::OutputArchive archive;
   derived->save(archive);
   save_archive_atomically(archive, (dir / "derived.pt").string(), "derived network");
 
   const Json names_json = choice_names(c.space, choice.blocks, proof.hardware);
-  Json entry = {{"id", plan.id},
-                {"kind", plan.kind},
-                {"lambda", plan.lambda},
-                {"network", names_json["network"]},
-                {"hardware", names_json["hardware"]},
-                {"workload", rel + "workload.json"},
-                {"accelerator", rel + "accel.json"},
-                {"weights", rel + "derived.pt"},
-                {"predicted", cost_json(predicted)},
-                {"simulated", cost_json(simulated)},
-                {"surrogate_gap", gap},
-                {"surrogate_gap_before_refinement", gap_before},
-                {"surrogate_within_tolerance", within(gap, c.study.surrogate_tolerance)},
-                {"refinements", refinements},
-                {"evaluator", evaluator_name},
-                {"accuracy", accuracy},
-                {"constraints_met", proof.constraints_met},
-                {"repaired", proof.repaired},
-                {"repair_simulations", proof.repair_simulations},
-                {"evaluator_calls", calls},
-                {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-                                .count()}};
+  Json entry = {
+      {"id", plan.id},
+      {"kind", plan.kind},
+      {"lambda", plan.lambda},
+      {"network", names_json["network"]},
+      {"hardware", names_json["hardware"]},
+      {"workload", rel + "workload.json"},
+      {"accelerator", rel + "accel.json"},
+      {"weights", rel + "derived.pt"},
+      {"predicted", cost_json(predicted)},
+      {"simulated", cost_json(simulated)},
+      {"surrogate_gap", gap},
+      {"surrogate_gap_before_refinement", gap_before},
+      {"surrogate_within_tolerance", within(gap, c.study.surrogate_tolerance)},
+      {"refinements", refinements},
+      {"evaluator", evaluator_name},
+      {"accuracy", accuracy},
+      {"constraints_met", proof.constraints_met},
+      {"repaired", proof.repaired},
+      {"repair_simulations", proof.repair_simulations},
+      {"evaluator_calls", calls},
+      {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}};
   if (!choice.log_csv.empty()) entry["search_log"] = rel + "search_log.csv";
   write_file_atomically((dir / "point.json").string(), entry.dump(2) + "\n");
   return entry;

@@ -69,7 +69,8 @@ std::string log_header(const SearchSpace& space) {
   }
   for (const auto& dim : space.hardware) {
     for (const auto& value : dim.values) {
-      h += ",beta:" + dim.name + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+      h +=
+          ",beta:" + dim.name + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
     }
   }
   return h + "\n";
@@ -89,7 +90,8 @@ std::vector<double> one_hot(std::size_t n, int index) {
 // Batch-norm statistics re-estimated for one path as exact averages over training images: the
 // running averages of a short training run (or of a supernet's many paths) are far off, and
 // eval-mode accuracy would measure that rather than the network.
-void recalibrate_batch_norm(Supernet& net, const std::vector<int>& path, const LabelledImages& set) {
+void recalibrate_batch_norm(Supernet& net, const std::vector<int>& path,
+                            const LabelledImages& set) {
   std::vector<torch::nn::BatchNorm2dImpl*> norms;
   for (const auto& m : net->modules(false)) {
     if (auto* bn = m->as<torch::nn::BatchNorm2dImpl>()) norms.push_back(bn);
@@ -121,7 +123,8 @@ torch::Tensor accuracy_surrogate(Supernet& net, const std::vector<torch::Tensor>
     torch::NoGradGuard no_grad;
     for (int64_t k = 0; k < paths; ++k) {
       std::vector<int> path;
-      for (const auto& a : alpha) path.push_back(index_of_max(a.detach() + gumbel_noise(a.numel())));
+      for (const auto& a : alpha)
+        path.push_back(index_of_max(a.detach() + gumbel_noise(a.numel())));
       ce.push_back(torch::cross_entropy_loss(net->forward(images, path), labels).item<double>());
       drawn.push_back(path);
     }
@@ -246,8 +249,7 @@ SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace
                                     budget.constraint_weight * g_penalty[d][k]);
         }
         const torch::Tensor& y = d < dims ? hw_soft[d] : soft[d - dims];
-        if (y.defined())
-          loss = loss + (torch::tensor(g) * y).sum();
+        if (y.defined()) loss = loss + (torch::tensor(g) * y).sum();
       }
     }
     if (loss.requires_grad()) {

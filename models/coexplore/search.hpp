@@ -31,8 +31,8 @@ void warm_up(Supernet& net, const LabelledImages& train, const Budget& budget, u
 
 struct SearchSetup {
   double lambda = 0;
-  bool cross_entropy = true;  // false: cost only (no images needed)
-  bool cost = true;           // false: alpha follows accuracy alone; no evaluator calls
+  bool cross_entropy = true;        // false: cost only (no images needed)
+  bool cost = true;                 // false: alpha follows accuracy alone; no evaluator calls
   std::vector<int> fixed_hardware;  // non-empty: the hardware is held at these choices
 };
 
@@ -44,8 +44,8 @@ struct SearchResult {
 };
 
 SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace& space,
-                    const Study& study, const SearchSetup& setup, const Data& data,
-                    uint64_t seed, const StepProgress& progress);
+                    const Study& study, const SearchSetup& setup, const Data& data, uint64_t seed,
+                    const StepProgress& progress);
 
 // search() without images: cross-entropy off, alpha and beta moved by the cost alone.
 SearchResult search_cost_only(const Evaluator& evaluator, const SearchSpace& space,

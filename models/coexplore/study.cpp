@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "workloads/input_error.hpp"
 #include "sim/dse/search_space.hpp"
+#include "workloads/input_error.hpp"
 
 namespace duet::coexplore {
 namespace {
@@ -16,8 +16,7 @@ Objective read_objective(ObjectReader& top) {
   o.kind = r.choice("kind", {"edp", "edap", "weighted"});
   if (o.kind == "edap") o.weights = {1, 1, 1};
   if (o.kind == "weighted") {
-    o.weights = {r.number("latency", 0, 100), r.number("energy", 0, 100),
-                 r.number("area", 0, 100)};
+    o.weights = {r.number("latency", 0, 100), r.number("energy", 0, 100), r.number("area", 0, 100)};
     if (o.weights[0] + o.weights[1] + o.weights[2] <= 0)
       r.fail("latency", "at least one weight must be positive");
   }
@@ -87,7 +86,8 @@ Budget read_budget(ObjectReader& top) {
   b.constraint_weight = r.number_or("constraint_weight", b.constraint_weight, 0, 1e6);
   r.reject_unknown_keys();
   if (b.score_images > b.search_images)
-    r.fail("score_images", "must be at most search_images (" + std::to_string(b.search_images) + ")");
+    r.fail("score_images",
+           "must be at most search_images (" + std::to_string(b.search_images) + ")");
   return b;
 }
 
@@ -95,8 +95,9 @@ std::vector<std::string> read_baselines(ObjectReader& top) {
   const std::string where = top.where() + ": baselines";
   const Json& v = top.raw("baselines");
   if (!v.is_array() || v.empty()) {
-    throw InputError(where + ": expected a non-empty list; allowed: accuracy-first, "
-                             "hw-aware-nas-mobile, random");
+    throw InputError(where +
+                     ": expected a non-empty list; allowed: accuracy-first, "
+                     "hw-aware-nas-mobile, random");
   }
   std::vector<std::string> out;
   for (std::size_t i = 0; i < v.size(); ++i) {
@@ -123,8 +124,7 @@ const std::vector<std::string>& metric_names() {
 }
 
 const std::vector<std::string>& baseline_names() {
-  static const std::vector<std::string> names = {"accuracy-first", "hw-aware-nas-mobile",
-                                                 "random"};
+  static const std::vector<std::string> names = {"accuracy-first", "hw-aware-nas-mobile", "random"};
   return names;
 }
 

@@ -34,12 +34,12 @@ struct EvaluatorPlan {
 };
 
 struct Budget {
-  int64_t train_images = 10000;     // supernet weights and derived networks
-  int64_t search_images = 5000;     // held-out split for alpha/beta steps (and random scoring)
-  int64_t test_images = 10000;      // derived networks' test accuracy
-  int warmup_epochs = 3;            // weights only, shared by every point
-  int search_epochs = 2;            // alternating weight / architecture steps
-  int derived_epochs = 4;           // derived network trained from scratch
+  int64_t train_images = 10000;  // supernet weights and derived networks
+  int64_t search_images = 5000;  // held-out split for alpha/beta steps (and random scoring)
+  int64_t test_images = 10000;   // derived networks' test accuracy
+  int warmup_epochs = 3;         // weights only, shared by every point
+  int search_epochs = 2;         // alternating weight / architecture steps
+  int derived_epochs = 4;        // derived network trained from scratch
   int64_t batch = 128;
   double weight_learning_rate = 2e-3;    // Adam, cosine decay
   double arch_learning_rate = 5e-2;      // Adam on alpha

@@ -15,7 +15,8 @@ struct MbconvImpl : torch::nn::Module {
       : residual(stride == 1 && in == out) {
     const int64_t hidden = in * expansion;
     if (expansion != 1) expand = register_module("expand", recast::ConvBn(in, hidden, 1));
-    depthwise = register_module("depthwise", recast::ConvBn(hidden, hidden, kernel, stride, hidden));
+    depthwise =
+        register_module("depthwise", recast::ConvBn(hidden, hidden, kernel, stride, hidden));
     project = register_module("project", recast::ConvBn(hidden, out, 1));
   }
   torch::Tensor forward(const torch::Tensor& x) {
@@ -40,8 +41,9 @@ SupernetImpl::SupernetImpl(const NetworkFamily& family, std::vector<std::vector<
   const auto input = d["input"].get<std::vector<int64_t>>();
   const Json& stem_def = d["stem"];
   int64_t channels = stem_def["channels"].get<int64_t>();
-  stem = register_module("stem", recast::ConvBn(input[0], channels, stem_def["kernel"].get<int64_t>(),
-                                                stem_def["stride"].get<int64_t>()));
+  stem =
+      register_module("stem", recast::ConvBn(input[0], channels, stem_def["kernel"].get<int64_t>(),
+                                             stem_def["stride"].get<int64_t>()));
   if (allowed.empty()) {
     for (const auto& block : family.blocks) {
       std::vector<int> all(block.options.size());
@@ -76,9 +78,8 @@ SupernetImpl::SupernetImpl(const NetworkFamily& family, std::vector<std::vector<
     channels = width;
   }
   // The classifier as a 1x1 conv: Debian's libtorch sends nn::Linear to a slow reference BLAS.
-  classifier = register_module(
-      "classifier",
-      torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, d["classes"].get<int64_t>(), 1)));
+  classifier = register_module("classifier", torch::nn::Conv2d(torch::nn::Conv2dOptions(
+                                                 channels, d["classes"].get<int64_t>(), 1)));
 }
 
 torch::Tensor SupernetImpl::forward(const torch::Tensor& images, const std::vector<int>& path) {

@@ -24,7 +24,7 @@ struct SupernetImpl : torch::nn::Module {
   recast::ConvBn stem{nullptr};
   std::vector<std::vector<std::shared_ptr<torch::nn::Module>>> blocks;  // [block][allowed slot]
   std::vector<std::vector<int64_t>> strides_and_channels;  // per block: stride, in, out
-  recast::ConvBn head{nullptr};  // absent without head channels
+  recast::ConvBn head{nullptr};                            // absent without head channels
   torch::nn::Conv2d classifier{nullptr};
 };
 TORCH_MODULE(Supernet);

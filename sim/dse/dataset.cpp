@@ -15,8 +15,8 @@
 #include <sstream>
 #include <thread>
 
-#include "sim/report_writer.hpp"
 #include "sim/dse/sampled_hardware.hpp"
+#include "sim/report_writer.hpp"
 #include "sim/simulate.hpp"
 #include "workloads/input_error.hpp"
 

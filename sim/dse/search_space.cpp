@@ -67,8 +67,8 @@ HardwareDimension read_dimension(ObjectReader& r, const HardwareDimensionSpec& r
     const bool integral = v.is_number_integer() || v.is_number_unsigned();
     if (rule.kind == HardwareDimensionSpec::kInteger ? !integral : !v.is_number()) {
       r.fail(at, std::string("expected ") +
-                     (rule.kind == HardwareDimensionSpec::kInteger ? "integer" : "number") + ", got " +
-                     type_of(v) + " (" + v.dump() + ")");
+                     (rule.kind == HardwareDimensionSpec::kInteger ? "integer" : "number") +
+                     ", got " + type_of(v) + " (" + v.dump() + ")");
     }
     const double x = v.get<double>();
     if (!(x >= rule.min && x <= rule.max)) {
@@ -380,7 +380,6 @@ uint64_t splitmix64(uint64_t& state) {
 }
 
 }  // namespace
-
 
 SearchSpace load_search_space(const std::string& path) {
   const Json root = read_json_file(path);
