@@ -21,6 +21,7 @@ test: build
 bench: build
 	bash bench/run.sh $(DUET)
 	bash bench/evaluator.sh $(DUET)
+	bash bench/explore.sh $(DUET)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
