@@ -82,10 +82,28 @@ int merge(int argc, char** argv) {
   return 0;
 }
 
+int explore(int argc, char** argv);
+
 }  // namespace
 
 int explore_command(int argc, char** argv) {
-  if (argc >= 2 && !std::strcmp(argv[1], "merge")) return merge(argc - 1, argv + 1);
+  // Study runs touch JSON files, libtorch and the filesystem; whatever escapes them is reported
+  // in one line rather than aborting a long run's process without a word.
+  try {
+    if (argc >= 2 && !std::strcmp(argv[1], "merge")) return merge(argc - 1, argv + 1);
+    return explore(argc, argv);
+  } catch (const InputError&) {
+    throw;
+  } catch (const boost::program_options::error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw InputError(std::string(e.what()).substr(0, 400));
+  }
+}
+
+namespace {
+
+int explore(int argc, char** argv) {
   coexplore::ExploreOptions o;
   std::string point;
   int jobs = 1, threads = 1;
@@ -150,5 +168,7 @@ int explore_command(int argc, char** argv) {
   }
   return 0;
 }
+
+}  // namespace
 
 }  // namespace duet::cli

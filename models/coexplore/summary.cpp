@@ -59,6 +59,8 @@ std::string pareto_csv(const Json& entries) {
   return out.str();
 }
 
+void merge_points(const std::string& out_dir);
+
 }  // namespace
 
 double hypervolume(const std::vector<Design>& designs, const Design& reference) {
@@ -93,6 +95,21 @@ std::vector<bool> pareto_optimal(const std::vector<Design>& designs) {
 }
 
 void merge_explore(const std::string& out_dir) {
+  try {
+    merge_points(out_dir);
+  } catch (const Json::exception& e) {
+    // study.json and point.json are written by duet explore; a hand-edited or truncated one
+    // is bad input, not a crash.
+    throw InputError(out_dir +
+                     ": study.json or a points/*/point.json is not as duet explore "
+                     "writes it (" +
+                     std::string(e.what()) + ")");
+  }
+}
+
+namespace {
+
+void merge_points(const std::string& out_dir) {
   const std::string record_path = (fs::path(out_dir) / "study.json").string();
   const Json record = read_json_file(record_path);
   Json points = Json::array(), baselines = Json::array(), all = Json::array();
@@ -139,5 +156,7 @@ void merge_explore(const std::string& out_dir) {
   write_file_atomically((fs::path(out_dir) / "summary.json").string(), summary.dump(2) + "\n");
   write_file_atomically((fs::path(out_dir) / "pareto.csv").string(), pareto_csv(all));
 }
+
+}  // namespace
 
 }  // namespace duet::coexplore
