@@ -33,8 +33,8 @@ void parse_point(const std::string& text, coexplore::ExploreOptions& o) {
   } catch (const std::exception&) {
     used_k = 0;
   }
-  if (used_k != slash || used_n != text.size() - slash - 1 || o.points < 1 || o.point < 0 ||
-      o.point >= o.points) {
+  if (slash == std::string::npos || slash == 0 || slash + 1 == text.size() || used_k != slash ||
+      used_n != text.size() - slash - 1 || o.points < 1 || o.point < 0 || o.point >= o.points) {
     throw InputError("--point: expected K/N with 0 <= K < N (e.g. 0/4), got \"" + text + "\"");
   }
 }
@@ -139,8 +139,9 @@ int explore(int argc, char** argv) {
     throw InputError("--jobs: expected 1 to 256, got " + std::to_string(jobs));
   if (threads < 1 || threads > 256)
     throw InputError("--threads: expected 1 to 256, got " + std::to_string(threads));
-  if (!point.empty()) parse_point(point, o);
-  if (!point.empty() && jobs > 1) throw InputError("--jobs and --point exclude each other");
+  if (vm.count("point")) parse_point(point, o);
+  if (vm.count("point") && jobs > 1) throw InputError("--jobs and --point exclude each other");
+  if (o.stop_after < -1) throw InputError("--stop-after: expected -1 (off) or a count >= 0");
   set_torch_threads(threads);
   StageBars bars;
   o.progress = bars.callback();

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "models/coexplore/cost.hpp"
@@ -299,6 +300,11 @@ TEST(ExploreBadInput, StudiesExitWithCodeTwoNamingTheField) {
       {{{"lamdas", {0.1}}}, "lamdas"},
       {{{"budget", {{"batch", 0}}}}, "batch"},
       {{{"budget", {{"score_images", 300}}}}, "score_images"},
+      {{{"lambdas", {0.1, 0.1}}}, "lambdas[1]"},
+      {{{"quick", {{"quick", nullptr}, {"lambdas", {-1}}}}}, "lambdas[0]"},
+      {{{"quick", 5}}, "quick"},
+      {{{"quick", {{"budget", {{"batch", 0}}}}}}, "batch"},
+      {{{"constraints", {{"power", 1}}}}, "latency_s"},  // the allowed metrics are listed
   };
   for (const auto& [patch, field] : cases) {
     Json study = tiny_study(dir);
@@ -315,6 +321,27 @@ TEST(ExploreBadInput, StudiesExitWithCodeTwoNamingTheField) {
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
   }
   EXPECT_FALSE(std::filesystem::exists(dir.path("eval"))) << "bad input must fail before work";
+
+  // Found by a hostile-input probe: an empty --out or --point must not run (or delete) anything.
+  for (const std::string& args :
+       {std::string("--out \"\""), "--out " + out + " --point /", "--out " + out + " --point \"\"",
+        "--out " + out + " --stop-after -5"}) {
+    const auto r = run_duet("explore --study " + good + " " + args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+  }
+  // A --resume into another study's output is refused before any evaluator is built.
+  std::filesystem::create_directories(out);
+  std::ofstream(out + "/study.json")
+      << R"({"format": "duet-explore-1", "study": {"name": "other"}})";
+  auto r = run_duet("explore --study " + good + " --out " + out + " --resume");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("another study"), std::string::npos) << r.output;
+  // merge on a study.json that is not what explore writes: one line, exit 2.
+  std::ofstream(out + "/study.json")
+      << R"({"points": [], "hypervolume_reference": {}, "study": {}})";
+  r = run_duet("explore merge --out " + out);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.path("eval")));
 }
 
 }  // namespace

@@ -53,6 +53,9 @@ Json read_json_file(const std::string& path) {
     if (pos != std::string::npos) what = what.substr(pos);
     throw InputError(path + ":" + std::to_string(line) + ":" + std::to_string(column) +
                      ": malformed JSON: " + what);
+  } catch (const Json::exception& e) {
+    // e.g. a number too large for a double (1e999)
+    throw InputError(path + ": unreadable JSON: " + e.what());
   }
 }
 

@@ -58,6 +58,7 @@ Evaluator ensure_evaluator(const Study& s, const SearchSpace& space, const Explo
 }
 
 void check_writable(const std::string& out) {
+  if (out.empty()) throw InputError("--out: must name a directory");
   std::error_code ec;
   fs::create_directories(out, ec);
   const std::string probe = (fs::path(out) / ".duet-write-probe").string();
@@ -111,6 +112,17 @@ ExploreResult run_explore(const ExploreOptions& o) {
   const SearchSpace space = load_search_space(study.space_path);
   check_writable(o.out_dir);
   const std::vector<PointPlan> plan = plan_points(study);
+  // A resumed run must be of the same study: refuse before building anything.
+  const std::string record_path = (fs::path(o.out_dir) / "study.json").string();
+  if (o.resume && fs::exists(record_path)) {
+    const Json earlier = read_json_file(record_path);
+    if (!earlier.is_object() || earlier.value("study", Json()) != study.resolved ||
+        earlier.value("quick", !o.quick) != o.quick) {
+      throw InputError(record_path +
+                       ": --out holds a run of another study or budget; use "
+                       "another --out, or drop --resume to start over");
+    }
+  }
   // A share of the points (--point) never clears what other shares wrote.
   if (!o.resume && o.points == 1) {
     for (const char* name : kOwned) fs::remove_all(fs::path(o.out_dir) / name);
@@ -125,7 +137,6 @@ ExploreResult run_explore(const ExploreOptions& o) {
                  (fs::path(o.out_dir) / "warmup.pt").string(),
                  o.progress};
   const Json record = study_record(study, o.quick, c.evaluator, plan);
-  const std::string record_path = (fs::path(o.out_dir) / "study.json").string();
   if (fs::exists(record_path) && read_json_file(record_path) != record) {
     throw InputError(record_path +
                      ": --out holds a run of another study, budget or evaluator; "

@@ -16,6 +16,10 @@ struct HardwareCandidate {
   double log_objective = 0;
 };
 
+// The `mobile` accelerator's value of every hardware dimension as a grid choice (the nearest
+// on a log scale for numbers); InputError when a categorical value is not in the grid.
+std::vector<int> mobile_hardware_choices(const SearchSpace& space);
+
 // Number of points in the space's hardware grid (product of the dimensions' sizes).
 int64_t hardware_grid_size(const SearchSpace& space);
 

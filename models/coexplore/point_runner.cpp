@@ -42,30 +42,6 @@ Supernet warm_supernet(const StudyContext& c) {
   return net;
 }
 
-// The base accelerator's value of every hardware dimension, as a grid choice (the nearest on a
-// log scale for numbers; a categorical value must be in the grid).
-std::vector<int> mobile_choices(const SearchSpace& space) {
-  const AcceleratorConfig mobile = load_accelerator("mobile");
-  std::vector<int> choices;
-  for (const auto& dim : space.hardware) {
-    const Json v = hardware_dimension_value(mobile, dim.name);
-    int best = -1;
-    double distance = INFINITY;
-    for (std::size_t i = 0; i < dim.values.size(); ++i) {
-      const double d = v.is_number()
-                           ? std::abs(std::log(dim.values[i].get<double>() / v.get<double>()))
-                           : (dim.values[i] == v ? 0.0 : INFINITY);
-      if (d < distance) distance = d, best = static_cast<int>(i);
-    }
-    if (best < 0) {
-      throw InputError(space.path + ": hardware." + dim.name + ": the mobile baseline's value " +
-                       v.dump() + " is not among the space's choices");
-    }
-    choices.push_back(best);
-  }
-  return choices;
-}
-
 StepProgress stage_progress(const StudyContext& c, const std::string& stage) {
   return [&c, stage](int64_t done, int64_t total, const std::string& note) {
     if (c.progress) c.progress(stage, done, total, note);
@@ -166,7 +142,7 @@ Choice choose(const StudyContext& c, const Evaluator& ev, const PointPlan& plan)
   if (plan.kind == "accuracy-first") {
     choice = co_search(c, ev, plan, {0.0, true, false, {}});
   } else {  // hw-aware-nas-mobile
-    choice = co_search(c, ev, plan, {plan.lambda, true, true, mobile_choices(c.space)});
+    choice = co_search(c, ev, plan, {plan.lambda, true, true, mobile_hardware_choices(c.space)});
   }
   best_hardware_for(c, ev, choice);
   return choice;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/coexplore/hardware_grid.hpp"
 #include "sim/dse/search_space.hpp"
 #include "workloads/input_error.hpp"
 
@@ -35,6 +36,8 @@ std::vector<double> read_lambdas(ObjectReader& top) {
       throw InputError(where + "[" + std::to_string(i) + "]: expected a number in [0, 1e6], got " +
                        v[i].dump());
     }
+    if (std::find(lambdas.begin(), lambdas.end(), v[i].get<double>()) != lambdas.end())
+      throw InputError(where + "[" + std::to_string(i) + "]: duplicate lambda " + v[i].dump());
     lambdas.push_back(v[i].get<double>());
   }
   return lambdas;
@@ -47,7 +50,7 @@ std::vector<Constraint> read_constraints(ObjectReader& top) {
   for (const auto& metric : metric_names()) {
     if (r.has(metric)) constraints.push_back({metric, r.number(metric, 1e-30, kHuge)});
   }
-  r.reject_unknown_keys();
+  r.reject_unknown_keys(metric_names());
   return constraints;
 }
 
@@ -131,10 +134,20 @@ const std::vector<std::string>& baseline_names() {
 Study load_study(const std::string& path, bool quick) {
   Json root = read_json_file(path);
   if (!root.is_object()) throw InputError(path + ": expected a JSON object");
+  if (root.contains("quick") && !root["quick"].is_object())
+    throw InputError(path + ": quick: expected an object of overrides");
   if (quick) {
-    if (!root.contains("quick") || !root["quick"].is_object())
+    if (!root.contains("quick"))
       throw InputError(path + ": quick: --quick needs a \"quick\" object of overrides");
-    root.merge_patch(root["quick"]);
+    const Json overrides = root["quick"];  // merge_patch must not read what it writes
+    root.merge_patch(overrides);
+  } else if (root.contains("quick")) {
+    // The overrides are checked now, not first when someone runs --quick.
+    try {
+      load_study(path, true);
+    } catch (const InputError& e) {
+      throw InputError(std::string(e.what()) + " (with the \"quick\" overrides merged)");
+    }
   }
   Study s;
   s.path = path;
@@ -157,6 +170,14 @@ Study load_study(const std::string& path, bool quick) {
   s.hardware_mode = top.choice_or("hardware_mode", "logits", {"logits"});
   s.budget = read_budget(top);
   s.baselines = read_baselines(top);
+  if (std::find(s.baselines.begin(), s.baselines.end(), "hw-aware-nas-mobile") !=
+      s.baselines.end()) {
+    try {
+      mobile_hardware_choices(load_search_space(s.space_path));
+    } catch (const InputError& e) {
+      throw InputError(path + ": baselines: hw-aware-nas-mobile: " + e.what());
+    }
+  }
   s.surrogate_tolerance = top.number_or("surrogate_tolerance", 0.05, 1e-6, 10);
   if (top.has("refinement")) {
     ObjectReader r = top.object("refinement");
@@ -167,7 +188,7 @@ Study load_study(const std::string& path, bool quick) {
   }
   if (top.has("hypervolume_reference")) {
     ObjectReader r = top.object("hypervolume_reference");
-    s.reference_accuracy = r.number("accuracy", 0, 1);
+    s.reference_accuracy = r.number("accuracy", 0, 0.99);
     s.reference_edp_js = r.number("edp_js", 1e-30, kHuge);
     r.reject_unknown_keys();
   }

@@ -23,7 +23,7 @@ Design design_of(const Json& entry) {
 // co-explored designs whose accuracy is within 0.5 points of it.
 Json dominance(const Json& points, const Json& baselines) {
   for (const Json& b : baselines) {
-    if (b["kind"] != "accuracy-first") continue;
+    if (b.at("kind") != "accuracy-first") continue;
     const Design base = design_of(b);
     double best = INFINITY;
     for (const Json& p : points) {
@@ -48,13 +48,13 @@ std::string pareto_csv(const Json& entries) {
          "constraints_met,pareto_optimal\n";
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const Json& e = entries[i];
-    const Json& s = e["simulated"];
-    out << e["id"].get<std::string>() << "," << e["kind"].get<std::string>() << ","
-        << e["lambda"].get<double>() << "," << e["accuracy"].get<double>() << ","
-        << s["latency_s"].get<double>() << "," << s["energy_j"].get<double>() << ","
-        << s["area_mm2"].get<double>() << "," << s["edp_js"].get<double>() << ","
-        << e["predicted"]["edp_js"].get<double>() << ","
-        << (e["constraints_met"].get<bool>() ? 1 : 0) << "," << (front[i] ? 1 : 0) << "\n";
+    const Json& s = e.at("simulated");
+    out << e.at("id").get<std::string>() << "," << e.at("kind").get<std::string>() << ","
+        << e.at("lambda").get<double>() << "," << e.at("accuracy").get<double>() << ","
+        << s.at("latency_s").get<double>() << "," << s.at("energy_j").get<double>() << ","
+        << s.at("area_mm2").get<double>() << "," << s.at("edp_js").get<double>() << ","
+        << e.at("predicted").at("edp_js").get<double>() << ","
+        << (e.at("constraints_met").get<bool>() ? 1 : 0) << "," << (front[i] ? 1 : 0) << "\n";
   }
   return out.str();
 }
@@ -122,31 +122,33 @@ void merge_points(const std::string& out_dir) {
       continue;
     }
     const Json entry = read_json_file(path.string());
-    (entry["kind"] == "coexplore" ? points : baselines).push_back(entry);
+    (entry.at("kind") == "coexplore" ? points : baselines).push_back(entry);
     all.push_back(entry);
-    seconds += entry["seconds"].get<double>();
+    seconds += entry.at("seconds").get<double>();
   }
   if (!missing.empty()) {
     throw InputError(out_dir + ": points not finished yet: " + missing +
                      " (run them with --resume or --point K/N)");
   }
-  const Json& ref = record["hypervolume_reference"];
-  const Design reference{ref["accuracy"].get<double>(), ref["edp_js"].get<double>()};
+  const Json& ref = record.at("hypervolume_reference");
+  const Design reference{ref.at("accuracy").get<double>(), ref.at("edp_js").get<double>()};
+  if (!(reference.edp_js > 0) || !std::isfinite(reference.edp_js))
+    throw InputError(record_path + ": hypervolume_reference.edp_js must be a positive number");
   Json volumes = Json::object();
   for (const Json& e : all) {
-    const std::string kind = e["kind"];
+    const std::string kind = e.at("kind");
     if (volumes.contains(kind)) continue;
     std::vector<Design> designs;
     for (const Json& f : all) {
-      if (f["kind"] == kind) designs.push_back(design_of(f));
+      if (f.at("kind") == kind) designs.push_back(design_of(f));
     }
     volumes[kind] = hypervolume(designs, reference);
   }
-  const Json& study = record["study"];
-  const Json summary = {{"study", study["name"]},
-                        {"objective", study["objective"]},
+  const Json& study = record.at("study");
+  const Json summary = {{"study", study.at("name")},
+                        {"objective", study.at("objective")},
                         {"constraints", study.value("constraints", Json::object())},
-                        {"lambdas", study["lambdas"]},
+                        {"lambdas", study.at("lambdas")},
                         {"points", points},
                         {"baselines", baselines},
                         {"hypervolume", volumes},
