@@ -1,5 +1,6 @@
 #include "models/coexplore/explore.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -145,6 +146,8 @@ ExploreResult run_explore(const ExploreOptions& o) {
   write_file_atomically(record_path, record.dump(2) + "\n");
   c.data = load_study_data(study);
   warm_up_once(c);
+  const auto& b = study.baselines;
+  if (std::find(b.begin(), b.end(), "random") != b.end()) prepare_random_scores(c);
 
   ExploreResult result;
   if (o.prepare_only) return result;

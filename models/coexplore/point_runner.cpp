@@ -277,6 +277,10 @@ void refine_evaluator(const StudyContext& c, const std::string& from,
 
 }  // namespace
 
+void prepare_random_scores(const StudyContext& c) {
+  inherited_losses(c, random_samples(c), "random scores");
+}
+
 Json run_point(const StudyContext& c, const PointPlan& plan) {
   const auto start = std::chrono::steady_clock::now();
   const std::string rel = "points/" + plan.id + "/";

@@ -21,6 +21,10 @@ struct StudyContext {
   ExploreProgress progress;
 };
 
+// The random baseline's inherited cross-entropies (random_scores.json), computed once before
+// the points so that parallel workers do not each compute them.
+void prepare_random_scores(const StudyContext& context);
+
 // Returns the point's entry for summary.json (also written as points/<id>/point.json).
 Json run_point(const StudyContext& context, const PointPlan& plan);
 
