@@ -20,6 +20,13 @@ torch::Tensor gumbel_noise(int64_t n) {
 
 int index_of_max(const torch::Tensor& t) { return static_cast<int>(t.argmax().item<int64_t>()); }
 
+// One option per block drawn from softmax(alpha) (the Gumbel-max trick), without gradients.
+std::vector<int> sample_path(const std::vector<torch::Tensor>& alpha) {
+  std::vector<int> path;
+  for (const auto& a : alpha) path.push_back(index_of_max(a.detach() + gumbel_noise(a.numel())));
+  return path;
+}
+
 // One Adam step of the network's weights on a batch through `path`; returns the loss.
 double weight_step(Supernet& net, torch::optim::Adam& optimizer, const torch::Tensor& images,
                    const torch::Tensor& labels, const std::vector<int>& path) {
@@ -122,9 +129,7 @@ torch::Tensor accuracy_surrogate(Supernet& net, const std::vector<torch::Tensor>
   {
     torch::NoGradGuard no_grad;
     for (int64_t k = 0; k < paths; ++k) {
-      std::vector<int> path;
-      for (const auto& a : alpha)
-        path.push_back(index_of_max(a.detach() + gumbel_noise(a.numel())));
+      const std::vector<int> path = sample_path(alpha);
       ce.push_back(torch::cross_entropy_loss(net->forward(images, path), labels).item<double>());
       drawn.push_back(path);
     }
@@ -205,9 +210,7 @@ SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace
         std::pow(budget.temperature_end / budget.temperature_start,
                  total > 1 ? static_cast<double>(step) / static_cast<double>(total - 1) : 1.0);
     if (setup.cross_entropy) {
-      std::vector<int> path;
-      for (std::size_t b = 0; b < blocks; ++b)
-        path.push_back(index_of_max(alpha[b].detach() + gumbel_noise(alpha[b].numel())));
+      const std::vector<int> path = sample_path(alpha);
       recast::set_lr(weights, recast::cosine_lr(budget.weight_learning_rate, step, total));
       auto [x, y] = train.next();
       weight_step(net, weights, x, y, path);
