@@ -336,6 +336,12 @@ TEST(ExploreBadInput, StudiesExitWithCodeTwoNamingTheField) {
   auto r = run_duet("explore --study " + good + " --out " + out + " --resume");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("another study"), std::string::npos) << r.output;
+  // A directory whose study.json duet explore did not write is not cleared.
+  std::ofstream(out + "/study.json") << R"({"mine": true})";
+  std::ofstream(out + "/summary.json") << "keep";
+  r = run_duet("explore --study " + good + " --out " + out);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(read_text(out + "/summary.json"), "keep");
   // merge on a study.json that is not what explore writes: one line, exit 2.
   std::ofstream(out + "/study.json")
       << R"({"points": [], "hypervolume_reference": {}, "study": {}})";

@@ -124,6 +124,20 @@ ExploreResult run_explore(const ExploreOptions& o) {
                        "another --out, or drop --resume to start over");
     }
   }
+  // Only a directory that is empty of study files or holds an earlier study is cleared: a
+  // study.json of anything else means --out names the wrong directory.
+  if (fs::exists(record_path)) {
+    Json earlier;
+    try {
+      earlier = read_json_file(record_path);
+    } catch (const InputError&) {
+    }
+    if (!earlier.is_object() || earlier.value("format", "") != "duet-explore-1") {
+      throw InputError(record_path +
+                       ": --out holds a study.json that duet explore did not write; "
+                       "choose another --out");
+    }
+  }
   // A share of the points (--point) never clears what other shares wrote.
   if (!o.resume && o.points == 1) {
     for (const char* name : kOwned) fs::remove_all(fs::path(o.out_dir) / name);
