@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "models/archive_file.hpp"
+#include "models/coexplore/generator_setup.hpp"
 #include "models/coexplore/point_runner.hpp"
 #include "models/evaluator/evaluator_files.hpp"
 #include "sim/dse/dataset.hpp"
@@ -17,8 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // Files and folders a study writes in --out; a fresh run (no --resume) removes only these.
-const char* const kOwned[] = {"points",     "warmup.pt",  "summary.json",
-                              "pareto.csv", "study.json", "random_scores.json"};
+const char* const kOwned[] = {"points",     "warmup.pt", "summary.json",      "pareto.csv",
+                              "study.json", "generator", "random_scores.json"};
 
 void report(const ExploreProgress& p, const std::string& stage, int64_t done, int64_t total,
             const std::string& note = "") {
@@ -71,15 +72,17 @@ Json study_record(const Study& s, bool quick, const Evaluator& evaluator,
                   const std::vector<PointPlan>& plan) {
   Json ids = Json::array();
   for (const auto& p : plan) ids.push_back(p.id);
-  return {{"format", "duet-explore-1"},
-          {"study", s.resolved},
-          {"quick", quick},
-          {"evaluator",
-           {{"dir", s.evaluator.dir},
-            {"dataset", evaluator.sidecar().value("dataset", Json::object())}}},
-          {"hypervolume_reference",
-           {{"accuracy", s.reference_accuracy}, {"edp_js", s.reference_edp_js}}},
-          {"points", ids}};
+  Json record = {{"format", "duet-explore-1"},
+                 {"study", s.resolved},
+                 {"quick", quick},
+                 {"evaluator",
+                  {{"dir", s.evaluator.dir},
+                   {"dataset", evaluator.sidecar().value("dataset", Json::object())}}},
+                 {"hypervolume_reference",
+                  {{"accuracy", s.reference_accuracy}, {"edp_js", s.reference_edp_js}}},
+                 {"points", ids}};
+  if (s.family != "mbconv") record["family"] = s.family;  // mbconv records stay as they were
+  return record;
 }
 
 void warm_up_once(const StudyContext& c) {
@@ -112,7 +115,7 @@ ExploreResult run_explore(const ExploreOptions& o) {
   const Study study = load_study(o.study_path, o.quick);
   const SearchSpace space = load_search_space(study.space_path);
   check_writable(o.out_dir);
-  const std::vector<PointPlan> plan = plan_points(study);
+  const std::vector<PointPlan> plan = plan_points(study, space);
   // A resumed run must be of the same study: refuse before building anything.
   const std::string record_path = (fs::path(o.out_dir) / "study.json").string();
   if (o.resume && fs::exists(record_path)) {
@@ -158,10 +161,13 @@ ExploreResult run_explore(const ExploreOptions& o) {
                      "use another --out, or drop --resume to start over");
   }
   write_file_atomically(record_path, record.dump(2) + "\n");
-  c.data = load_study_data(study);
-  warm_up_once(c);
-  const auto& b = study.baselines;
-  if (std::find(b.begin(), b.end(), "random") != b.end()) prepare_random_scores(c);
+  if (study.family != "fixed") {  // a fixed workload's study needs no images nor supernet
+    c.data = load_study_data(study);
+    warm_up_once(c);
+    const auto& b = study.baselines;
+    if (std::find(b.begin(), b.end(), "random") != b.end()) prepare_random_scores(c);
+  }
+  if (study.hardware_mode == "generator") prepare_generator(c);
 
   ExploreResult result;
   if (o.prepare_only) return result;

@@ -7,6 +7,7 @@
 
 #include "models/archive_file.hpp"
 #include "models/coexplore/cost.hpp"
+#include "models/coexplore/generator_setup.hpp"
 #include "models/coexplore/hardware_grid.hpp"
 #include "sim/dse/dataset.hpp"
 #include "sim/dse/sampled_hardware.hpp"
@@ -135,14 +136,58 @@ Choice random_search(const StudyContext& c, const Evaluator& ev, const PointPlan
   return choice;
 }
 
+// Hardware only, for a fixed workload: the gradient search through the evaluator, random
+// search at the same number of evaluator calls, or the exhaustive optimum.
+Choice choose_hardware(const StudyContext& c, const Evaluator& ev, const PointPlan& plan) {
+  const std::vector<int> blocks = {plan.workload};
+  Choice choice;
+  choice.blocks = blocks;
+  if (plan.kind == "coexplore") {
+    Supernet none{nullptr};
+    const SearchResult r =
+        search(none, ev, c.space, c.study, {plan.lambda, false, true, {}, nullptr, blocks}, c.data,
+               point_seed(c.study, plan), stage_progress(c, plan.id + " search"));
+    return {r.blocks, r.hardware, r.evaluator_calls, r.log_csv};
+  }
+  if (plan.kind == "exhaustive") {
+    best_hardware_for(c, ev, choice);
+    return choice;
+  }
+  std::mt19937_64 rng(point_seed(c.study, plan));
+  std::vector<Sample> samples;
+  for (int64_t i = 0; i < search_steps(c.study.budget); ++i) {
+    Sample sample{i, {}, blocks};
+    for (const auto& dim : c.space.hardware) sample.hardware.push_back(rng() % dim.values.size());
+    samples.push_back(sample);
+  }
+  const std::vector<CostVector> predicted = ev.predict(samples);
+  const LogCombination objective = objective_combination(c.study.objective);
+  double best = INFINITY;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const double score =
+        log_value(objective, predicted[i]) +
+        c.study.budget.constraint_weight * constraint_penalty(c.study.constraints, predicted[i]);
+    if (score < best) best = score, choice.hardware = samples[i].hardware;
+  }
+  choice.evaluator_calls = static_cast<int64_t>(samples.size());
+  return choice;
+}
+
 Choice choose(const StudyContext& c, const Evaluator& ev, const PointPlan& plan) {
-  if (plan.kind == "coexplore") return co_search(c, ev, plan, {plan.lambda, true, true, {}});
+  if (c.study.family == "fixed") return choose_hardware(c, ev, plan);
+  if (plan.kind == "coexplore") {
+    if (c.study.hardware_mode != "generator")
+      return co_search(c, ev, plan, {plan.lambda, true, true, {}, nullptr, {}});
+    HardwareGenerator generator = load_study_generator(c);
+    return co_search(c, ev, plan, {plan.lambda, true, true, {}, &generator, {}});
+  }
   if (plan.kind == "random") return random_search(c, ev, plan);
   Choice choice;
   if (plan.kind == "accuracy-first") {
-    choice = co_search(c, ev, plan, {0.0, true, false, {}});
+    choice = co_search(c, ev, plan, {0.0, true, false, {}, nullptr, {}});
   } else {  // hw-aware-nas-mobile
-    choice = co_search(c, ev, plan, {plan.lambda, true, true, mobile_hardware_choices(c.space)});
+    choice = co_search(c, ev, plan,
+                       {plan.lambda, true, true, mobile_hardware_choices(c.space), nullptr, {}});
   }
   best_hardware_for(c, ev, choice);
   return choice;
@@ -327,16 +372,22 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
   if (!choice.log_csv.empty())
     write_file_atomically((dir / "search_log.csv").string(), choice.log_csv);
 
-  // The derived network, trained from scratch with the study's recipe.
-  std::vector<std::vector<int>> single;
-  for (int b : choice.blocks) single.push_back({b});
-  Supernet derived = seeded_supernet(c.space.network, point_seed(c.study, plan), single);
-  const double accuracy =
-      train_and_test(derived, choice.blocks, c.data, c.study.budget, point_seed(c.study, plan) + 17,
-                     stage_progress(c, plan.id + " train"));
-  torch::serialize::OutputArchive archive;
-  derived->save(archive);
-  save_archive_atomically(archive, (dir / "derived.pt").string(), "derived network");
+  Json accuracy = nullptr;
+  if (c.study.family == "fixed") {
+    // Not trained here: the accuracy its recast report measured, when the space names one.
+    accuracy = c.space.network.definition["workloads"][plan.workload].value("accuracy", Json());
+  } else {
+    // The derived network, trained from scratch with the study's recipe.
+    std::vector<std::vector<int>> single;
+    for (int b : choice.blocks) single.push_back({b});
+    Supernet derived = seeded_supernet(c.space.network, point_seed(c.study, plan), single);
+    accuracy =
+        train_and_test(derived, choice.blocks, c.data, c.study.budget,
+                       point_seed(c.study, plan) + 17, stage_progress(c, plan.id + " train"));
+    torch::serialize::OutputArchive archive;
+    derived->save(archive);
+    save_archive_atomically(archive, (dir / "derived.pt").string(), "derived network");
+  }
 
   const Json names_json = choice_names(c.space, choice.blocks, proof.hardware);
   Json entry = {
@@ -347,7 +398,6 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
       {"hardware", names_json["hardware"]},
       {"workload", rel + "workload.json"},
       {"accelerator", rel + "accel.json"},
-      {"weights", rel + "derived.pt"},
       {"predicted", cost_json(predicted)},
       {"simulated", cost_json(simulated)},
       {"surrogate_gap", gap},
@@ -362,6 +412,7 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
       {"evaluator_calls", calls},
       {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}};
   if (!choice.log_csv.empty()) entry["search_log"] = rel + "search_log.csv";
+  if (c.study.family != "fixed") entry["weights"] = rel + "derived.pt";
   write_file_atomically((dir / "point.json").string(), entry.dump(2) + "\n");
   return entry;
 }

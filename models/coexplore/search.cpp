@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -179,13 +180,18 @@ void warm_up(Supernet& net, const LabelledImages& train, const Budget& budget, u
   }
 }
 
+// From the budget, not the data: a cost-only search runs without images.
+int64_t search_steps(const Budget& budget) {
+  return (budget.search_images + budget.batch - 1) / budget.batch * budget.search_epochs;
+}
+
 SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace& space,
                     const Study& study, const SearchSetup& setup, const Data& data, uint64_t seed,
                     const StepProgress& progress) {
   torch::manual_seed(seed);
   const Budget& budget = study.budget;
   const std::size_t blocks = space.network.blocks.size(), dims = space.hardware.size();
-  const bool free_hardware = setup.cost && setup.fixed_hardware.empty();
+  const bool free_hardware = setup.cost && setup.fixed_hardware.empty() && !setup.generator;
   std::vector<torch::Tensor> alpha, beta;
   for (const auto& block : space.network.blocks)
     alpha.push_back(torch::zeros({static_cast<int64_t>(block.options.size())}).requires_grad_());
@@ -193,17 +199,18 @@ SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace
     beta.push_back(torch::zeros({static_cast<int64_t>(dim.values.size())}).requires_grad_());
   torch::optim::Adam arch(alpha, torch::optim::AdamOptions(budget.arch_learning_rate));
   torch::optim::Adam hardware(beta, torch::optim::AdamOptions(budget.hardware_learning_rate));
-  torch::optim::Adam weights(net->parameters(),
-                             torch::optim::AdamOptions(budget.weight_learning_rate));
+  // A cost-only search has no network to train (and, for a fixed workload, no supernet).
+  std::optional<torch::optim::Adam> weights;
+  if (setup.cross_entropy) {
+    weights.emplace(net->parameters(), torch::optim::AdamOptions(budget.weight_learning_rate));
+    net->train();
+  }
   BatchStream train(data.train, budget.batch), held_out(data.validation, budget.batch);
-  // Steps from the budget, not the data: a cost-only search runs without images.
-  const int64_t total =
-      (budget.search_images + budget.batch - 1) / budget.batch * budget.search_epochs;
+  const int64_t total = search_steps(budget);
   const LogCombination objective = objective_combination(study.objective);
 
   SearchResult result;
   result.log_csv = log_header(space);
-  net->train();
   for (int64_t step = 0; step < total; ++step) {
     const double tau =
         budget.temperature_start *
@@ -211,16 +218,21 @@ SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace
                  total > 1 ? static_cast<double>(step) / static_cast<double>(total - 1) : 1.0);
     if (setup.cross_entropy) {
       const std::vector<int> path = sample_path(alpha);
-      recast::set_lr(weights, recast::cosine_lr(budget.weight_learning_rate, step, total));
+      recast::set_lr(*weights, recast::cosine_lr(budget.weight_learning_rate, step, total));
       auto [x, y] = train.next();
-      weight_step(net, weights, x, y, path);
+      weight_step(net, *weights, x, y, path);
     }
 
     arch.zero_grad();
     hardware.zero_grad();
     std::vector<torch::Tensor> soft(blocks), hw_soft(dims);
-    for (std::size_t b = 0; b < blocks; ++b)
-      soft[b] = torch::softmax((alpha[b] + gumbel_noise(alpha[b].numel())) / tau, 0);
+    for (std::size_t b = 0; b < blocks; ++b) {
+      soft[b] =
+          setup.fixed_blocks.empty()
+              ? torch::softmax((alpha[b] + gumbel_noise(alpha[b].numel())) / tau, 0)
+              : torch::one_hot(torch::tensor(int64_t{setup.fixed_blocks.at(b)}), alpha[b].numel())
+                    .to(torch::kFloat);
+    }
     torch::Tensor loss = torch::zeros({});
     double cross_entropy = 0, log_objective = 0, penalty = 0;
     if (setup.cross_entropy) {
@@ -229,8 +241,11 @@ SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace
     }
     if (setup.cost) {
       std::vector<std::vector<double>> rows;
+      if (setup.generator) hw_soft = generated_distribution(*setup.generator, soft);
       for (std::size_t h = 0; h < dims; ++h) {
-        if (free_hardware) {
+        if (setup.generator) {
+          rows.push_back(to_doubles(hw_soft[h]));
+        } else if (free_hardware) {
           hw_soft[h] = torch::softmax((beta[h] + gumbel_noise(beta[h].numel())) / tau, 0);
           rows.push_back(to_doubles(hw_soft[h]));
         } else {
@@ -267,15 +282,27 @@ SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace
       const auto p = to_doubles(torch::softmax(a.detach(), 0));
       row.insert(row.end(), p.begin(), p.end());
     }
-    for (const auto& b : beta) {
-      const auto p = to_doubles(torch::softmax(b.detach(), 0));
+    std::vector<torch::Tensor> hardware_now;
+    if (setup.generator) {
+      torch::NoGradGuard no_grad;
+      std::vector<torch::Tensor> expected;
+      for (const auto& a : alpha) expected.push_back(torch::softmax(a.detach(), 0));
+      hardware_now = generated_distribution(*setup.generator, expected);
+    } else {
+      for (const auto& b : beta) hardware_now.push_back(torch::softmax(b.detach(), 0));
+    }
+    for (const auto& h : hardware_now) {
+      const auto p = to_doubles(h);
       row.insert(row.end(), p.begin(), p.end());
     }
     result.log_csv += format_row(row);
     if (progress) progress(step + 1, total, "ce " + std::to_string(cross_entropy).substr(0, 5));
   }
   for (const auto& a : alpha) result.blocks.push_back(index_of_max(a.detach()));
-  if (free_hardware) {
+  if (!setup.fixed_blocks.empty()) result.blocks = setup.fixed_blocks;
+  if (setup.generator) {
+    result.hardware = generated_hardware(*setup.generator, space, {result.blocks}).at(0);
+  } else if (free_hardware) {
     for (const auto& b : beta) result.hardware.push_back(index_of_max(b.detach()));
   } else {
     result.hardware = setup.fixed_hardware;
@@ -285,8 +312,9 @@ SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace
 
 SearchResult search_cost_only(const Evaluator& evaluator, const SearchSpace& space,
                               const Study& study, double lambda, uint64_t seed) {
-  Supernet net = seeded_supernet(space.network, seed);
-  return search(net, evaluator, space, study, {lambda, false, true, {}}, Data{}, seed, nullptr);
+  Supernet none{nullptr};  // no images: the network's weights play no part
+  return search(none, evaluator, space, study, {lambda, false, true, {}, nullptr, {}}, Data{}, seed,
+                nullptr);
 }
 
 double inherited_loss(Supernet& net, const std::vector<int>& path, const LabelledImages& set) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "models/coexplore/generator.hpp"
 #include "models/coexplore/study.hpp"
 #include "models/coexplore/supernet.hpp"
 #include "models/evaluator/evaluator.hpp"
@@ -34,7 +35,14 @@ struct SearchSetup {
   bool cross_entropy = true;        // false: cost only (no images needed)
   bool cost = true;                 // false: alpha follows accuracy alone; no evaluator calls
   std::vector<int> fixed_hardware;  // non-empty: the hardware is held at these choices
+  // Generator mode: the hardware is the frozen generator's output at the relaxed network, so
+  // the cost reaches alpha through it as well (no beta).
+  HardwareGenerator* generator = nullptr;
+  std::vector<int> fixed_blocks;  // non-empty: the network is held at these choices (no alpha)
 };
+
+// Alternating steps a search takes: the held-out split's batches times search_epochs.
+int64_t search_steps(const Budget& budget);
 
 struct SearchResult {
   std::vector<int> blocks;    // argmax alpha

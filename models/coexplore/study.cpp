@@ -94,22 +94,40 @@ Budget read_budget(ObjectReader& top) {
   return b;
 }
 
-std::vector<std::string> read_baselines(ObjectReader& top) {
+GeneratorPlan read_generator(ObjectReader& top, const std::string& mode) {
+  GeneratorPlan g;
+  if (!top.has("generator")) return g;
+  if (mode != "generator") top.fail("generator", "only with \"hardware_mode\": \"generator\"");
+  ObjectReader r = top.object("generator");
+  g.train_networks = r.integer_or("train_networks", g.train_networks, 10, 1000000);
+  g.check_networks = r.integer_or("check_networks", g.check_networks, 1, 100000);
+  g.epochs = static_cast<int>(r.integer_or("epochs", g.epochs, 1, 100000));
+  g.hidden = r.integer_or("hidden", g.hidden, 1, 4096);
+  g.check_top = r.integer_or("check_top", g.check_top, 1, 1000);
+  g.tolerance = r.number_or("tolerance", g.tolerance, 0, 10);
+  r.reject_unknown_keys();
+  return g;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+std::vector<std::string> read_baselines(ObjectReader& top, const std::vector<std::string>& allowed,
+                                        const std::string& family) {
   const std::string where = top.where() + ": baselines";
   const Json& v = top.raw("baselines");
-  if (!v.is_array() || v.empty()) {
-    throw InputError(where +
-                     ": expected a non-empty list; allowed: accuracy-first, "
-                     "hw-aware-nas-mobile, random");
-  }
+  if (!v.is_array() || v.empty())
+    throw InputError(where + ": expected a non-empty list; allowed: " + joined(allowed));
   std::vector<std::string> out;
   for (std::size_t i = 0; i < v.size(); ++i) {
     const std::string at = where + "[" + std::to_string(i) + "]";
-    const auto& allowed = baseline_names();
     if (!v[i].is_string() ||
         std::find(allowed.begin(), allowed.end(), v[i].get<std::string>()) == allowed.end()) {
-      throw InputError(at + ": " + v[i].dump() +
-                       " is not a baseline (allowed: accuracy-first, hw-aware-nas-mobile, random)");
+      throw InputError(at + ": " + v[i].dump() + " is not a baseline of a " + family +
+                       " space (allowed: " + joined(allowed) + ")");
     }
     if (std::find(out.begin(), out.end(), v[i].get<std::string>()) != out.end())
       throw InputError(at + ": duplicate baseline " + v[i].dump());
@@ -126,9 +144,11 @@ const std::vector<std::string>& metric_names() {
   return names;
 }
 
-const std::vector<std::string>& baseline_names() {
-  static const std::vector<std::string> names = {"accuracy-first", "hw-aware-nas-mobile", "random"};
-  return names;
+const std::vector<std::string>& baseline_names(const std::string& family) {
+  static const std::vector<std::string> network = {"accuracy-first", "hw-aware-nas-mobile",
+                                                   "random"};
+  static const std::vector<std::string> fixed = {"random", "exhaustive"};
+  return family == "fixed" ? fixed : network;
 }
 
 Study load_study(const std::string& path, bool quick) {
@@ -155,21 +175,27 @@ Study load_study(const std::string& path, bool quick) {
   s.name = top.string("name");
   s.space_path = top.string("space");
   try {
-    const SearchSpace space = load_search_space(s.space_path);
-    if (space.network.kind != "mbconv") {
-      top.fail("space", "the co-exploration supernet supports the mbconv family; \"" +
-                            s.space_path + "\" is " + space.network.kind);
-    }
+    s.family = load_search_space(s.space_path).network.kind;
   } catch (const InputError& e) {
     throw InputError(path + ": space: " + e.what());
+  }
+  if (s.family != "mbconv" && s.family != "fixed") {
+    top.fail("space",
+             "co-exploration supports the mbconv family (supernet) and fixed workloads; \"" +
+                 s.space_path + "\" is " + s.family);
   }
   s.evaluator = read_evaluator(top);
   s.objective = read_objective(top);
   s.lambdas = read_lambdas(top);
   s.constraints = read_constraints(top);
-  s.hardware_mode = top.choice_or("hardware_mode", "logits", {"logits"});
+  s.hardware_mode = top.choice_or("hardware_mode", "logits", {"logits", "generator"});
+  if (s.family == "fixed" && s.hardware_mode == "generator") {
+    top.fail("hardware_mode",
+             "a fixed workload has no network encoding for a generator to read; use \"logits\"");
+  }
+  s.generator = read_generator(top, s.hardware_mode);
   s.budget = read_budget(top);
-  s.baselines = read_baselines(top);
+  s.baselines = read_baselines(top, baseline_names(s.family), s.family);
   if (std::find(s.baselines.begin(), s.baselines.end(), "hw-aware-nas-mobile") !=
       s.baselines.end()) {
     try {

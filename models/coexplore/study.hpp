@@ -53,17 +53,30 @@ struct Budget {
   double constraint_weight = 10.0;
 };
 
+// Generator mode: the hardware generation network's training and its check against the
+// exhaustive optimum (docs/explore.md, "Generator mode").
+struct GeneratorPlan {
+  int64_t train_networks = 1000;  // sampled networks labelled with their best hardware
+  int64_t check_networks = 200;   // held-out networks of the check
+  int epochs = 300;
+  int64_t hidden = 128;
+  int64_t check_top = 10;   // evaluator's top designs re-simulated per check network
+  double tolerance = 0.05;  // generated objective within this of the exhaustive optimum
+};
+
 struct Study {
   std::string path;
   std::string name;
   std::string space_path;
+  std::string family;  // the space's network family: mbconv (supernet) or fixed (hardware only)
   EvaluatorPlan evaluator;
   Objective objective;
   std::vector<double> lambdas;
   std::vector<Constraint> constraints;
-  std::string hardware_mode = "logits";  // logits (generator: not built yet)
+  std::string hardware_mode = "logits";  // logits or generator
+  GeneratorPlan generator;
   Budget budget;
-  std::vector<std::string> baselines;  // baseline_names()
+  std::vector<std::string> baselines;  // baseline_names(family)
   double surrogate_tolerance = 0.05;   // predicted vs simulated, relative
   // When a derived design's gap exceeds the tolerance: rounds of "simulate it and its
   // neighbourhood, fine-tune the evaluator on them, search again".
@@ -77,7 +90,8 @@ struct Study {
   Json resolved;  // the study as run (after --quick), recorded in summary.json
 };
 
-const std::vector<std::string>& baseline_names();
+// mbconv: accuracy-first, hw-aware-nas-mobile, random; fixed: random, exhaustive.
+const std::vector<std::string>& baseline_names(const std::string& family);
 
 // Strict: unknown keys, out-of-range values and unknown names throw InputError naming the
 // file and field. With `quick`, the study's "quick" object is merged over it first.

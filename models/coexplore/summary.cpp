@@ -7,16 +7,51 @@
 
 #include "models/coexplore/explore.hpp"
 #include "sim/report_writer.hpp"
+#include "sim/simulate.hpp"
 #include "workloads/input_error.hpp"
 #include "workloads/json_reader.hpp"
+#include "workloads/workload_io.hpp"
 
 namespace duet::coexplore {
 namespace {
 
 namespace fs = std::filesystem;
 
+// A fixed workload's accuracy may be unknown (null): NaN then, which no hypervolume counts.
 Design design_of(const Json& entry) {
-  return {entry.at("accuracy").get<double>(), entry.at("simulated").at("edp_js").get<double>()};
+  const Json& a = entry.at("accuracy");
+  return {a.is_null() ? NAN : a.get<double>(), entry.at("simulated").at("edp_js").get<double>()};
+}
+
+// Fixed-workload studies: per workload, the best design any point found; and every workload
+// re-simulated on every workload's best accelerator, which answers "is the best accelerator
+// for the student different, and by how much does the pair beat the teacher on its own?".
+Json workload_comparison(const std::string& out_dir, const Json& entries) {
+  Json best = Json::object();
+  for (const Json& e : entries) {
+    const std::string w = e.at("network").at("workload");
+    const double edp = e.at("simulated").at("edp_js").get<double>();
+    if (!best.contains(w) || edp < best[w]["edp_js"].get<double>()) {
+      best[w] = {{"id", e.at("id")},
+                 {"kind", e.at("kind")},
+                 {"edp_js", edp},
+                 {"accuracy", e.at("accuracy")},
+                 {"hardware", e.at("hardware")},
+                 {"accelerator", e.at("accelerator")},
+                 {"workload", e.at("workload")}};
+    }
+  }
+  Json cross = Json::object();
+  for (const auto& [w, on_own] : best.items()) {
+    const Workload workload =
+        load_workload_json((fs::path(out_dir) / on_own.at("workload").get<std::string>()).string());
+    for (const auto& [h, other] : best.items()) {
+      const AcceleratorConfig config = load_accelerator(
+          (fs::path(out_dir) / other.at("accelerator").get<std::string>()).string());
+      cross[w][h] = simulate(config, workload).edp_js;
+    }
+  }
+  return {{"best", best}, {"edp_js_on_best_hardware_of", cross}};
 }
 
 // How much lower the best co-explored EDP is than the accuracy-first baseline's, among
@@ -50,8 +85,9 @@ std::string pareto_csv(const Json& entries) {
     const Json& e = entries[i];
     const Json& s = e.at("simulated");
     out << e.at("id").get<std::string>() << "," << e.at("kind").get<std::string>() << ","
-        << e.at("lambda").get<double>() << "," << e.at("accuracy").get<double>() << ","
-        << s.at("latency_s").get<double>() << "," << s.at("energy_j").get<double>() << ","
+        << e.at("lambda").get<double>() << ",";
+    if (!e.at("accuracy").is_null()) out << e.at("accuracy").get<double>();  // unknown: empty
+    out << "," << s.at("latency_s").get<double>() << "," << s.at("energy_j").get<double>() << ","
         << s.at("area_mm2").get<double>() << "," << s.at("edp_js").get<double>() << ","
         << e.at("predicted").at("edp_js").get<double>() << ","
         << (e.at("constraints_met").get<bool>() ? 1 : 0) << "," << (front[i] ? 1 : 0) << "\n";
@@ -145,16 +181,25 @@ void merge_points(const std::string& out_dir) {
     volumes[kind] = hypervolume(designs, reference);
   }
   const Json& study = record.at("study");
-  const Json summary = {{"study", study.at("name")},
-                        {"objective", study.at("objective")},
-                        {"constraints", study.value("constraints", Json::object())},
-                        {"lambdas", study.at("lambdas")},
-                        {"points", points},
-                        {"baselines", baselines},
-                        {"hypervolume", volumes},
-                        {"hypervolume_reference", ref},
-                        {"dominance", dominance(points, baselines)},
-                        {"seconds", seconds}};
+  Json summary = {{"study", study.at("name")},
+                  {"objective", study.at("objective")},
+                  {"constraints", study.value("constraints", Json::object())},
+                  {"lambdas", study.at("lambdas")},
+                  {"points", points},
+                  {"baselines", baselines},
+                  {"hypervolume", volumes},
+                  {"hypervolume_reference", ref},
+                  {"dominance", dominance(points, baselines)},
+                  {"seconds", seconds}};
+  if (record.value("family", "mbconv") == "fixed") {
+    summary["workloads"] = workload_comparison(out_dir, all);
+  }
+  const fs::path check = fs::path(out_dir) / "generator" / "check.json";
+  if (fs::exists(check)) {
+    Json g = read_json_file(check.string());
+    g.erase("rows");  // per-network rows stay in generator/check.json
+    summary["generator_check"] = g;
+  }
   write_file_atomically((fs::path(out_dir) / "summary.json").string(), summary.dump(2) + "\n");
   write_file_atomically((fs::path(out_dir) / "pareto.csv").string(), pareto_csv(all));
 }

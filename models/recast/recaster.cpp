@@ -372,6 +372,11 @@ RecastResult Recaster::run() {
       network_workload(student_spec_, data_.test.images.size(2), false);
   write_file_atomically((fs::path(o_.out_dir) / "workload.json").string(),
                         workload_to_json(student_workload).dump(2) + "\n");
+  // The teacher at the same size, so that a `fixed` search space can name the pair.
+  write_file_atomically(
+      (fs::path(o_.out_dir) / "teacher_workload.json").string(),
+      workload_to_json(network_workload(teacher_spec_, data_.test.images.size(2), false)).dump(2) +
+          "\n");
   const int64_t side = data_.test.images.size(2);
   Json teacher = {{"name", teacher_spec_.name},
                   {"checkpoint", o_.teacher},

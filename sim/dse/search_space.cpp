@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <set>
 #include <string>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "workloads/builder.hpp"
 #include "workloads/input_error.hpp"
 #include "workloads/transformer_blocks.hpp"
+#include "workloads/workload_io.hpp"
 
 namespace duet {
 namespace {
@@ -372,6 +374,67 @@ void build_vit(WorkloadBuilder& b, const NetworkFamily& family, const std::vecto
   b.gemm("head", b.reshape("flatten", x, {batch, width}), d["classes"].get<int64_t>());
 }
 
+// ---- fixed ----
+
+// A workload named by a zoo name or a JSON path (`workload`), or by a `duet recast` output
+// directory and the role in it (`recast` + `role`: its workload.json or teacher_workload.json,
+// and the accuracy its report.json measured).
+Json read_fixed_entry(ObjectReader& e) {
+  Json entry;
+  entry["name"] = e.string("name");
+  if (entry["name"].get<std::string>().empty() ||
+      entry["name"].get<std::string>().find_first_of(",\"\n") != std::string::npos) {
+    e.fail("name", "must be a non-empty name without commas, quotes or newlines");
+  }
+  if (e.has("workload") == e.has("recast"))
+    e.fail("workload", "give exactly one of \"workload\" (zoo name or JSON path) and \"recast\"");
+  if (e.has("workload")) {
+    entry["workload"] = e.string("workload");
+    if (!is_zoo_name(entry["workload"]) && !std::ifstream(entry["workload"].get<std::string>())) {
+      e.fail("workload", "\"" + entry["workload"].get<std::string>() +
+                             "\" is neither a zoo name nor a readable file");
+    }
+    return entry;
+  }
+  const std::string dir = e.string("recast");
+  const std::string role = e.choice("role", {"student", "teacher"});
+  const std::string file = dir + (role == "student" ? "/workload.json" : "/teacher_workload.json");
+  const std::string report = dir + "/report.json";
+  for (const std::string& f : {file, report}) {
+    if (!std::ifstream(f))
+      e.fail("recast", f + " is missing: run `duet recast ... --out " + dir + "` first");
+  }
+  entry["workload"] = file;
+  try {
+    const Json r = read_json_file(report);
+    entry["accuracy"] = r.at(role).at("accuracy").get<double>();
+  } catch (const std::exception& ex) {
+    e.fail("recast", report + " has no " + role + ".accuracy (" + ex.what() + ")");
+  }
+  return entry;
+}
+
+NetworkFamily read_fixed(ObjectReader& net) {
+  NetworkFamily family;
+  family.kind = "fixed";
+  const Json& list = non_empty_list(net, "workloads");
+  Json entries = Json::array();
+  BlockSpace block{"workload", {}};
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    ObjectReader e(list[i], net.where() + ".workloads[" + std::to_string(i) + "]");
+    const Json entry = read_fixed_entry(e);
+    e.reject_unknown_keys();
+    const std::string name = entry["name"];
+    if (std::find(block.options.begin(), block.options.end(), name) != block.options.end())
+      e.fail("name", "duplicate workload name \"" + name + "\"");
+    block.options.push_back(name);
+    entries.push_back(entry);
+  }
+  family.definition["workloads"] = entries;
+  family.blocks.push_back(block);
+  return family;
+}
+
 uint64_t splitmix64(uint64_t& state) {
   uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -401,8 +464,10 @@ SearchSpace load_search_space(const std::string& path) {
   }
 
   ObjectReader net = top.object("network");
-  const std::string family = net.choice("family", {"mbconv", "vit"});
-  space.network = family == "mbconv" ? read_mbconv(net) : read_vit(net);
+  const std::string family = net.choice("family", {"mbconv", "vit", "fixed"});
+  space.network = family == "mbconv" ? read_mbconv(net)
+                  : family == "vit"  ? read_vit(net)
+                                     : read_fixed(net);
   net.reject_unknown_keys();
   top.reject_unknown_keys();
 
@@ -455,6 +520,15 @@ Workload sample_workload(const SearchSpace& space, const Sample& sample) {
         static_cast<std::size_t>(sample.blocks[i]) >= space.network.blocks[i].options.size()) {
       throw InputError(what + ": " + space.network.blocks[i].name + " choice " +
                        std::to_string(sample.blocks[i]) + " out of range");
+    }
+  }
+  if (space.network.kind == "fixed") {
+    const Json& entry = space.network.definition["workloads"].at(sample.blocks.at(0));
+    try {
+      return load_workload(entry["workload"].get<std::string>(), {});
+    } catch (const InputError& e) {
+      throw InputError(space.path + ": network.workloads[" + std::to_string(sample.blocks[0]) +
+                       "]: " + e.what());
     }
   }
   WorkloadBuilder b(space.name + "#" + std::to_string(sample.index));

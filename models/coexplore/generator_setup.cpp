@@ -1,0 +1,185 @@
+#include "models/coexplore/generator_setup.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <random>
+#include <set>
+
+#include "models/coexplore/cost.hpp"
+#include "models/coexplore/hardware_grid.hpp"
+#include "sim/dse/sampled_hardware.hpp"
+#include "sim/report_writer.hpp"
+#include "sim/simulate.hpp"
+#include "workloads/input_error.hpp"
+
+namespace duet::coexplore {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int64_t kLabelChunk = 50;  // networks per resumable label file
+
+fs::path generator_dir(const StudyContext& c) { return fs::path(c.out_dir) / "generator"; }
+
+// Distinct random networks: the first `train` for the labels, the rest for the check.
+std::vector<std::vector<int>> sample_networks(const StudyContext& c, int64_t count) {
+  std::mt19937_64 rng(c.study.seed ^ 0x9e4e7a7042ULL);
+  std::set<std::vector<int>> seen;
+  std::vector<std::vector<int>> nets;
+  int64_t space_size = 1;
+  for (const auto& b : c.space.network.blocks) {
+    space_size = std::min<int64_t>(space_size * static_cast<int64_t>(b.options.size()), 1LL << 40);
+  }
+  if (count > space_size) {
+    throw InputError(c.study.path +
+                     ": generator: train_networks + check_networks = " + std::to_string(count) +
+                     " exceeds the space's " + std::to_string(space_size) + " distinct networks");
+  }
+  while (static_cast<int64_t>(nets.size()) < count) {
+    std::vector<int> net;
+    for (const auto& b : c.space.network.blocks)
+      net.push_back(static_cast<int>(rng() % b.options.size()));
+    if (seen.insert(net).second) nets.push_back(net);
+  }
+  return nets;
+}
+
+// The evaluator's best hardware for `blocks` under the study's limits (unconstrained when the
+// evaluator predicts none to meet them), best first.
+std::vector<HardwareCandidate> best_hardware(const StudyContext& c, const std::vector<int>& blocks,
+                                             std::size_t keep, int64_t& calls) {
+  auto ranked = rank_hardware(c.evaluator, c.space, blocks, c.study.objective, c.study.constraints,
+                              1.0, keep, calls);
+  if (ranked.empty())
+    ranked = rank_hardware(c.evaluator, c.space, blocks, c.study.objective, {}, 1.0, keep, calls);
+  return ranked;
+}
+
+std::vector<std::vector<int>> labels_for(const StudyContext& c,
+                                         const std::vector<std::vector<int>>& nets) {
+  std::vector<std::vector<int>> labels;
+  const int64_t n = static_cast<int64_t>(nets.size());
+  for (int64_t start = 0; start < n; start += kLabelChunk) {
+    const fs::path file =
+        generator_dir(c) / ("labels-" + std::to_string(start / kLabelChunk) + ".json");
+    const int64_t end = std::min(n, start + kLabelChunk);
+    const std::vector<std::vector<int>> chunk(nets.begin() + start, nets.begin() + end);
+    if (fs::exists(file)) {
+      const Json cached = read_json_file(file.string());
+      if (cached.value("networks", Json()) == Json(chunk)) {
+        for (const auto& h : cached.at("hardware")) labels.push_back(h.get<std::vector<int>>());
+        if (c.progress) c.progress("generator labels", end, n, "");
+        continue;
+      }
+    }
+    Json hardware = Json::array();
+    int64_t calls = 0;
+    for (const auto& net : chunk) {
+      labels.push_back(best_hardware(c, net, 1, calls).at(0).hardware);
+      hardware.push_back(labels.back());
+      if (c.progress) c.progress("generator labels", static_cast<int64_t>(labels.size()), n, "");
+    }
+    write_file_atomically(file.string(),
+                          Json{{"networks", chunk}, {"hardware", hardware}}.dump() + "\n");
+  }
+  return labels;
+}
+
+// log objective of a simulated design, or +inf when it cannot run.
+double simulated_log_objective(const StudyContext& c, const std::vector<int>& blocks,
+                               const std::vector<int>& hardware) {
+  const Sample sample{0, hardware, blocks};
+  try {
+    const Report r =
+        simulate(sampled_accelerator(c.base, c.space, sample), sample_workload(c.space, sample));
+    return log_value(objective_combination(c.study.objective),
+                     {r.latency_s, r.energy_j, r.area_mm2, r.avg_power_w});
+  } catch (const InputError&) {
+    return INFINITY;
+  }
+}
+
+// For each held-out network: the generated hardware's simulated objective against the best of
+// the evaluator's top designs, re-simulated. Ratios are of the objective itself (EDP, ...).
+Json check_generator(const StudyContext& c, HardwareGenerator& generator,
+                     const std::vector<std::vector<int>>& nets) {
+  const auto generated = generated_hardware(generator, c.space, nets);
+  Json rows = Json::array();
+  std::vector<double> ratios;
+  int64_t within = 0, calls = 0;
+  for (std::size_t i = 0; i < nets.size(); ++i) {
+    double best = INFINITY;
+    for (const auto& candidate :
+         best_hardware(c, nets[i], static_cast<std::size_t>(c.study.generator.check_top), calls)) {
+      best = std::min(best, simulated_log_objective(c, nets[i], candidate.hardware));
+    }
+    const double mine = simulated_log_objective(c, nets[i], generated[i]);
+    const double ratio = std::exp(mine - best);  // inf when the generated design cannot run
+    const bool ok = ratio <= 1.0 + c.study.generator.tolerance;
+    within += ok;
+    ratios.push_back(ratio);
+    rows.push_back({{"network", nets[i]},
+                    {"generated_hardware", generated[i]},
+                    {"objective_ratio", std::isfinite(ratio) ? Json(ratio) : Json(nullptr)},
+                    {"within_tolerance", ok}});
+    if (c.progress)
+      c.progress("generator check", static_cast<int64_t>(i + 1), static_cast<int64_t>(nets.size()),
+                 "");
+  }
+  std::sort(ratios.begin(), ratios.end());
+  const auto at = [&](double q) {
+    const double r = ratios[static_cast<std::size_t>(q * static_cast<double>(ratios.size() - 1))];
+    return std::isfinite(r) ? Json(r) : Json(nullptr);
+  };
+  return {
+      {"networks", static_cast<int64_t>(nets.size())},
+      {"tolerance", c.study.generator.tolerance},
+      {"check_top", c.study.generator.check_top},
+      {"within_tolerance", within},
+      {"within_tolerance_fraction", static_cast<double>(within) / static_cast<double>(nets.size())},
+      {"objective_ratio_median", at(0.5)},
+      {"objective_ratio_p90", at(0.9)},
+      {"objective_ratio_max", at(1.0)},
+      {"evaluator_calls", calls},
+      {"rows", rows}};
+}
+
+}  // namespace
+
+std::string generator_path(const StudyContext& c) {
+  return (generator_dir(c) / "generator.pt").string();
+}
+
+void prepare_generator(const StudyContext& c) {
+  const GeneratorPlan& g = c.study.generator;
+  const fs::path check_path = generator_dir(c) / "check.json";
+  if (fs::exists(check_path) && fs::exists(generator_path(c))) return;
+  fs::create_directories(generator_dir(c));
+  const auto nets = sample_networks(c, g.train_networks + g.check_networks);
+  const std::vector<std::vector<int>> train(nets.begin(), nets.begin() + g.train_networks);
+  const std::vector<std::vector<int>> held_out(nets.begin() + g.train_networks, nets.end());
+  if (!fs::exists(generator_path(c))) {
+    const auto labels = labels_for(c, train);
+    HardwareGenerator generator(c.space, g.hidden);
+    const GeneratorFit fit =
+        train_generator(generator, c.space, train, labels, g.epochs, c.study.seed);
+    save_generator(generator, generator_path(c),
+                   {{"hidden", g.hidden},
+                    {"train_networks", g.train_networks},
+                    {"epochs", g.epochs},
+                    {"train_loss", fit.train_loss},
+                    {"validation_loss", fit.validation_loss},
+                    {"validation_exact", fit.validation_exact},
+                    {"validation_dimension_accuracy", fit.dimension_accuracy}});
+  }
+  HardwareGenerator generator = load_study_generator(c);
+  write_file_atomically(check_path.string(),
+                        check_generator(c, generator, held_out).dump(2) + "\n");
+}
+
+HardwareGenerator load_study_generator(const StudyContext& c) {
+  return load_generator(c.space, c.study.generator.hidden, generator_path(c));
+}
+
+}  // namespace duet::coexplore

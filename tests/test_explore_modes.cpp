@@ -1,0 +1,122 @@
+// duet explore's other modes: fixed workloads (hardware-only search, as for a recast student
+// and its teacher) and DANCE's hardware generator. Both run on the 32-point tiny hardware grid.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "sim/dse/search_space.hpp"
+#include "test_util.hpp"
+#include "workloads/workload_io.hpp"
+
+namespace duet {
+namespace {
+
+using test::read_text;
+using test::run_duet;
+using test::source_path;
+using test::TempDir;
+
+const std::string kTinySpace = source_path("tests/data/explore-tiny-space.json");
+
+// Two of the tiny space's networks written as workload files, and a fixed space naming them
+// with the tiny space's hardware dimensions.
+std::string fixed_space(const TempDir& dir) {
+  const SearchSpace tiny = load_search_space(kTinySpace);
+  Json space = read_json_file(kTinySpace);
+  Json workloads = Json::array();
+  for (const auto& [name, blocks] : std::vector<std::pair<std::string, std::vector<int>>>{
+           {"small", {0, 2}}, {"large", {1, 1}}}) {
+    const Workload w =
+        sample_workload(tiny, {0, std::vector<int>(tiny.hardware.size(), 0), blocks});
+    workloads.push_back(
+        {{"name", name}, {"workload", dir.file(name + ".json", workload_to_json(w).dump())}});
+  }
+  space["name"] = "fixed-tiny";
+  space["network"] = {{"family", "fixed"}, {"workloads", workloads}};
+  return dir.file("fixed-space.json", space.dump(2));
+}
+
+Json fixed_study(const TempDir& dir, const std::string& space) {
+  return {{"name", "fixed-tiny"},
+          {"space", space},
+          {"evaluator", {{"dir", dir.path("eval")}, {"samples", 200}, {"epochs", 80}}},
+          {"objective", {{"kind", "edp"}}},
+          {"lambdas", {1.0}},
+          {"budget",
+           {{"search_images", 640}, {"search_epochs", 1}, {"batch", 64}, {"score_images", 64}}},
+          {"baselines", {"random", "exhaustive"}},
+          {"seed", 0}};
+}
+
+TEST(ExploreFixed, HardwareOnlySearchReachesTheExhaustiveOptimumAndComparesWorkloads) {
+  TempDir dir;
+  const std::string out = dir.path("out");
+  const std::string study = dir.file("s.json", fixed_study(dir, fixed_space(dir)).dump(2));
+  const auto r = run_duet("explore --study " + study + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Json summary = Json::parse(read_text(out + "/summary.json"));
+  std::map<std::string, Json> by_id;
+  for (const auto& list : {summary["points"], summary["baselines"]}) {
+    for (const auto& e : list) by_id[e["id"].get<std::string>()] = e;
+  }
+  ASSERT_EQ(by_id.size(), 6u);  // 2 workloads x (gradient, random, exhaustive)
+  for (const std::string w : {"small", "large"}) {
+    const int base = w == "small" ? 0 : 3;
+    const Json& gradient = by_id.at("0" + std::to_string(base) + "-" + w + "-coexplore");
+    const Json& random = by_id.at("0" + std::to_string(base + 1) + "-" + w + "-random");
+    const Json& exhaustive = by_id.at("0" + std::to_string(base + 2) + "-" + w + "-exhaustive");
+    EXPECT_EQ(gradient["network"]["workload"], w);
+    EXPECT_TRUE(gradient["accuracy"].is_null()) << "a fixed workload is not trained here";
+    EXPECT_FALSE(gradient.contains("weights"));
+    // Equal evaluator calls per search for the gradient and random searches (10 steps), the
+    // whole grid for exhaustive; a refinement round searches again.
+    auto per_search = [](const Json& e) {
+      return e["evaluator_calls"].get<int64_t>() / (1 + e["refinements"].get<int64_t>());
+    };
+    EXPECT_EQ(per_search(gradient), 10);
+    EXPECT_EQ(per_search(random), 10);
+    EXPECT_EQ(per_search(exhaustive), 32);
+    EXPECT_LE(gradient["predicted"]["edp_js"].get<double>(),
+              1.02 * exhaustive["predicted"]["edp_js"].get<double>())
+        << "the gradient search stopped far from the evaluator's optimum for " << w;
+  }
+  // Each workload on each workload's best accelerator; the diagonal is the best design itself.
+  const Json& cmp = summary.at("workloads");
+  for (const std::string w : {"small", "large"}) {
+    EXPECT_DOUBLE_EQ(cmp["edp_js_on_best_hardware_of"][w][w].get<double>(),
+                     cmp["best"][w]["edp_js"].get<double>());
+    for (const std::string h : {"small", "large"})
+      EXPECT_LE(cmp["edp_js_on_best_hardware_of"][w][w].get<double>(),
+                cmp["edp_js_on_best_hardware_of"][w][h].get<double>() * (1 + 1e-12))
+          << w << " runs better on " << h << "'s hardware than on its own best";
+  }
+  EXPECT_FALSE(std::filesystem::exists(out + "/warmup.pt")) << "no supernet for fixed workloads";
+}
+
+TEST(ExploreFixed, BadFixedStudiesExitWithCodeTwoNamingTheField) {
+  TempDir dir;
+  const std::string space = fixed_space(dir);
+  Json missing = read_json_file(space);
+  missing["network"]["workloads"][1]["workload"] = dir.path("gone.json");
+  Json recast = read_json_file(space);
+  recast["network"]["workloads"][0] = {
+      {"name", "s"}, {"recast", dir.path("no-run")}, {"role", "student"}};
+  const std::vector<std::pair<Json, std::string>> cases = {
+      {{{"space", dir.file("missing.json", missing.dump())}}, "workloads[1]"},
+      {{{"space", dir.file("recast.json", recast.dump())}}, "duet recast"},
+      {{{"hardware_mode", "generator"}}, "hardware_mode"},
+      {{{"baselines", {"accuracy-first"}}}, "baselines[0]"},
+  };
+  for (const auto& [patch, field] : cases) {
+    Json study = fixed_study(dir, space);
+    study.merge_patch(patch);
+    const auto r = run_duet("explore --study " + dir.file("s.json", study.dump()) + " --out " +
+                            dir.path("out"));
+    EXPECT_EQ(r.exit_code, 2) << patch.dump() << "\n" << r.output;
+    EXPECT_NE(r.output.find(field), std::string::npos) << patch.dump() << "\n" << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  }
+}
+
+}  // namespace
+}  // namespace duet
