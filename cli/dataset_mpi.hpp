@@ -5,14 +5,10 @@
 #include <cstdint>
 #include <functional>
 
+#include "cli/mpi_ranks.hpp"
 #include "sim/dse/dataset.hpp"
 
 namespace duet::cli {
-
-// The rank an MPI launcher announced in the environment, or -1 without a launcher. MPI is
-// initialized only under a launcher, so a plain `duet dataset` never needs one.
-int mpi_launcher_rank();
-bool started_by_mpi_launcher();
 
 struct DatasetReporting {
   std::function<void(int64_t done, int64_t total)> progress;

@@ -10,6 +10,8 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/explore_mpi.hpp"
+#include "cli/mpi_ranks.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
 #include "models/coexplore/explore.hpp"
@@ -134,17 +136,36 @@ int explore(int argc, char** argv) {
       "stop-after", po::value(&o.stop_after)->default_value(-1),
       "stop after computing this many points, as a kill would (tests --resume)");
   po::variables_map vm;
-  if (!parse_options(argc, argv, opts, vm)) return 0;
-  if (jobs < 1 || jobs > 256)
-    throw InputError("--jobs: expected 1 to 256, got " + std::to_string(jobs));
-  if (threads < 1 || threads > 256)
-    throw InputError("--threads: expected 1 to 256, got " + std::to_string(threads));
-  if (vm.count("point")) parse_point(point, o);
-  if (vm.count("point") && jobs > 1) throw InputError("--jobs and --point exclude each other");
-  if (o.stop_after < -1) throw InputError("--stop-after: expected -1 (off) or a count >= 0");
+  bool ranks = false;
+  try {
+    if (!parse_options(argc, argv, opts, vm)) return 0;
+    if (jobs < 1 || jobs > 256)
+      throw InputError("--jobs: expected 1 to 256, got " + std::to_string(jobs));
+    if (threads < 1 || threads > 256)
+      throw InputError("--threads: expected 1 to 256, got " + std::to_string(threads));
+    if (vm.count("point")) parse_point(point, o);
+    if (vm.count("point") && jobs > 1) throw InputError("--jobs and --point exclude each other");
+    if (o.stop_after < -1) throw InputError("--stop-after: expected -1 (off) or a count >= 0");
+    ranks = started_by_mpi_launcher() && mpi_launcher_size() != 1;
+    if (ranks && (jobs > 1 || vm.count("point") || o.prepare_only || o.stop_after >= 0)) {
+      throw InputError(
+          "under an MPI launcher the ranks share the points: --jobs, --point, --prepare and "
+          "--stop-after do not apply");
+    }
+  } catch (...) {
+    // Under mpirun every rank parses the same command line, so rank 0 reports the mistake and
+    // sets the exit code; another rank exiting non-zero first could get rank 0 killed unheard.
+    if (mpi_launcher_rank() > 0) return 0;
+    throw;
+  }
   set_torch_threads(threads);
   StageBars bars;
   o.progress = bars.callback();
+  if (ranks) {
+    const int code = explore_on_ranks(o);
+    bars.finish();
+    return code;
+  }
 
   if (jobs > 1) {
     coexplore::ExploreOptions prepare = o;

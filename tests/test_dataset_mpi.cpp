@@ -31,31 +31,9 @@ std::string dataset_args(const std::string& out, int64_t samples) {
          " --seed 7 --out " + out;
 }
 
-#ifdef DUET_HAVE_MPI
-constexpr bool kHaveMpi = true;
-#else
-constexpr bool kHaveMpi = false;
-#define DUET_MPIEXEC "mpiexec"  // never run: the tests skip
-#endif
-constexpr const char* kNoMpi =
-    "duet was built without MPI (install libopenmpi-dev openmpi-bin and reconfigure)";
-
-// Two ranks on any machine, as root too (CI containers); `timeout` turns a hang into a failure
-// instead of a stuck test run.
-test::CliResult run_on_two_ranks(const std::string& args) {
-  const std::string command =
-      "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
-      "OMPI_MCA_rmaps_base_oversubscribe=1 timeout 120 " DUET_MPIEXEC " -np 2 " DUET_BINARY " " +
-      args + " 2>&1";
-  test::CliResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buffer{};
-  while (fgets(buffer.data(), buffer.size(), pipe)) result.output += buffer.data();
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using test::kHaveMpi;
+using test::kNoMpi;
+using test::run_on_two_ranks;
 
 TEST(DatasetMpi, TwoRanksWriteTheSingleProcessBytes) {
   if (!kHaveMpi) GTEST_SKIP() << kNoMpi;

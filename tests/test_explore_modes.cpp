@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <map>
 
 #include "sim/dse/search_space.hpp"
 #include "test_util.hpp"
@@ -93,6 +95,38 @@ TEST(ExploreFixed, HardwareOnlySearchReachesTheExhaustiveOptimumAndComparesWorkl
   EXPECT_FALSE(std::filesystem::exists(out + "/warmup.pt")) << "no supernet for fixed workloads";
 }
 
+Json without_seconds(Json j) {
+  if (j.is_object()) {
+    j.erase("seconds");
+    for (auto& [key, value] : j.items()) value = without_seconds(value);
+  } else if (j.is_array()) {
+    for (auto& value : j) value = without_seconds(value);
+  }
+  return j;
+}
+
+TEST(ExploreMpi, TwoRanksShareThePointsAndMergeTheSingleProcessSummary) {
+  if (!test::kHaveMpi) GTEST_SKIP() << test::kNoMpi;
+  TempDir dir;
+  const std::string study = dir.file("s.json", fixed_study(dir, fixed_space(dir)).dump(2));
+  auto r = run_duet("explore --study " + study + " --out " + dir.path("one"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = test::run_on_two_ranks("explore --study " + study + " --out " + dir.path("two"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("2 MPI ranks"), std::string::npos) << r.output;
+  EXPECT_EQ(without_seconds(Json::parse(read_text(dir.path("one") + "/summary.json"))),
+            without_seconds(Json::parse(read_text(dir.path("two") + "/summary.json"))));
+  EXPECT_EQ(read_text(dir.path("one") + "/pareto.csv"), read_text(dir.path("two") + "/pareto.csv"));
+  // Options that split the points another way are refused on every rank, reported once.
+  r = test::run_on_two_ranks("explore --study " + study + " --out " + dir.path("three") +
+                             " --point 0/2");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  const std::string error = "duet explore: error: under an MPI launcher";
+  const auto first = r.output.find(error);
+  EXPECT_NE(first, std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find(error, first + 1), std::string::npos) << r.output;
+}
+
 TEST(ExploreFixed, BadFixedStudiesExitWithCodeTwoNamingTheField) {
   TempDir dir;
   const std::string space = fixed_space(dir);
@@ -116,6 +150,54 @@ TEST(ExploreFixed, BadFixedStudiesExitWithCodeTwoNamingTheField) {
     EXPECT_NE(r.output.find(field), std::string::npos) << patch.dump() << "\n" << r.output;
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
   }
+}
+
+// The tiny space has 6 networks: the generator learns 5 and is checked on the sixth.
+Json generator_study(const TempDir& dir) {
+  return {{"name", "generator-tiny"},
+          {"space", kTinySpace},
+          {"evaluator", {{"dir", dir.path("eval")}, {"samples", 300}, {"epochs", 80}}},
+          {"objective", {{"kind", "edp"}}},
+          {"lambdas", {0.5}},
+          {"hardware_mode", "generator"},
+          {"generator",
+           {{"train_networks", 5}, {"check_networks", 1}, {"epochs", 200}, {"check_top", 3}}},
+          {"budget",
+           {{"train_images", 1000},
+            {"search_images", 256},
+            {"test_images", 500},
+            {"warmup_epochs", 1},
+            {"search_epochs", 1},
+            {"derived_epochs", 1},
+            {"batch", 64},
+            {"score_images", 128}}},
+          {"baselines", {"accuracy-first"}},
+          {"seed", 0}};
+}
+
+TEST(ExploreGenerator, LearnsTheExhaustiveOptimumAndRefusesAnEditedModel) {
+  TempDir dir;
+  const std::string out = dir.path("out");
+  const std::string study = dir.file("s.json", generator_study(dir).dump(2));
+  auto r = run_duet("explore --study " + study + " --out " + out + " --prepare");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Json check = Json::parse(read_text(out + "/generator/check.json"));
+  ASSERT_EQ(check["networks"], 1);
+  // The held-out network's generated hardware, re-simulated, is within 5% of the best of the
+  // evaluator's top 3 designs, re-simulated.
+  EXPECT_LE(check["rows"][0]["objective_ratio"].get<double>(), 1.05) << check.dump();
+  EXPECT_EQ(check["within_tolerance"], 1);
+  EXPECT_EQ(check["evaluator_calls"], 32);
+  // The labels are the exhaustive optimum of each training network (one grid each).
+  const Json labels = Json::parse(read_text(out + "/generator/labels-0.json"));
+  EXPECT_EQ(labels["networks"].size(), 5u);
+  EXPECT_EQ(labels["hardware"].size(), 5u);
+
+  // A weights file that no longer matches its recorded hash is refused, naming the file.
+  std::ofstream(out + "/generator/generator.pt", std::ios::app) << "x";
+  r = run_duet("explore --study " + study + " --out " + out + " --resume");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("generator.pt"), std::string::npos) << r.output;
 }
 
 }  // namespace

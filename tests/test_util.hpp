@@ -87,9 +87,10 @@ struct CliResult {
   std::string output;  // stdout and stderr
 };
 
-inline CliResult run_duet(const std::string& args) {
+// Runs a shell command line, capturing stdout and stderr.
+inline CliResult run_command(const std::string& command_line) {
   CliResult result;
-  std::string command = std::string(DUET_BINARY) + " " + args + " 2>&1";
+  const std::string command = command_line + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;
   std::array<char, 4096> buffer{};
@@ -97,6 +98,28 @@ inline CliResult run_duet(const std::string& args) {
   int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+inline CliResult run_duet(const std::string& args) {
+  return run_command(std::string(DUET_BINARY) + " " + args);
+}
+
+#ifdef DUET_HAVE_MPI
+constexpr bool kHaveMpi = true;
+#else
+constexpr bool kHaveMpi = false;
+#define DUET_MPIEXEC "mpiexec"  // never run: the tests skip
+#endif
+constexpr const char* kNoMpi =
+    "duet was built without MPI (install libopenmpi-dev openmpi-bin and reconfigure)";
+
+// `duet <args>` on two MPI ranks on any machine, as root too (CI containers); `timeout` turns a
+// hang into a failure instead of a stuck test run.
+inline CliResult run_on_two_ranks(const std::string& args, int timeout_s = 120) {
+  return run_command(
+      "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
+      "OMPI_MCA_rmaps_base_oversubscribe=1 timeout " +
+      std::to_string(timeout_s) + " " DUET_MPIEXEC " -np 2 " DUET_BINARY " " + args);
 }
 
 class TempDir {

@@ -99,7 +99,7 @@ GeneratorPlan read_generator(ObjectReader& top, const std::string& mode) {
   if (!top.has("generator")) return g;
   if (mode != "generator") top.fail("generator", "only with \"hardware_mode\": \"generator\"");
   ObjectReader r = top.object("generator");
-  g.train_networks = r.integer_or("train_networks", g.train_networks, 10, 1000000);
+  g.train_networks = r.integer_or("train_networks", g.train_networks, 2, 1000000);
   g.check_networks = r.integer_or("check_networks", g.check_networks, 1, 100000);
   g.epochs = static_cast<int>(r.integer_or("epochs", g.epochs, 1, 100000));
   g.hidden = r.integer_or("hidden", g.hidden, 1, 4096);
