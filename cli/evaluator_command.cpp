@@ -9,11 +9,12 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
+#include "models/evaluator/design_prediction.hpp"
 #include "models/evaluator/evaluator.hpp"
 #include "models/torch_threads.hpp"
 #include "sim/dse/dataset_table.hpp"
-#include "sim/report_writer.hpp"
 #include "sim/dse/sampled_hardware.hpp"
+#include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
 
 namespace po = boost::program_options;
@@ -128,44 +129,24 @@ int predict(int argc, char** argv) {
   if (!space_path.empty()) evaluator.check_space(load_search_space(space_path));
   const SearchSpace& space = evaluator.space();
   const AcceleratorConfig arch = load_accelerator_config(arch_path);
-  std::vector<Json> values;
-  for (const auto& dim : space.hardware) values.push_back(hardware_dimension_value(arch, dim.name));
-  for (Json& v : read_network_choices(network_path, space)) values.push_back(std::move(v));
-
-  std::vector<std::string> off_grid, out_of_range;
-  std::vector<float> features;
-  try {
-    features = evaluator.schema().encode_values(values, off_grid, out_of_range);
-  } catch (const InputError& e) {
-    throw InputError(arch_path + " / " + network_path + ": " + e.what());
-  }
-  const std::string base = evaluator.sidecar()["space"].value("base_config", "");
-  if (!base.empty()) {
-    // The searched dimensions were judged by their values above; these are the fixed ones.
-    for (const auto& field : fixed_field_differences(load_accelerator(base), arch, space)) {
-      out_of_range.push_back(arch_path + ": " + field + " differs from the space's base config \"" +
-                             base + "\", which fixed it during training");
-    }
-  }
-  for (const auto& note : off_grid) {
+  const DesignPrediction prediction =
+      predict_design(evaluator, arch, read_network_choices(network_path, space),
+                     allow_extrapolation, arch_path + " / " + network_path);
+  for (const auto& note : prediction.interpolated) {
     std::cerr << "duet evaluator predict: warning: " << note
               << " is between trained values: interpolating\n";
   }
-  if (!out_of_range.empty()) {
+  if (!prediction.extrapolated.empty()) {
     std::string list;
-    for (const auto& note : out_of_range) list += "\n  " + note;
-    if (!allow_extrapolation) {
-      throw InputError("outside the trained space:" + list +
-                       "\n(--allow-extrapolation predicts anyway, with a warning)");
-    }
+    for (const auto& note : prediction.extrapolated) list += "\n  " + note;
     std::cerr << "duet evaluator predict: warning: extrapolating outside the trained space:" << list
               << "\n";
   }
-  const CostVector p = evaluator.predict_features(features).at(0);
+  const CostVector& p = prediction.values;
   Json out = {{"model", model_dir}, {"arch", arch_path}, {"network", network_path}};
   for (int t = 0; t < 4; ++t) out[kDatasetTargets[t]] = p[t];
-  out["interpolated"] = off_grid;
-  out["extrapolated"] = out_of_range;
+  out["interpolated"] = prediction.interpolated;
+  out["extrapolated"] = prediction.extrapolated;
   std::cout << out.dump(2) << "\n";
   return 0;
 }
