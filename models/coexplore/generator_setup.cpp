@@ -5,12 +5,12 @@
 #include <filesystem>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "models/coexplore/cost.hpp"
 #include "models/coexplore/hardware_grid.hpp"
-#include "sim/dse/sampled_hardware.hpp"
+#include "sim/dse/design_batch.hpp"
 #include "sim/report_writer.hpp"
-#include "sim/simulate.hpp"
 #include "workloads/input_error.hpp"
 
 namespace duet::coexplore {
@@ -87,17 +87,10 @@ std::vector<std::vector<int>> labels_for(const StudyContext& c,
 }
 
 // log objective of a simulated design, or +inf when it cannot run.
-double simulated_log_objective(const StudyContext& c, const std::vector<int>& blocks,
-                               const std::vector<int>& hardware) {
-  const Sample sample{0, hardware, blocks};
-  try {
-    const Report r =
-        simulate(sampled_accelerator(c.base, c.space, sample), sample_workload(c.space, sample));
-    return log_value(objective_combination(c.study.objective),
-                     {r.latency_s, r.energy_j, r.area_mm2, r.avg_power_w});
-  } catch (const InputError&) {
-    return INFINITY;
-  }
+double log_objective(const StudyContext& c, const DesignResult& r) {
+  if (!r.ok) return INFINITY;
+  return log_value(objective_combination(c.study.objective),
+                   {r.latency_s, r.energy_j, r.area_mm2, r.avg_power_w});
 }
 
 // For each held-out network: the generated hardware's simulated objective against the best of
@@ -105,17 +98,35 @@ double simulated_log_objective(const StudyContext& c, const std::vector<int>& bl
 Json check_generator(const StudyContext& c, HardwareGenerator& generator,
                      const std::vector<std::vector<int>>& nets) {
   const auto generated = generated_hardware(generator, c.space, nets);
-  Json rows = Json::array();
-  std::vector<double> ratios;
-  int64_t within = 0, calls = 0;
+  // Per network: the generated design first, then the evaluator's top designs.
+  std::vector<Sample> designs;
+  std::vector<std::size_t> first;
+  int64_t calls = 0;
   for (std::size_t i = 0; i < nets.size(); ++i) {
-    double best = INFINITY;
+    first.push_back(designs.size());
+    designs.push_back({0, generated[i], nets[i]});
     for (const auto& candidate :
          best_hardware(c, nets[i], static_cast<std::size_t>(c.study.generator.check_top), calls)) {
-      best = std::min(best, simulated_log_objective(c, nets[i], candidate.hardware));
+      designs.push_back({0, candidate.hardware, nets[i]});
     }
-    const double mine = simulated_log_objective(c, nets[i], generated[i]);
-    const double ratio = std::exp(mine - best);  // inf when the generated design cannot run
+    if (c.progress)
+      c.progress("generator check: rank", static_cast<int64_t>(i + 1),
+                 static_cast<int64_t>(nets.size()), "");
+  }
+  first.push_back(designs.size());
+  const int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const std::vector<DesignResult> simulated =
+      simulate_designs(c.space, designs, jobs, [&](int64_t done, int64_t total) {
+        if (c.progress) c.progress("generator check: simulate", done, total, "");
+      });
+  Json rows = Json::array();
+  std::vector<double> ratios;
+  int64_t within = 0;
+  for (std::size_t i = 0; i < nets.size(); ++i) {
+    double best = INFINITY;
+    for (std::size_t k = first[i] + 1; k < first[i + 1]; ++k)
+      best = std::min(best, log_objective(c, simulated[k]));
+    const double ratio = std::exp(log_objective(c, simulated[first[i]]) - best);  // inf: cannot run
     const bool ok = ratio <= 1.0 + c.study.generator.tolerance;
     within += ok;
     ratios.push_back(ratio);
@@ -123,9 +134,6 @@ Json check_generator(const StudyContext& c, HardwareGenerator& generator,
                     {"generated_hardware", generated[i]},
                     {"objective_ratio", std::isfinite(ratio) ? Json(ratio) : Json(nullptr)},
                     {"within_tolerance", ok}});
-    if (c.progress)
-      c.progress("generator check", static_cast<int64_t>(i + 1), static_cast<int64_t>(nets.size()),
-                 "");
   }
   std::sort(ratios.begin(), ratios.end());
   const auto at = [&](double q) {

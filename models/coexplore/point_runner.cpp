@@ -10,6 +10,7 @@
 #include "models/coexplore/generator_setup.hpp"
 #include "models/coexplore/hardware_grid.hpp"
 #include "sim/dse/dataset.hpp"
+#include "sim/dse/design_batch.hpp"
 #include "sim/dse/sampled_hardware.hpp"
 #include "sim/report_writer.hpp"
 #include "sim/simulate.hpp"
@@ -23,7 +24,8 @@ namespace fs = std::filesystem;
 
 // Margins tried, in turn, when a derived design misses a limit on re-simulation.
 constexpr double kRepairMargins[] = {1.0, 0.9, 0.8, 0.65, 0.5};
-constexpr std::size_t kRepairCandidates = 4;
+constexpr std::size_t kRepairCandidates = 4;  // designs that run, per margin
+constexpr std::size_t kRepairScan = 256;      // ranked designs considered per margin
 
 struct Choice {
   std::vector<int> blocks, hardware;
@@ -210,6 +212,7 @@ struct Proof {
 Proof simulate_design(const StudyContext& c, const Evaluator& ev, const Workload& workload,
                       const Choice& choice, int64_t& evaluator_calls) {
   Proof p;
+  enum class Outcome { kMet, kMissed, kCannotRun };
   auto attempt = [&](const std::vector<int>& hardware) {
     const Sample sample{0, hardware, choice.blocks};
     AcceleratorConfig config = sampled_accelerator(c.base, c.space, sample);
@@ -219,22 +222,28 @@ Proof simulate_design(const StudyContext& c, const Evaluator& ev, const Workload
       p.config = config;
       p.report = report;
       p.constraints_met = meets_constraints(c.study.constraints, cost_of(report));
-      return p.constraints_met;
+      return p.constraints_met ? Outcome::kMet : Outcome::kMissed;
     } catch (const InputError&) {
-      return false;  // the design cannot run (e.g. a layer does not fit the buffer)
+      return Outcome::kCannotRun;  // e.g. a layer's smallest tile does not fit the buffer
     }
   };
-  if (attempt(choice.hardware)) return p;
+  if (attempt(choice.hardware) == Outcome::kMet) return p;
   p.repaired = true;
   std::vector<std::vector<int>> tried = {choice.hardware};
   for (double margin : kRepairMargins) {
+    // The evaluator never saw designs that cannot run (the dataset keeps them out of training),
+    // so it may rank many of them first: those are skipped, and up to kRepairCandidates designs
+    // that do run are tried per margin.
+    std::size_t ran = 0;
     for (const auto& candidate :
          rank_hardware(ev, c.space, choice.blocks, c.study.objective, c.study.constraints, margin,
-                       kRepairCandidates, evaluator_calls)) {
+                       kRepairScan, evaluator_calls)) {
       if (std::find(tried.begin(), tried.end(), candidate.hardware) != tried.end()) continue;
       tried.push_back(candidate.hardware);
       ++p.repair_simulations;
-      if (attempt(candidate.hardware)) return p;
+      const Outcome outcome = attempt(candidate.hardware);
+      if (outcome == Outcome::kMet) return p;
+      if (outcome == Outcome::kMissed && ++ran >= kRepairCandidates) break;
     }
   }
   if (p.hardware.empty()) {
@@ -300,9 +309,8 @@ void refine_evaluator(const StudyContext& c, const std::string& from,
   if (!fs::exists(base)) throw InputError(base + ": the evaluator's dataset is missing");
   std::string data = read_text_file(base);
   int64_t next = 4000000000000LL + 10 * static_cast<int64_t>(data.size() % 1000000);
-  for (const auto& design : designs) {
-    const std::string row = dataset_row_for(c.space, design);
-    const std::string rest = row.substr(row.find(','));
+  for (const auto& simulated : simulate_designs(c.space, designs, 1)) {
+    const std::string rest = simulated.row.substr(simulated.row.find(','));
     for (int k = 0; k < c.study.refinement_copies; ++k, next += 10) {
       data += std::to_string(next) + rest + "\n";
     }

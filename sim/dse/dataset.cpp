@@ -1,21 +1,15 @@
 #include "sim/dse/dataset.hpp"
 
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
-#include <thread>
 
 #include "sim/dse/sampled_hardware.hpp"
+#include "sim/dse/worker_processes.hpp"
 #include "sim/report_writer.hpp"
 #include "sim/simulate.hpp"
 #include "workloads/input_error.hpp"
@@ -107,30 +101,21 @@ void remove_parts(const std::string& out, const std::string& keep = "") {
   }
 }
 
-// A worker process: simulates its indices and appends one flushed line per sample, so an
+// A worker's share: simulates its indices and appends one flushed line per sample, so an
 // interruption loses at most the sample in flight.
-[[noreturn]] void run_worker(const SearchSpace& space, const DatasetOptions& o,
-                             const std::vector<int64_t>& indices, int worker, pid_t parent) {
-  // Die with the parent: a killed mpirun, say, takes down only the ranks, and an orphan would
-  // keep simulating and appending to part files that a resumed run has taken over.
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != parent) ::_exit(1);
-  int status = 0;
-  try {
-    FILE* out = std::fopen(part_path(o.out_path, worker).c_str(), "a");
-    if (!out) throw InputError(part_path(o.out_path, worker) + ": cannot write");
-    for (int64_t index : indices) {
-      const std::string line = dataset_row(space, o.seed, index) + "\n";
-      std::fwrite(line.data(), 1, line.size(), out);
-      std::fflush(out);
+int run_worker(const SearchSpace& space, const DatasetOptions& o,
+               const std::vector<int64_t>& indices, int worker) {
+  FILE* out = std::fopen(part_path(o.out_path, worker).c_str(), "a");
+  if (!out) throw InputError(part_path(o.out_path, worker) + ": cannot write");
+  for (int64_t index : indices) {
+    const std::string line = dataset_row(space, o.seed, index) + "\n";
+    if (std::fwrite(line.data(), 1, line.size(), out) != line.size() || std::fflush(out) != 0) {
+      std::fclose(out);
+      throw InputError(part_path(o.out_path, worker) + ": write failed (disk full?)");
     }
-    std::fclose(out);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "duet dataset: worker %d: %s\n", worker, e.what());
-    status = 2;
   }
-  std::fflush(stderr);
-  ::_exit(status);
+  if (std::fclose(out) != 0) throw InputError(part_path(o.out_path, worker) + ": close failed");
+  return 0;
 }
 
 }  // namespace
@@ -219,41 +204,25 @@ DatasetSummary generate_dataset(const DatasetOptions& o) {
     if (!done.count(i)) todo.push_back(i);
   }
   // Workers take interleaved indices so each sees the whole mix of sample sizes.
-  std::vector<pid_t> children;
   const int workers =
       static_cast<int>(std::min<int64_t>(o.jobs, std::max<int64_t>(1, todo.size())));
-  std::fflush(nullptr);
-  const pid_t parent = ::getpid();
-  for (int w = 0; w < workers && !todo.empty(); ++w) {
-    std::vector<int64_t> mine;
-    for (std::size_t k = w; k < todo.size(); k += workers) mine.push_back(todo[k]);
-    const pid_t pid = ::fork();
-    if (pid < 0) throw InputError("cannot start worker processes");
-    if (pid == 0) run_worker(space, o, mine, w, parent);
-    children.push_back(pid);
-  }
-
-  // Waits for our workers by pid: a library (MPI) may have child processes of its own.
-  int failed = 0;
-  while (!children.empty()) {
-    for (auto it = children.begin(); it != children.end();) {
-      int status = 0;
-      const pid_t result = ::waitpid(*it, &status, WNOHANG);
-      if (result == 0 || (result < 0 && errno == EINTR)) {
-        ++it;
-        continue;
-      }
-      if (result < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
-      it = children.erase(it);
-    }
-    if (children.empty()) break;
-    if (o.progress) {
-      int64_t finished = static_cast<int64_t>(done.size());
-      for (int w = 0; w < workers; ++w) finished += complete_lines(part_path(o.out_path, w)).size();
-      o.progress(std::min(finished, total), total);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  const int failed = todo.empty()
+                         ? 0
+                         : run_worker_processes(
+                               workers,
+                               [&](int w) {
+                                 std::vector<int64_t> mine;
+                                 for (std::size_t k = w; k < todo.size(); k += workers)
+                                   mine.push_back(todo[k]);
+                                 return run_worker(space, o, mine, w);
+                               },
+                               [&] {
+                                 if (!o.progress) return;
+                                 int64_t finished = static_cast<int64_t>(done.size());
+                                 for (int w = 0; w < workers; ++w)
+                                   finished += complete_lines(part_path(o.out_path, w)).size();
+                                 o.progress(std::min(finished, total), total);
+                               });
   if (failed) throw InputError(std::to_string(failed) + " worker(s) failed; rerun with --resume");
 
   // Part files only: without --resume an existing output is stale (another seed, say), and with

@@ -1,0 +1,63 @@
+#include "sim/dse/worker_processes.hpp"
+
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <thread>
+#include <vector>
+
+#include "workloads/input_error.hpp"
+
+namespace duet {
+
+int run_worker_processes(int workers, const std::function<int(int)>& work,
+                         const std::function<void()>& tick) {
+  std::fflush(nullptr);  // buffered output must not be written twice, by parent and child
+  const pid_t parent = ::getpid();
+  std::vector<pid_t> children;
+  for (int w = 0; w < workers; ++w) {
+    const pid_t pid = ::fork();
+    if (pid < 0) throw InputError("cannot start worker processes");
+    if (pid == 0) {
+      // Die with the parent: a killed mpirun, say, takes down only the ranks, and an orphan
+      // would keep simulating and writing files that a resumed run has taken over.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != parent) ::_exit(1);
+      int status = 2;
+      try {
+        status = work(w);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "duet: worker %d: %s\n", w, e.what());
+      }
+      std::fflush(nullptr);
+      ::_exit(status);
+    }
+    children.push_back(pid);
+  }
+  // Waits for our workers by pid: a library (MPI) may have child processes of its own.
+  int failed = 0;
+  while (!children.empty()) {
+    for (auto it = children.begin(); it != children.end();) {
+      int status = 0;
+      const pid_t result = ::waitpid(*it, &status, WNOHANG);
+      if (result == 0 || (result < 0 && errno == EINTR)) {
+        ++it;
+        continue;
+      }
+      if (result < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+      it = children.erase(it);
+    }
+    if (children.empty()) break;
+    if (tick) tick();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return failed;
+}
+
+}  // namespace duet
