@@ -15,8 +15,16 @@ namespace duet::cli {
 inline bool parse_options(int argc, char** argv,
                           const boost::program_options::options_description& options,
                           boost::program_options::variables_map& values) {
-  boost::program_options::store(boost::program_options::parse_command_line(argc, argv, options),
-                                values);
+  const auto parsed = boost::program_options::parse_command_line(argc, argv, options);
+  // No positional arguments: a stray word (a mistyped option's value, a second file) is an
+  // error, not silently ignored.
+  for (const auto& option : parsed.options) {
+    if (option.position_key >= 0 && !option.value.empty()) {
+      throw InputError("unexpected argument \"" + option.value.front() +
+                       "\" (every value follows its --option; see --help)");
+    }
+  }
+  boost::program_options::store(parsed, values);
   if (values.count("help")) {
     std::cout << options << "\n";
     return false;

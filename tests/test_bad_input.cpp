@@ -110,6 +110,14 @@ TEST(BadInput, CliOptions) {
   r = run_duet("sim --help");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.output.find("--ideal-memory"), std::string::npos);
+  // A stray word is refused by name before any work, in the simulator's and torch's commands.
+  for (const std::string& args : {std::string("sim --workload resnet18 stray"),
+                                  std::string("explore --study x.json stray --out o"),
+                                  std::string("evaluator predict stray --model m")}) {
+    r = run_duet(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find("unexpected argument \"stray\""), std::string::npos) << r.output;
+  }
 }
 
 TEST(BadInput, UnwritableOutputLeavesNothing) {
