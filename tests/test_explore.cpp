@@ -25,6 +25,7 @@ using test::read_text;
 using test::run_duet;
 using test::source_path;
 using test::TempDir;
+using test::without_seconds;
 
 const std::string kTinySpace = source_path("tests/data/explore-tiny-space.json");
 
@@ -157,17 +158,6 @@ TEST(ExploreSearch, CostOnlyReachesTheCheapestDesignTheEvaluatorKnows) {
   const double reached =
       log_value(edp, evaluator.predict({{0, found.hardware, found.blocks}}).at(0));
   EXPECT_NEAR(reached, best, 1e-6) << "the search stopped at a design the evaluator prices higher";
-}
-
-// Strips the wall-clock fields: everything else a study writes must be the same bytes.
-Json without_seconds(Json j) {
-  if (j.is_object()) {
-    j.erase("seconds");
-    for (auto& [key, value] : j.items()) value = without_seconds(value);
-  } else if (j.is_array()) {
-    for (auto& value : j) value = without_seconds(value);
-  }
-  return j;
 }
 
 // Every derived design's files load in `duet sim` and give exactly the reported figures.

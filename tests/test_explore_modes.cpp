@@ -17,6 +17,7 @@ using test::read_text;
 using test::run_duet;
 using test::source_path;
 using test::TempDir;
+using test::without_seconds;
 
 const std::string kTinySpace = source_path("tests/data/explore-tiny-space.json");
 
@@ -93,16 +94,6 @@ TEST(ExploreFixed, HardwareOnlySearchReachesTheExhaustiveOptimumAndComparesWorkl
           << w << " runs better on " << h << "'s hardware than on its own best";
   }
   EXPECT_FALSE(std::filesystem::exists(out + "/warmup.pt")) << "no supernet for fixed workloads";
-}
-
-Json without_seconds(Json j) {
-  if (j.is_object()) {
-    j.erase("seconds");
-    for (auto& [key, value] : j.items()) value = without_seconds(value);
-  } else if (j.is_array()) {
-    for (auto& value : j) value = without_seconds(value);
-  }
-  return j;
 }
 
 TEST(ExploreMpi, TwoRanksShareThePointsAndMergeTheSingleProcessSummary) {

@@ -15,13 +15,13 @@ std::string type_name_of(const Json& j) {
   return j.type_name();
 }
 
-std::string join(const std::vector<std::string>& items) {
+}  // namespace
+
+std::string join_list(const std::vector<std::string>& items) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
   return out;
 }
-
-}  // namespace
 
 std::string read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -183,7 +183,7 @@ std::string ObjectReader::string_or(const std::string& key, const std::string& f
 std::string ObjectReader::choice(const std::string& key, const std::vector<std::string>& allowed) {
   std::string value = string(key);
   if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
-    fail(key, "invalid value \"" + value + "\" (allowed: " + join(allowed) + ")");
+    fail(key, "invalid value \"" + value + "\" (allowed: " + join_list(allowed) + ")");
   }
   return value;
 }
@@ -241,9 +241,9 @@ void ObjectReader::reject_unknown_keys(const std::vector<std::string>& also_allo
   for (const auto& item : object_.items()) {
     if (std::find(valid.begin(), valid.end(), item.key()) != valid.end()) continue;
     std::string suggestion = nearest(item.key(), valid);
-    fail(item.key(),
-         "unknown key" + (suggestion.empty() ? std::string(" (valid keys: ") + join(valid) + ")"
-                                             : " (did you mean \"" + suggestion + "\"?)"));
+    fail(item.key(), "unknown key" + (suggestion.empty()
+                                          ? std::string(" (valid keys: ") + join_list(valid) + ")"
+                                          : " (did you mean \"" + suggestion + "\"?)"));
   }
 }
 

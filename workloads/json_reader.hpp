@@ -20,6 +20,9 @@ Json read_json_file(const std::string& path);
 
 // Levenshtein distance; used for "did you mean" suggestions.
 std::size_t edit_distance(const std::string& a, const std::string& b);
+// "a, b, c": the allowed values an error message lists.
+std::string join_list(const std::vector<std::string>& items);
+
 // The candidate nearest to `word`, or "" if none is close enough to be a plausible typo.
 std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
 

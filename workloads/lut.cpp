@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 
 namespace duet {
 namespace {
@@ -54,12 +55,6 @@ double round_to_precision(double x, LutPrecision p) {
   return x;
 }
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
-  return out;
-}
-
 std::vector<double> finite_list(ObjectReader& r, const std::string& key) {
   const Json& v = r.raw(key);
   if (!v.is_array()) r.fail(key, "expected a list of numbers");
@@ -101,7 +96,7 @@ LutFunction parse_lut_function(const std::string& name, const std::string& where
     if (name == i.name) return i.function;
   }
   throw InputError(where + ": unknown function \"" + name +
-                   "\" (allowed: " + join(lut_function_names()) + ")");
+                   "\" (allowed: " + join_list(lut_function_names()) + ")");
 }
 
 const char* lut_precision_name(LutPrecision p) { return kPrecisions[static_cast<int>(p)]; }

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 
 namespace duet {
 namespace {
@@ -29,12 +30,6 @@ const std::vector<std::pair<OpKind, const char*>>& op_table() {
       {OpKind::kTranspose, "transpose"},
   };
   return table;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
-  return out;
 }
 
 class ShapeChecker {
@@ -226,7 +221,8 @@ OpKind parse_op(const std::string& name, const std::string& where) {
     if (name == n) return kind;
   }
   if (name == "matmul_batched") return OpKind::kMatmul;
-  throw InputError(where + ": unknown op \"" + name + "\" (allowed: " + join(op_names()) + ")");
+  throw InputError(where + ": unknown op \"" + name + "\" (allowed: " + join_list(op_names()) +
+                   ")");
 }
 
 bool is_nonlinear(OpKind op) {

@@ -109,25 +109,19 @@ GeneratorPlan read_generator(ObjectReader& top, const std::string& mode) {
   return g;
 }
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
-
 std::vector<std::string> read_baselines(ObjectReader& top, const std::vector<std::string>& allowed,
                                         const std::string& family) {
   const std::string where = top.where() + ": baselines";
   const Json& v = top.raw("baselines");
   if (!v.is_array() || v.empty())
-    throw InputError(where + ": expected a non-empty list; allowed: " + joined(allowed));
+    throw InputError(where + ": expected a non-empty list; allowed: " + join_list(allowed));
   std::vector<std::string> out;
   for (std::size_t i = 0; i < v.size(); ++i) {
     const std::string at = where + "[" + std::to_string(i) + "]";
     if (!v[i].is_string() ||
         std::find(allowed.begin(), allowed.end(), v[i].get<std::string>()) == allowed.end()) {
       throw InputError(at + ": " + v[i].dump() + " is not a baseline of a " + family +
-                       " space (allowed: " + joined(allowed) + ")");
+                       " space (allowed: " + join_list(allowed) + ")");
     }
     if (std::find(out.begin(), out.end(), v[i].get<std::string>()) != out.end())
       throw InputError(at + ": duplicate baseline " + v[i].dump());

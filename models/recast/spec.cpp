@@ -3,17 +3,12 @@
 #include <algorithm>
 
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 
 namespace duet::recast {
 namespace {
 
 constexpr const char* kKindNames[] = {"plain", "basic", "bottleneck", "dense", "mbconv"};
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
-  return out;
-}
 
 // Three stages at 28, 14 and 7 pixels: the first block of stages 2 and 3 halves the image.
 NetworkSpec staged(const std::string& name, BlockKind kind, int64_t stem,
@@ -47,7 +42,7 @@ BlockKind parse_block_kind(const std::string& name, const std::string& where) {
     const std::string typo = nearest(name, names);
     throw InputError(where + ": unknown block type \"" + name + "\"" +
                      (typo.empty() ? "" : " (did you mean \"" + typo + "\"?)") +
-                     " (allowed: " + join(names) + ")");
+                     " (allowed: " + join_list(names) + ")");
   }
   return static_cast<BlockKind>(it - names.begin());
 }
@@ -75,8 +70,8 @@ NetworkSpec teacher_spec(const std::string& name) {
   if (name == "resnet56") return staged(name, BlockKind::kBasic, 16, {16, 32, 64}, 9);
   if (name == "densenet") return staged(name, BlockKind::kDense, 16, {32, 64, 128}, 1);
   if (name == "vgg") return staged(name, BlockKind::kPlain, 32, {32, 64, 128}, 2);
-  throw InputError("--arch: unknown teacher \"" + name + "\" (allowed: " + join(teacher_names()) +
-                   ")");
+  throw InputError("--arch: unknown teacher \"" + name +
+                   "\" (allowed: " + join_list(teacher_names()) + ")");
 }
 
 Json spec_to_json(const NetworkSpec& spec) {

@@ -11,12 +11,6 @@
 namespace duet {
 namespace {
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
 // The choice index of `text` among a hardware dimension's values. Numbers are compared as
 // numbers, so "6.4" and "6.40" are the same choice.
 int hardware_choice(const HardwareDimension& dim, const std::string& text) {
@@ -104,7 +98,7 @@ DatasetTable read_dataset_table(const std::string& path, const SearchSpace& spac
       throw InputError(path + ": line 1: column " + std::to_string(c + 1) + " is \"" + got +
                        "\" but the space " + space.path + " expects \"" + want +
                        "\"; the dataset was generated from a different space (expected columns: " +
-                       join(expected) + ")");
+                       join_list(expected) + ")");
     }
   }
   auto column = [&](const std::string& name) {
@@ -153,7 +147,7 @@ DatasetTable read_dataset_table(const std::string& path, const SearchSpace& spac
       const auto it = std::find(options.begin(), options.end(), text);
       if (it == options.end()) {
         throw InputError(where + ": " + expected[first_block + b] + " = \"" + text +
-                         "\" is not one of the space's options (" + join(options) + ")");
+                         "\" is not one of the space's options (" + join_list(options) + ")");
       }
       sample.blocks.push_back(static_cast<int>(it - options.begin()));
     }

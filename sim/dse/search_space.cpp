@@ -17,12 +17,6 @@
 namespace duet {
 namespace {
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
-  return out;
-}
-
 std::string type_of(const Json& j) {
   if (j.is_number_integer() || j.is_number_unsigned()) return "integer";
   if (j.is_number_float()) return "number";
@@ -61,7 +55,7 @@ HardwareDimension read_dimension(ObjectReader& r, const HardwareDimensionSpec& r
       const std::string s = v.get<std::string>();
       if (std::find(rule.allowed.begin(), rule.allowed.end(), s) == rule.allowed.end()) {
         const std::string near = nearest(s, rule.allowed);
-        r.fail(at, "invalid value \"" + s + "\" (allowed: " + join(rule.allowed) + ")" +
+        r.fail(at, "invalid value \"" + s + "\" (allowed: " + join_list(rule.allowed) + ")" +
                        (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
       }
       continue;
