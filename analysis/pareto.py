@@ -21,11 +21,13 @@ import pandas as pd  # noqa: E402
 STYLE = {"coexplore": ("o", "tab:red", "co-exploration (DANCE)"),
          "accuracy-first": ("s", "tab:blue", "two-stage, accuracy first"),
          "hw-aware-nas-mobile": ("^", "tab:green", "HW-aware NAS on mobile, then HW"),
-         "random": ("x", "tab:gray", "random co-search")}
+         "random": ("x", "tab:gray", "random co-search"),
+         "exhaustive": ("D", "tab:green", "exhaustive hardware search (fixed workload)")}
 
 
 def pareto_figure(summary, path):
-    entries = summary["points"] + summary["baselines"]
+    # A fixed workload without a recast report has no accuracy: nothing to place on this axis.
+    entries = [e for e in summary["points"] + summary["baselines"] if e["accuracy"] is not None]
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     for ax, metric, label in ((axes[0], "edp_js", "simulated EDP (J·s)"),
                               (axes[1], "latency_s", "simulated latency (s)")):
