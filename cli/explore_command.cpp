@@ -114,7 +114,7 @@ int explore(int argc, char** argv) {
       "the same budget; every derived design is re-simulated and trained from scratch\n\n"
       "usage: duet explore --study configs/studies/cnn-fmnist-edp.json --out runs/cnn-edp "
       "[--jobs N] [--resume] [--quick]\n"
-      "       duet explore --study ... --out ... --prepare      (evaluator and warm-up only)\n"
+      "       duet explore --study ... --out ... --prepare      (shared parts only)\n"
       "       duet explore --study ... --out ... --point K/N    (a share, e.g. a Slurm array "
       "task)\n"
       "       duet explore merge --out runs/cnn-edp\n\n"
@@ -131,7 +131,8 @@ int explore(int argc, char** argv) {
       "compute only points i with i % N == K (K/N); implies keeping "
       "other shares' points; join with `duet explore merge`")(
       "prepare", po::bool_switch(&o.prepare_only),
-      "only build the evaluator and the shared warm-up (run once before --point shares)")(
+      "only build what every point shares: the evaluator, the warm-up and, in generator mode, "
+      "the hardware generator (run once before --point shares)")(
       "threads", po::value(&threads)->default_value(threads), "libtorch intra-op threads")(
       "stop-after", po::value(&o.stop_after)->default_value(-1),
       "stop after computing this many points, as a kill would (tests --resume)");

@@ -1,5 +1,7 @@
 #include "models/coexplore/explore.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <thread>
@@ -63,7 +65,9 @@ void check_writable(const std::string& out) {
   if (out.empty()) throw InputError("--out: must name a directory");
   std::error_code ec;
   fs::create_directories(out, ec);
-  const std::string probe = (fs::path(out) / ".duet-write-probe").string();
+  // Per process: shares of one run (MPI ranks) probe the same --out at once.
+  const std::string probe =
+      (fs::path(out) / (".duet-write-probe-" + std::to_string(::getpid()))).string();
   write_file_atomically(probe, "");  // throws InputError naming the path
   fs::remove(probe, ec);
 }
@@ -160,7 +164,8 @@ ExploreResult run_explore(const ExploreOptions& o) {
                      ": --out holds a run of another study, budget or evaluator; "
                      "use another --out, or drop --resume to start over");
   }
-  write_file_atomically(record_path, record.dump(2) + "\n");
+  // Written once: shares of one run (--point, MPI ranks) find it equal and leave it alone.
+  if (!fs::exists(record_path)) write_file_atomically(record_path, record.dump(2) + "\n");
   if (study.family != "fixed") {  // a fixed workload's study needs no images nor supernet
     c.data = load_study_data(study);
     warm_up_once(c);

@@ -45,15 +45,10 @@ std::vector<std::vector<int>> sample_networks(const StudyContext& c, int64_t cou
   return nets;
 }
 
-// The evaluator's best hardware for `blocks` under the study's limits (unconstrained when the
-// evaluator predicts none to meet them), best first.
-std::vector<HardwareCandidate> best_hardware(const StudyContext& c, const std::vector<int>& blocks,
-                                             std::size_t keep, int64_t& calls) {
-  auto ranked = rank_hardware(c.evaluator, c.space, blocks, c.study.objective, c.study.constraints,
-                              1.0, keep, calls);
-  if (ranked.empty())
-    ranked = rank_hardware(c.evaluator, c.space, blocks, c.study.objective, {}, 1.0, keep, calls);
-  return ranked;
+std::vector<HardwareCandidate> best_for(const StudyContext& c, const std::vector<int>& blocks,
+                                        std::size_t keep, int64_t& calls) {
+  return best_hardware(c.evaluator, c.space, blocks, c.study.objective, c.study.constraints, keep,
+                       calls);
 }
 
 std::vector<std::vector<int>> labels_for(const StudyContext& c,
@@ -76,7 +71,7 @@ std::vector<std::vector<int>> labels_for(const StudyContext& c,
     Json hardware = Json::array();
     int64_t calls = 0;
     for (const auto& net : chunk) {
-      labels.push_back(best_hardware(c, net, 1, calls).at(0).hardware);
+      labels.push_back(best_for(c, net, 1, calls).at(0).hardware);
       hardware.push_back(labels.back());
       if (c.progress) c.progress("generator labels", static_cast<int64_t>(labels.size()), n, "");
     }
@@ -106,7 +101,7 @@ Json check_generator(const StudyContext& c, HardwareGenerator& generator,
     first.push_back(designs.size());
     designs.push_back({0, generated[i], nets[i]});
     for (const auto& candidate :
-         best_hardware(c, nets[i], static_cast<std::size_t>(c.study.generator.check_top), calls)) {
+         best_for(c, nets[i], static_cast<std::size_t>(c.study.generator.check_top), calls)) {
       designs.push_back({0, candidate.hardware, nets[i]});
     }
     if (c.progress)
@@ -120,25 +115,34 @@ Json check_generator(const StudyContext& c, HardwareGenerator& generator,
         if (c.progress) c.progress("generator check: simulate", done, total, "");
       });
   Json rows = Json::array();
-  std::vector<double> ratios;
+  std::vector<double> ratios;  // finite ones
   int64_t within = 0;
   for (std::size_t i = 0; i < nets.size(); ++i) {
     double best = INFINITY;
     for (std::size_t k = first[i] + 1; k < first[i + 1]; ++k)
       best = std::min(best, log_objective(c, simulated[k]));
-    const double ratio = std::exp(log_objective(c, simulated[first[i]]) - best);  // inf: cannot run
-    const bool ok = ratio <= 1.0 + c.study.generator.tolerance;
+    const double mine = log_objective(c, simulated[first[i]]);
+    // A generated design that runs where none of the evaluator's top designs does is within
+    // tolerance, with no ratio to report; one that cannot run is not.
+    const bool ok =
+        std::isfinite(mine) &&
+        (!std::isfinite(best) || std::exp(mine - best) <= 1.0 + c.study.generator.tolerance);
+    Json ratio = nullptr;
+    if (std::isfinite(mine) && std::isfinite(best)) {
+      ratios.push_back(std::exp(mine - best));
+      ratio = ratios.back();
+    }
     within += ok;
-    ratios.push_back(ratio);
     rows.push_back({{"network", nets[i]},
                     {"generated_hardware", generated[i]},
-                    {"objective_ratio", std::isfinite(ratio) ? Json(ratio) : Json(nullptr)},
+                    {"generated_runs", std::isfinite(mine)},
+                    {"objective_ratio", ratio},
                     {"within_tolerance", ok}});
   }
   std::sort(ratios.begin(), ratios.end());
   const auto at = [&](double q) {
-    const double r = ratios[static_cast<std::size_t>(q * static_cast<double>(ratios.size() - 1))];
-    return std::isfinite(r) ? Json(r) : Json(nullptr);
+    if (ratios.empty()) return Json(nullptr);
+    return Json(ratios[static_cast<std::size_t>(q * static_cast<double>(ratios.size() - 1))]);
   };
   return {
       {"networks", static_cast<int64_t>(nets.size())},
@@ -149,6 +153,7 @@ Json check_generator(const StudyContext& c, HardwareGenerator& generator,
       {"objective_ratio_median", at(0.5)},
       {"objective_ratio_p90", at(0.9)},
       {"objective_ratio_max", at(1.0)},
+      {"networks_with_ratio", static_cast<int64_t>(ratios.size())},
       {"evaluator_calls", calls},
       {"rows", rows}};
 }
@@ -162,13 +167,19 @@ std::string generator_path(const StudyContext& c) {
 void prepare_generator(const StudyContext& c) {
   const GeneratorPlan& g = c.study.generator;
   const fs::path check_path = generator_dir(c) / "check.json";
-  if (fs::exists(check_path) && fs::exists(generator_path(c))) return;
+  const auto trained = [&] {
+    return fs::exists(generator_path(c)) && fs::exists(generator_path(c) + ".json");
+  };
+  if (fs::exists(check_path) && trained()) return;
   fs::create_directories(generator_dir(c));
   const auto nets = sample_networks(c, g.train_networks + g.check_networks);
   const std::vector<std::vector<int>> train(nets.begin(), nets.begin() + g.train_networks);
   const std::vector<std::vector<int>> held_out(nets.begin() + g.train_networks, nets.end());
-  if (!fs::exists(generator_path(c))) {
+  if (!trained()) {
     const auto labels = labels_for(c, train);
+    // Initial weights from the seed alone, not from whatever the warm-up left in torch's
+    // generator: a resumed preparation must train the same generator.
+    torch::manual_seed(c.study.seed);
     HardwareGenerator generator(c.space, g.hidden);
     const GeneratorFit fit =
         train_generator(generator, c.space, train, labels, g.epochs, c.study.seed);

@@ -92,4 +92,16 @@ std::vector<HardwareCandidate> rank_hardware(const Evaluator& evaluator, const S
   return best;
 }
 
+std::vector<HardwareCandidate> best_hardware(const Evaluator& evaluator, const SearchSpace& space,
+                                             const std::vector<int>& blocks,
+                                             const Objective& objective,
+                                             const std::vector<Constraint>& constraints,
+                                             std::size_t keep, int64_t& evaluator_calls) {
+  auto ranked =
+      rank_hardware(evaluator, space, blocks, objective, constraints, 1.0, keep, evaluator_calls);
+  if (ranked.empty() && !constraints.empty())
+    ranked = rank_hardware(evaluator, space, blocks, objective, {}, 1.0, keep, evaluator_calls);
+  return ranked;
+}
+
 }  // namespace duet::coexplore

@@ -33,4 +33,12 @@ std::vector<HardwareCandidate> rank_hardware(const Evaluator& evaluator, const S
                                              double margin, std::size_t keep,
                                              int64_t& evaluator_calls);
 
+// rank_hardware at margin 1 under `constraints`; when the evaluator predicts no point to meet
+// them, the best points without them (repair, or the report, says what re-simulation finds).
+std::vector<HardwareCandidate> best_hardware(const Evaluator& evaluator, const SearchSpace& space,
+                                             const std::vector<int>& blocks,
+                                             const Objective& objective,
+                                             const std::vector<Constraint>& constraints,
+                                             std::size_t keep, int64_t& evaluator_calls);
+
 }  // namespace duet::coexplore

@@ -34,7 +34,8 @@ struct Choice {
 };
 
 uint64_t point_seed(const Study& study, const PointPlan& plan) {
-  return study.seed * 1000003ULL + static_cast<uint64_t>(std::stoi(plan.id.substr(0, 2))) + 1;
+  return study.seed * 1000003ULL + static_cast<uint64_t>(std::stoi(plan.id)) +
+         1;  // the index before '-'
 }
 
 Supernet warm_supernet(const StudyContext& c) {
@@ -61,18 +62,10 @@ Choice co_search(const StudyContext& c, const Evaluator& ev, const PointPlan& pl
 
 // Second stage of the two-stage baselines: the best hardware for a fixed network.
 void best_hardware_for(const StudyContext& c, const Evaluator& ev, Choice& choice) {
-  const auto ranked = rank_hardware(ev, c.space, choice.blocks, c.study.objective,
-                                    c.study.constraints, 1.0, 1, choice.evaluator_calls);
-  if (ranked.empty()) {
-    // No point is predicted to meet the limits: take the best unconstrained and let the
-    // repair step report what re-simulation finds.
-    choice.hardware = rank_hardware(ev, c.space, choice.blocks, c.study.objective, {}, 1.0, 1,
-                                    choice.evaluator_calls)
-                          .at(0)
-                          .hardware;
-  } else {
-    choice.hardware = ranked[0].hardware;
-  }
+  choice.hardware = best_hardware(ev, c.space, choice.blocks, c.study.objective,
+                                  c.study.constraints, 1, choice.evaluator_calls)
+                        .at(0)
+                        .hardware;
 }
 
 std::vector<Sample> random_samples(const StudyContext& c) {
@@ -167,7 +160,7 @@ Choice choose_hardware(const StudyContext& c, const Evaluator& ev, const PointPl
   double best = INFINITY;
   for (std::size_t i = 0; i < samples.size(); ++i) {
     const double score =
-        log_value(objective, predicted[i]) +
+        plan.lambda * log_value(objective, predicted[i]) +
         c.study.budget.constraint_weight * constraint_penalty(c.study.constraints, predicted[i]);
     if (score < best) best = score, choice.hardware = samples[i].hardware;
   }

@@ -168,8 +168,12 @@ Study load_study(const std::string& path, bool quick) {
   ObjectReader top(root, path);
   s.name = top.string("name");
   s.space_path = top.string("space");
+  int64_t networks = 1;  // distinct networks of the space (capped)
   try {
-    s.family = load_search_space(s.space_path).network.kind;
+    const SearchSpace space = load_search_space(s.space_path);
+    s.family = space.network.kind;
+    for (const auto& b : space.network.blocks)
+      networks = std::min<int64_t>(networks * static_cast<int64_t>(b.options.size()), 1LL << 40);
   } catch (const InputError& e) {
     throw InputError(path + ": space: " + e.what());
   }
@@ -188,6 +192,12 @@ Study load_study(const std::string& path, bool quick) {
              "a fixed workload has no network encoding for a generator to read; use \"logits\"");
   }
   s.generator = read_generator(top, s.hardware_mode);
+  if (s.hardware_mode == "generator" &&
+      s.generator.train_networks + s.generator.check_networks > networks) {
+    throw InputError(path + ": generator.train_networks: train_networks + check_networks = " +
+                     std::to_string(s.generator.train_networks + s.generator.check_networks) +
+                     " exceeds the space's " + std::to_string(networks) + " distinct networks");
+  }
   s.budget = read_budget(top);
   s.baselines = read_baselines(top, baseline_names(s.family), s.family);
   if (std::find(s.baselines.begin(), s.baselines.end(), "hw-aware-nas-mobile") !=

@@ -31,10 +31,16 @@ Json workload_comparison(const std::string& out_dir, const Json& entries) {
   for (const Json& e : entries) {
     const std::string w = e.at("network").at("workload");
     const double edp = e.at("simulated").at("edp_js").get<double>();
-    if (!best.contains(w) || edp < best[w]["edp_js"].get<double>()) {
+    const bool met = e.at("constraints_met").get<bool>();
+    // A design that meets the study's limits beats one that does not, whatever its EDP.
+    const bool better =
+        !best.contains(w) || (met && !best[w]["constraints_met"].get<bool>()) ||
+        (met == best[w]["constraints_met"].get<bool>() && edp < best[w]["edp_js"].get<double>());
+    if (better) {
       best[w] = {{"id", e.at("id")},
                  {"kind", e.at("kind")},
                  {"edp_js", edp},
+                 {"constraints_met", met},
                  {"accuracy", e.at("accuracy")},
                  {"hardware", e.at("hardware")},
                  {"accelerator", e.at("accelerator")},
@@ -48,7 +54,11 @@ Json workload_comparison(const std::string& out_dir, const Json& entries) {
     for (const auto& [h, other] : best.items()) {
       const AcceleratorConfig config = load_accelerator(
           (fs::path(out_dir) / other.at("accelerator").get<std::string>()).string());
-      cross[w][h] = simulate(config, workload).edp_js;
+      try {
+        cross[w][h] = simulate(config, workload).edp_js;
+      } catch (const InputError&) {
+        cross[w][h] = nullptr;  // w cannot run on h's best accelerator (say, a buffer too small)
+      }
     }
   }
   return {{"best", best}, {"edp_js_on_best_hardware_of", cross}};

@@ -72,7 +72,9 @@ std::vector<DesignResult> simulate_designs(const SearchSpace& space,
   const fs::path dir =
       fs::temp_directory_path() / ("duet-designs-" + std::to_string(::getpid()) + "-" +
                                    std::to_string(reinterpret_cast<std::uintptr_t>(&results)));
-  fs::create_directories(dir);
+  std::error_code made;
+  fs::create_directories(dir, made);
+  if (made) throw InputError(dir.string() + ": cannot create (" + made.message() + ")");
   auto file = [&](int w) { return (dir / ("worker-" + std::to_string(w))).string(); };
   std::vector<std::string> rows(n);
   try {

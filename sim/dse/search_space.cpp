@@ -1,6 +1,7 @@
 #include "sim/dse/search_space.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -376,17 +377,23 @@ void build_vit(WorkloadBuilder& b, const NetworkFamily& family, const std::vecto
 Json read_fixed_entry(ObjectReader& e) {
   Json entry;
   entry["name"] = e.string("name");
-  if (entry["name"].get<std::string>().empty() ||
-      entry["name"].get<std::string>().find_first_of(",\"\n") != std::string::npos) {
-    e.fail("name", "must be a non-empty name without commas, quotes or newlines");
+  // Names become dataset values and point directories: letters, digits, '.', '_' and '-'.
+  const std::string name = entry["name"];
+  if (name.empty() || name[0] == '.' || !std::all_of(name.begin(), name.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-';
+      })) {
+    e.fail("name", "\"" + name + "\": use letters, digits, '.', '_' and '-' (not first '.')");
   }
   if (e.has("workload") == e.has("recast"))
     e.fail("workload", "give exactly one of \"workload\" (zoo name or JSON path) and \"recast\"");
   if (e.has("workload")) {
     entry["workload"] = e.string("workload");
-    if (!is_zoo_name(entry["workload"]) && !std::ifstream(entry["workload"].get<std::string>())) {
-      e.fail("workload", "\"" + entry["workload"].get<std::string>() +
-                             "\" is neither a zoo name nor a readable file");
+    // Loaded once now: a broken file fails here, naming the field, not as "invalid" dataset
+    // rows after hours of simulation.
+    try {
+      load_workload(entry["workload"].get<std::string>(), {});
+    } catch (const InputError& err) {
+      e.fail("workload", err.what());
     }
     return entry;
   }
@@ -400,8 +407,15 @@ Json read_fixed_entry(ObjectReader& e) {
   }
   entry["workload"] = file;
   try {
+    load_workload(file, {});
+  } catch (const InputError& err) {
+    e.fail("recast", err.what());
+  }
+  try {
     const Json r = read_json_file(report);
     entry["accuracy"] = r.at(role).at("accuracy").get<double>();
+    if (!(entry["accuracy"].get<double>() >= 0 && entry["accuracy"].get<double>() <= 1))
+      throw InputError("accuracy must be in [0, 1]");
   } catch (const std::exception& ex) {
     e.fail("recast", report + " has no " + role + ".accuracy (" + ex.what() + ")");
   }

@@ -23,7 +23,12 @@ int run_worker_processes(int workers, const std::function<int(int)>& work,
   std::vector<pid_t> children;
   for (int w = 0; w < workers; ++w) {
     const pid_t pid = ::fork();
-    if (pid < 0) throw InputError("cannot start worker processes");
+    if (pid < 0) {
+      // The workers already started would run on unobserved: stop and reap them first.
+      for (pid_t child : children) ::kill(child, SIGKILL);
+      for (pid_t child : children) ::waitpid(child, nullptr, 0);
+      throw InputError("cannot start worker processes");
+    }
     if (pid == 0) {
       // Die with the parent: a killed mpirun, say, takes down only the ranks, and an orphan
       // would keep simulating and writing files that a resumed run has taken over.
