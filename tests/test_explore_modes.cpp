@@ -92,6 +92,15 @@ TEST(ExploreFixed, HardwareOnlySearchReachesTheExhaustiveOptimumAndComparesWorkl
       EXPECT_TRUE(cmp["edp_js_on_best_hardware_of"][w].contains(h)) << w << " on " << h;
   }
   EXPECT_FALSE(std::filesystem::exists(out + "/warmup.pt")) << "no supernet for fixed workloads";
+
+  // A hand-edited point is refused by merge, naming the file and the field.
+  const std::string point = out + "/points/00-small-coexplore/point.json";
+  Json edited = Json::parse(read_text(point));
+  edited["accuracy"] = 5;
+  std::ofstream(point) << edited.dump();
+  const auto merged = run_duet("explore merge --out " + out);
+  EXPECT_EQ(merged.exit_code, 2) << merged.output;
+  EXPECT_NE(merged.output.find("point.json: accuracy"), std::string::npos) << merged.output;
 }
 
 TEST(ExploreMpi, TwoRanksShareThePointsAndMergeTheSingleProcessSummary) {
@@ -205,6 +214,18 @@ TEST(ExploreGenerator, LearnsTheExhaustiveOptimumAndRefusesAnEditedModel) {
   r = run_duet("explore --study " + dir.file("big.json", big.dump()) + " --out " + dir.path("o2"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("generator.train_networks"), std::string::npos) << r.output;
+
+  // A generator trained for another study (here: another width) is refused, naming the field.
+  const std::string sidecar = out + "/generator/generator.pt.json";
+  const std::string kept = read_text(sidecar);
+  Json other = Json::parse(kept);
+  other["study_key"]["hidden"] = 16;
+  std::ofstream(sidecar) << other.dump();
+  std::filesystem::remove_all(out + "/points");
+  r = run_duet("explore --study " + study + " --out " + out + " --resume");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("study_key"), std::string::npos) << r.output;
+  std::ofstream(sidecar) << kept;
 
   // A weights file that no longer matches its recorded hash is refused, naming the file.
   std::ofstream(out + "/generator/generator.pt", std::ios::app) << "x";

@@ -182,6 +182,7 @@ ExploreResult run_explore(const ExploreOptions& o) {
       ++result.reused;
       continue;
     }
+    if (o.stop_after >= 0 && result.computed >= o.stop_after) return result;
     run_point(c, plan[i]);
     ++result.computed;
     report(o.progress, "points", static_cast<int64_t>(i + 1), static_cast<int64_t>(plan.size()),

@@ -171,14 +171,25 @@ void save_generator(HardwareGenerator& generator, const std::string& path, const
   write_file_atomically(path + ".json", sidecar.dump(2) + "\n");
 }
 
-HardwareGenerator load_generator(const SearchSpace& space, int64_t hidden,
-                                 const std::string& path) {
-  const Json sidecar = read_json_file(path + ".json");
-  if (!sidecar.is_object() || sidecar.value("format", "") != "duet-generator-1")
-    throw InputError(path + ".json: not a hardware generator sidecar");
-  if (file_fingerprint(path).fnv1a64 != sidecar.value("weights_fnv1a64", ""))
-    throw InputError(path + ": the weights do not match the hash in " + path +
-                     ".json (edited or truncated); delete both to retrain");
+HardwareGenerator load_generator(const SearchSpace& space, int64_t hidden, const std::string& path,
+                                 const Json& key) {
+  const std::string sidecar_path = path + ".json";
+  const Json sidecar = read_json_file(sidecar_path);
+  auto field = [&](const char* name) {
+    return sidecar.is_object() && sidecar.contains(name) ? sidecar[name] : Json();
+  };
+  if (field("format") != "duet-generator-1")
+    throw InputError(sidecar_path + ": not a hardware generator sidecar (format)");
+  // Trained for another study (sizes, objective, limits, evaluator or seed): never reuse it.
+  if (field("study_key") != key) {
+    throw InputError(sidecar_path +
+                     ": study_key: the generator was trained for another study or evaluator; "
+                     "delete the generator/ directory to retrain");
+  }
+  const Json hash = field("weights_fnv1a64");
+  if (!hash.is_string() || file_fingerprint(path).fnv1a64 != hash.get<std::string>())
+    throw InputError(path + ": the weights do not match weights_fnv1a64 in " + sidecar_path +
+                     " (edited or truncated); delete both to retrain");
   HardwareGenerator generator(space, hidden);
   try {
     torch::serialize::InputArchive archive;

@@ -53,8 +53,10 @@ GeneratorFit train_generator(HardwareGenerator& generator, const SearchSpace& sp
                              uint64_t seed);
 
 // Weights through a temporary file and a rename; `path`.json records the file's FNV-1a hash and
-// load_generator refuses a file that does not match it (InputError naming the file).
+// `meta` (which holds "study_key"). load_generator refuses, naming the file, weights that do not
+// match the hash and a generator whose study_key is not `key`.
 void save_generator(HardwareGenerator& generator, const std::string& path, const Json& meta);
-HardwareGenerator load_generator(const SearchSpace& space, int64_t hidden, const std::string& path);
+HardwareGenerator load_generator(const SearchSpace& space, int64_t hidden, const std::string& path,
+                                 const Json& key);
 
 }  // namespace duet::coexplore

@@ -51,6 +51,20 @@ std::vector<HardwareCandidate> best_for(const StudyContext& c, const std::vector
                        calls);
 }
 
+// `hardware` holds `count` rows of in-range choice indices (else the chunk is recomputed).
+bool valid_labels(const SearchSpace& space, const Json& hardware, std::size_t count) {
+  if (!hardware.is_array() || hardware.size() != count) return false;
+  for (const Json& row : hardware) {
+    if (!row.is_array() || row.size() != space.hardware.size()) return false;
+    for (std::size_t d = 0; d < row.size(); ++d) {
+      if (!row[d].is_number_integer() || row[d].get<int64_t>() < 0 ||
+          row[d].get<int64_t>() >= static_cast<int64_t>(space.hardware[d].values.size()))
+        return false;
+    }
+  }
+  return true;
+}
+
 std::vector<std::vector<int>> labels_for(const StudyContext& c,
                                          const std::vector<std::vector<int>>& nets) {
   std::vector<std::vector<int>> labels;
@@ -62,7 +76,8 @@ std::vector<std::vector<int>> labels_for(const StudyContext& c,
     const std::vector<std::vector<int>> chunk(nets.begin() + start, nets.begin() + end);
     if (fs::exists(file)) {
       const Json cached = read_json_file(file.string());
-      if (cached.value("networks", Json()) == Json(chunk)) {
+      if (cached.is_object() && cached.value("networks", Json()) == Json(chunk) &&
+          valid_labels(c.space, cached.value("hardware", Json()), chunk.size())) {
         for (const auto& h : cached.at("hardware")) labels.push_back(h.get<std::vector<int>>());
         if (c.progress) c.progress("generator labels", end, n, "");
         continue;
@@ -160,6 +175,25 @@ Json check_generator(const StudyContext& c, HardwareGenerator& generator,
 
 }  // namespace
 
+namespace {
+
+// Everything the generator's weights depend on: a generator trained under another key is not
+// this study's.
+Json study_key(const StudyContext& c) {
+  const GeneratorPlan& g = c.study.generator;
+  Json constraints = Json::object();
+  for (const auto& limit : c.study.constraints) constraints[limit.metric] = limit.limit;
+  return {{"train_networks", g.train_networks},
+          {"epochs", g.epochs},
+          {"hidden", g.hidden},
+          {"seed", c.study.seed},
+          {"objective", {{"kind", c.study.objective.kind}, {"weights", c.study.objective.weights}}},
+          {"constraints", constraints},
+          {"evaluator_dataset", c.evaluator.sidecar().value("dataset", Json::object())}};
+}
+
+}  // namespace
+
 std::string generator_path(const StudyContext& c) {
   return (generator_dir(c) / "generator.pt").string();
 }
@@ -184,7 +218,8 @@ void prepare_generator(const StudyContext& c) {
     const GeneratorFit fit =
         train_generator(generator, c.space, train, labels, g.epochs, c.study.seed);
     save_generator(generator, generator_path(c),
-                   {{"hidden", g.hidden},
+                   {{"study_key", study_key(c)},
+                    {"hidden", g.hidden},
                     {"train_networks", g.train_networks},
                     {"epochs", g.epochs},
                     {"train_loss", fit.train_loss},
@@ -198,7 +233,7 @@ void prepare_generator(const StudyContext& c) {
 }
 
 HardwareGenerator load_study_generator(const StudyContext& c) {
-  return load_generator(c.space, c.study.generator.hidden, generator_path(c));
+  return load_generator(c.space, c.study.generator.hidden, generator_path(c), study_key(c));
 }
 
 }  // namespace duet::coexplore

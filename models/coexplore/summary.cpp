@@ -107,6 +107,57 @@ std::string pareto_csv(const Json& entries) {
 
 void merge_points(const std::string& out_dir);
 
+// point.json as run_point writes it, field by field: a hand-edited file must not turn into a
+// plausible summary.
+void check_point_entry(const std::string& path, const Json& e, const std::string& id) {
+  auto fail = [&](const std::string& field, const std::string& why) {
+    throw InputError(path + ": " + field + ": " + why + " (not as duet explore writes it)");
+  };
+  if (!e.is_object()) fail("(top)", "expected an object");
+  if (e.value("id", Json()) != id) fail("id", "must be \"" + id + "\", its directory");
+  static const std::vector<std::string> kinds = {"coexplore", "accuracy-first",
+                                                 "hw-aware-nas-mobile", "random", "exhaustive"};
+  const Json kind = e.value("kind", Json());
+  if (!kind.is_string() || std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
+    fail("kind", "unknown kind");
+  const Json accuracy = e.value("accuracy", Json(-1));
+  if (!accuracy.is_null() &&
+      !(accuracy.is_number() && accuracy.get<double>() >= 0 && accuracy.get<double>() <= 1))
+    fail("accuracy", "expected null or a number in [0, 1]");
+  for (const char* figures : {"predicted", "simulated"}) {
+    const Json f = e.value(figures, Json());
+    for (const char* metric : {"latency_s", "energy_j", "area_mm2", "edp_js"}) {
+      const Json v = f.is_object() ? f.value(metric, Json()) : Json();
+      if (!v.is_number() || !(v.get<double>() > 0) || !std::isfinite(v.get<double>()))
+        fail(std::string(figures) + "." + metric, "expected a positive number");
+    }
+  }
+  if (!e.value("constraints_met", Json()).is_boolean())
+    fail("constraints_met", "expected a boolean");
+  for (const char* number : {"lambda", "seconds"}) {
+    const Json v = e.value(number, Json());
+    if (!v.is_number() || !(v.get<double>() >= 0)) fail(number, "expected a number >= 0");
+  }
+  for (const char* object : {"network", "hardware"}) {
+    if (!e.value(object, Json()).is_object()) fail(object, "expected an object");
+  }
+}
+
+// generator/check.json as prepare_generator writes it (its summary fields).
+Json generator_check_summary(const std::string& path) {
+  Json g = read_json_file(path);
+  auto fail = [&](const std::string& field) {
+    throw InputError(path + ": " + field + ": not as duet explore writes it");
+  };
+  if (!g.is_object()) fail("(top)");
+  for (const char* n : {"networks", "within_tolerance", "within_tolerance_fraction", "tolerance"}) {
+    if (!g.value(n, Json()).is_number() || !(g[n].get<double>() >= 0)) fail(n);
+  }
+  if (g["within_tolerance_fraction"].get<double>() > 1) fail("within_tolerance_fraction");
+  g.erase("rows");  // per-network rows stay in generator/check.json
+  return g;
+}
+
 }  // namespace
 
 double hypervolume(const std::vector<Design>& designs, const Design& reference) {
@@ -168,6 +219,7 @@ void merge_points(const std::string& out_dir) {
       continue;
     }
     const Json entry = read_json_file(path.string());
+    check_point_entry(path.string(), entry, id.get<std::string>());
     (entry.at("kind") == "coexplore" ? points : baselines).push_back(entry);
     all.push_back(entry);
     seconds += entry.at("seconds").get<double>();
@@ -205,10 +257,10 @@ void merge_points(const std::string& out_dir) {
     summary["workloads"] = workload_comparison(out_dir, all);
   }
   const fs::path check = fs::path(out_dir) / "generator" / "check.json";
-  if (fs::exists(check)) {
-    Json g = read_json_file(check.string());
-    g.erase("rows");  // per-network rows stay in generator/check.json
-    summary["generator_check"] = g;
+  if (record.at("study").value("hardware_mode", "logits") == "generator") {
+    if (!fs::exists(check))
+      throw InputError(check.string() + ": missing; rerun with --resume to check the generator");
+    summary["generator_check"] = generator_check_summary(check.string());
   }
   write_file_atomically((fs::path(out_dir) / "summary.json").string(), summary.dump(2) + "\n");
   write_file_atomically((fs::path(out_dir) / "pareto.csv").string(), pareto_csv(all));

@@ -382,7 +382,7 @@ Json read_fixed_entry(ObjectReader& e) {
   if (name.empty() || name[0] == '.' || !std::all_of(name.begin(), name.end(), [](char ch) {
         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-';
       })) {
-    e.fail("name", "\"" + name + "\": use letters, digits, '.', '_' and '-' (not first '.')");
+    e.fail("name", Json(name).dump() + ": use letters, digits, '.', '_' and '-' (not first '.')");
   }
   if (e.has("workload") == e.has("recast"))
     e.fail("workload", "give exactly one of \"workload\" (zoo name or JSON path) and \"recast\"");
@@ -426,6 +426,11 @@ NetworkFamily read_fixed(ObjectReader& net) {
   NetworkFamily family;
   family.kind = "fixed";
   const Json& list = non_empty_list(net, "workloads");
+  constexpr std::size_t kMaxWorkloads = 256;  // each is searched separately: a study's points
+  if (list.size() > kMaxWorkloads) {
+    net.fail("workloads",
+             std::to_string(list.size()) + " workloads; at most " + std::to_string(kMaxWorkloads));
+  }
   Json entries = Json::array();
   BlockSpace block{"workload", {}};
   for (std::size_t i = 0; i < list.size(); ++i) {
