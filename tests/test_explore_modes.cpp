@@ -93,6 +93,14 @@ TEST(ExploreFixed, HardwareOnlySearchReachesTheExhaustiveOptimumAndComparesWorkl
   }
   EXPECT_FALSE(std::filesystem::exists(out + "/warmup.pt")) << "no supernet for fixed workloads";
 
+  // A workload file that changed since the evaluator was trained is refused, not reused.
+  const std::string small = read_text(dir.path("small.json"));
+  std::ofstream(dir.path("small.json")) << read_text(dir.path("large.json"));
+  auto changed = run_duet("explore --study " + study + " --out " + dir.path("changed"));
+  EXPECT_EQ(changed.exit_code, 2) << changed.output;
+  EXPECT_NE(changed.output.find("fixed workload's content"), std::string::npos) << changed.output;
+  std::ofstream(dir.path("small.json")) << small;
+
   // A hand-edited point is refused by merge, naming the file and the field.
   const std::string point = out + "/points/00-small-coexplore/point.json";
   Json edited = Json::parse(read_text(point));

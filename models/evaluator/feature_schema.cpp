@@ -16,7 +16,8 @@ std::string choice_text(const Json& v) { return v.is_string() ? v.get<std::strin
 
 }  // namespace
 
-FeatureSchema::FeatureSchema(const SearchSpace& space) : space_name_(space.name) {
+FeatureSchema::FeatureSchema(const SearchSpace& space)
+    : space_name_(space.name), network_identity_(network_identity(space)) {
   for (const auto& dim : space.hardware) {
     FeatureDimension f;
     f.column = "hw_" + dim.name;
@@ -66,13 +67,16 @@ Json FeatureSchema::to_json() const {
                     {"offset", f.offset},
                     {"width", f.width}});
   }
-  return {{"space", space_name_}, {"feature_count", feature_count_}, {"dimensions", dims}};
+  Json out = {{"space", space_name_}, {"feature_count", feature_count_}, {"dimensions", dims}};
+  if (!network_identity_.is_null()) out["network_identity"] = network_identity_;
+  return out;
 }
 
 FeatureSchema FeatureSchema::from_json(const Json& json, const std::string& where) {
   FeatureSchema schema;
   try {
     schema.space_name_ = json.at("space").get<std::string>();
+    if (json.contains("network_identity")) schema.network_identity_ = json["network_identity"];
     for (const auto& d : json.at("dimensions")) {
       FeatureDimension f;
       f.column = d.at("column").get<std::string>();
@@ -224,6 +228,11 @@ SearchSpace FeatureSchema::space_outline() const {
 }
 
 std::string FeatureSchema::difference(const FeatureSchema& other) const {
+  // Schemas from before the identity was recorded compare by dimensions alone.
+  if (!network_identity_.is_null() && !other.network_identity_.is_null() &&
+      network_identity_ != other.network_identity_) {
+    return "network: the networks differ (family definition or a fixed workload's content)";
+  }
   if (dimensions_.size() != other.dimensions_.size()) {
     return std::to_string(dimensions_.size()) + " dimensions vs " +
            std::to_string(other.dimensions_.size());

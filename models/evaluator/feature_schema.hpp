@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "workloads/json_reader.hpp"
 #include "sim/dse/search_space.hpp"
+#include "workloads/json_reader.hpp"
 
 namespace duet {
 
@@ -61,6 +61,7 @@ class FeatureSchema {
   FeatureSchema() = default;
   void lay_out();
   std::string space_name_;
+  Json network_identity_;  // network_identity(space); null in schemas written before it existed
   std::vector<FeatureDimension> dimensions_;
   int feature_count_ = 0;
 };

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/dse/dataset_table.hpp"
 #include "sim/hardware_dimensions.hpp"
 #include "workloads/builder.hpp"
 #include "workloads/input_error.hpp"
@@ -392,6 +393,8 @@ Json read_fixed_entry(ObjectReader& e) {
     // rows after hours of simulation.
     try {
       load_workload(entry["workload"].get<std::string>(), {});
+      if (!is_zoo_name(entry["workload"]))
+        entry["fnv1a64"] = file_fingerprint(entry["workload"]).fnv1a64;
     } catch (const InputError& err) {
       e.fail("workload", err.what());
     }
@@ -406,6 +409,7 @@ Json read_fixed_entry(ObjectReader& e) {
       e.fail("recast", f + " is missing: run `duet recast ... --out " + dir + "` first");
   }
   entry["workload"] = file;
+  entry["fnv1a64"] = file_fingerprint(file).fnv1a64;
   try {
     load_workload(file, {});
   } catch (const InputError& err) {
@@ -495,6 +499,19 @@ SearchSpace load_search_space(const std::string& path) {
     throw InputError(path + ": network: the space's networks are invalid: " + e.what());
   }
   return space;
+}
+
+Json network_identity(const SearchSpace& space) {
+  if (space.network.kind != "fixed")
+    return {{"family", space.network.kind}, {"definition", space.network.definition}};
+  // Paths may differ between machines; the names and the files' contents may not.
+  Json workloads = Json::array();
+  for (const Json& entry : space.network.definition["workloads"]) {
+    workloads.push_back(
+        {{"name", entry["name"]},
+         {"content", entry.contains("fnv1a64") ? entry["fnv1a64"] : entry["workload"]}});
+  }
+  return {{"family", "fixed"}, {"workloads", workloads}};
 }
 
 Sample draw_sample(const SearchSpace& space, uint64_t seed, int64_t index) {

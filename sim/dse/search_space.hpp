@@ -51,5 +51,9 @@ SearchSpace load_search_space(const std::string& path);
 Sample draw_sample(const SearchSpace& space, uint64_t seed, int64_t index);
 // The sample's network as a workload (through the same IR as the zoo).
 Workload sample_workload(const SearchSpace& space, const Sample& sample);
+// What the space's networks are made of beyond the block option names: the family's fixed part
+// (mbconv, vit) or each named workload's zoo name or file hash (fixed). Two spaces whose
+// identities differ build different workloads for the same sample.
+Json network_identity(const SearchSpace& space);
 
 }  // namespace duet
