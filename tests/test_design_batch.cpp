@@ -12,8 +12,7 @@ namespace duet {
 namespace {
 
 TEST(DesignBatch, WorkersGiveTheNumbersOfSimulatingEachDesignAlone) {
-  const SearchSpace space =
-      load_search_space(test::source_path("tests/data/explore-tiny-space.json"));
+  const SearchSpace space = load_search_space(test::tiny_explore_space());
   std::vector<Sample> designs;
   for (int i = 0; i < 9; ++i) designs.push_back(draw_sample(space, 5, i));
   const auto one = simulate_designs(space, designs, 1);

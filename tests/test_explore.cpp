@@ -23,11 +23,10 @@ namespace {
 
 using test::read_text;
 using test::run_duet;
-using test::source_path;
 using test::TempDir;
 using test::without_seconds;
 
-const std::string kTinySpace = source_path("tests/data/explore-tiny-space.json");
+const std::string kTinySpace = test::tiny_explore_space();
 
 Json tiny_study(const TempDir& dir) {
   return {{"name", "tiny"},

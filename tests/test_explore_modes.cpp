@@ -15,11 +15,10 @@ namespace {
 
 using test::read_text;
 using test::run_duet;
-using test::source_path;
 using test::TempDir;
 using test::without_seconds;
 
-const std::string kTinySpace = source_path("tests/data/explore-tiny-space.json");
+const std::string kTinySpace = test::tiny_explore_space();
 
 // Two of the tiny space's networks written as workload files, and a fixed space naming them
 // with the tiny space's hardware dimensions.

@@ -19,6 +19,11 @@ inline std::string source_path(const std::string& relative) {
   return std::string(DUET_SOURCE_DIR) + "/" + relative;
 }
 
+// The 32-point, 6-network space the co-exploration tests search exhaustively.
+inline std::string tiny_explore_space() {
+  return source_path("tests/data/explore-tiny-space.json");
+}
+
 inline AcceleratorConfig shipped(const std::string& name) {
   return load_accelerator_config(source_path("configs/accel/" + name + ".json"));
 }

@@ -39,20 +39,6 @@ std::string join_row(const std::vector<std::string>& fields) {
 
 int64_t row_index(const std::string& line) { return std::stoll(line.substr(0, line.find(','))); }
 
-// Complete lines of a file (a trailing line without its newline was cut by an interruption).
-std::vector<std::string> complete_lines(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
-    lines.push_back(text.substr(start, nl - start));
-  }
-  return lines;
-}
-
 std::string part_path(const std::string& out, int worker) {
   return out + ".part" + std::to_string(worker);
 }

@@ -37,16 +37,6 @@ DesignResult parse_row(const SearchSpace& space, const std::string& row) {
   return r;
 }
 
-std::vector<std::string> lines_of(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::size_t start = 0;
-  for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
-    lines.push_back(text.substr(start, nl - start));
-  return lines;
-}
-
 }  // namespace
 
 std::vector<DesignResult> simulate_designs(const SearchSpace& space,
@@ -95,12 +85,13 @@ std::vector<DesignResult> simulate_designs(const SearchSpace& space,
         [&] {
           if (!progress) return;
           int64_t done = 0;
-          for (int w = 0; w < workers; ++w) done += static_cast<int64_t>(lines_of(file(w)).size());
+          for (int w = 0; w < workers; ++w)
+            done += static_cast<int64_t>(complete_lines(file(w)).size());
           progress(std::min(done, n), n);
         });
     if (failed) throw InputError(std::to_string(failed) + " simulation worker(s) failed");
     for (int w = 0; w < workers; ++w) {
-      for (const std::string& line : lines_of(file(w))) {
+      for (const std::string& line : complete_lines(file(w))) {
         const int64_t index = std::stoll(line.substr(0, line.find(',')));
         if (index < 0 || index >= n) throw InputError(file(w) + ": unexpected row " + line);
         rows[index] = line;

@@ -9,6 +9,8 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <fstream>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -63,6 +65,19 @@ int run_worker_processes(int workers, const std::function<int(int)>& work,
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   return failed;
+}
+
+std::vector<std::string> complete_lines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
+    lines.push_back(text.substr(start, nl - start));
+  }
+  return lines;
 }
 
 }  // namespace duet
