@@ -150,14 +150,12 @@ ExploreResult run_explore(const ExploreOptions& o) {
     for (const char* name : kOwned) fs::remove_all(fs::path(o.out_dir) / name);
   }
 
-  StudyContext c{study,
-                 space,
-                 ensure_evaluator(study, space, o.progress),
-                 load_accelerator(space.base_config),
-                 {},
-                 o.out_dir,
-                 (fs::path(o.out_dir) / "warmup.pt").string(),
-                 o.progress};
+  // The SFU's tables before the evaluator, which may take minutes to build.
+  const AcceleratorConfig base = load_accelerator(space.base_config);
+  SfuApproximations sfu(space, base);
+  StudyContext c{
+      study, space,     ensure_evaluator(study, space, o.progress),   base,      std::move(sfu),
+      {},    o.out_dir, (fs::path(o.out_dir) / "warmup.pt").string(), o.progress};
   const Json record = study_record(study, o.quick, c.evaluator, plan);
   if (fs::exists(record_path) && read_json_file(record_path) != record) {
     throw InputError(record_path +

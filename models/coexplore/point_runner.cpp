@@ -54,6 +54,7 @@ StepProgress stage_progress(const StudyContext& c, const std::string& stage) {
 
 Choice co_search(const StudyContext& c, const Evaluator& ev, const PointPlan& plan,
                  SearchSetup setup) {
+  setup.sfu = &c.sfu;
   Supernet net = warm_supernet(c);
   const SearchResult r = search(net, ev, c.space, c.study, setup, c.data, point_seed(c.study, plan),
                                 stage_progress(c, plan.id + " search"));
@@ -99,6 +100,7 @@ std::vector<double> inherited_losses(const StudyContext& c, const std::vector<Sa
   const auto progress = stage_progress(c, stage);
   std::vector<double> losses;
   for (std::size_t i = 0; i < samples.size(); ++i) {
+    net->nonlinear = c.sfu.ops(samples[i].hardware);  // the pair's SFU, as its hardware computes
     losses.push_back(inherited_loss(net, samples[i].blocks, scoring));
     progress(static_cast<int64_t>(i + 1), static_cast<int64_t>(samples.size()), "");
   }
@@ -373,7 +375,7 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
   if (!choice.log_csv.empty())
     write_file_atomically((dir / "search_log.csv").string(), choice.log_csv);
 
-  Json accuracy = nullptr;
+  Json accuracy = nullptr, accuracy_exact = nullptr;
   if (c.study.family == "fixed") {
     // Not trained here: the accuracy its recast report measured, when the space names one.
     accuracy = c.space.network.definition["workloads"][plan.workload].value("accuracy", Json());
@@ -382,9 +384,16 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
     std::vector<std::vector<int>> single;
     for (int b : choice.blocks) single.push_back({b});
     Supernet derived = seeded_supernet(c.space.network, point_seed(c.study, plan), single);
-    accuracy =
-        train_and_test(derived, choice.blocks, c.data, c.study.budget,
-                       point_seed(c.study, plan) + 17, stage_progress(c, plan.id + " train"));
+    train_derived(derived, choice.blocks, c.data, c.study.budget, point_seed(c.study, plan) + 17,
+                  stage_progress(c, plan.id + " train"));
+    // Trained exactly, tested as the chosen SFU computes; and exactly, which is what the
+    // approximation costs.
+    derived->nonlinear = c.sfu.ops(proof.hardware);
+    accuracy = test_accuracy(derived, choice.blocks, c.data.test);
+    if (!c.sfu.dimensions().empty()) {
+      derived->nonlinear = exact_ops();
+      accuracy_exact = test_accuracy(derived, choice.blocks, c.data.test);
+    }
     torch::serialize::OutputArchive archive;
     derived->save(archive);
     save_archive_atomically(archive, (dir / "derived.pt").string(), "derived network");
@@ -413,6 +422,10 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
       {"evaluator_calls", calls},
       {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}};
   if (!choice.log_csv.empty()) entry["search_log"] = rel + "search_log.csv";
+  if (!c.sfu.dimensions().empty()) {
+    entry["approximation"] = c.sfu.name(proof.hardware);
+    entry["accuracy_exact"] = accuracy_exact;
+  }
   if (c.study.family != "fixed") entry["weights"] = rel + "derived.pt";
   write_file_atomically((dir / "point.json").string(), entry.dump(2) + "\n");
   return entry;

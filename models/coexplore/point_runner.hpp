@@ -15,6 +15,7 @@ struct StudyContext {
   SearchSpace space;
   Evaluator evaluator;
   AcceleratorConfig base;  // the space's base config; hardware dimensions override it
+  SfuApproximations sfu;   // what the SFU choice does to the network's numbers
   Data data;
   std::string out_dir;
   std::string warmup_path;  // the shared warm-up checkpoint

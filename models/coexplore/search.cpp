@@ -117,23 +117,53 @@ void recalibrate_batch_norm(Supernet& net, const std::vector<int>& path,
   for (auto* bn : norms) bn->options.momentum(0.1);
 }
 
-// The accuracy term's gradient with respect to alpha, by ProxylessNAS's REINFORCE form: K paths
-// drawn from softmax(alpha) run forward only, and each path's log-probability is weighted by
-// its cross-entropy minus the mean of the other K-1 (a leave-one-out baseline). Unbiased; the
-// straight-through Gumbel gate was measured to drift to `skip` even where a block clearly wins
-// (docs/explore.md). `mean_ce` receives the paths' mean cross-entropy.
+// The SFU choice each sampled path runs with: its approximations of GELU, Softmax, LayerNorm.
+struct SfuDraw {
+  const SfuApproximations* approximations = nullptr;  // null: exact ops
+  std::vector<int> hardware;       // the fixed choices (the drawn dimensions are overwritten)
+  std::vector<std::size_t> drawn;  // dimensions drawn from softmax(beta) per path
+};
+
+SfuDraw sfu_draw(const SearchSetup& setup, std::size_t dims, bool free_hardware) {
+  SfuDraw draw;
+  if (!setup.sfu || setup.sfu->dimensions().empty()) return draw;
+  if (free_hardware) {
+    draw.approximations = setup.sfu;
+    draw.hardware.assign(dims, 0);
+    draw.drawn = setup.sfu->dimensions();
+  } else if (!setup.fixed_hardware.empty()) {
+    draw.approximations = setup.sfu;
+    draw.hardware = setup.fixed_hardware;
+  }  // else the hardware is not searched yet (accuracy first): exact ops
+  return draw;
+}
+
+// The accuracy term's gradient with respect to alpha (and beta's SFU dimensions), by
+// ProxylessNAS's REINFORCE form: K paths drawn from softmax(alpha) run forward only, and each
+// path's log-probability is weighted by its cross-entropy minus the mean of the other K-1 (a
+// leave-one-out baseline). Unbiased; the straight-through Gumbel gate was measured to drift to
+// `skip` even where a block clearly wins (docs/explore.md). `mean_ce` receives the paths' mean
+// cross-entropy.
 torch::Tensor accuracy_surrogate(Supernet& net, const std::vector<torch::Tensor>& alpha,
+                                 const std::vector<torch::Tensor>& beta, const SfuDraw& sfu,
                                  const torch::Tensor& images, const torch::Tensor& labels,
                                  int64_t paths, double& mean_ce) {
-  std::vector<std::vector<int>> drawn;
+  std::vector<std::vector<int>> drawn, drawn_hardware;
   std::vector<double> ce;
   {
     torch::NoGradGuard no_grad;
     for (int64_t k = 0; k < paths; ++k) {
       const std::vector<int> path = sample_path(alpha);
+      std::vector<int> hardware = sfu.hardware;
+      for (std::size_t d : sfu.drawn) {
+        hardware[d] = index_of_max(beta[d].detach() + gumbel_noise(beta[d].numel()));
+      }
+      if (sfu.approximations) net->nonlinear = sfu.approximations->ops(hardware);
       ce.push_back(torch::cross_entropy_loss(net->forward(images, path), labels).item<double>());
       drawn.push_back(path);
+      drawn_hardware.push_back(hardware);
     }
+    net->nonlinear = exact_ops();  // weights train exactly
   }
   double sum = 0;
   for (double c : ce) sum += c;
@@ -144,6 +174,8 @@ torch::Tensor accuracy_surrogate(Supernet& net, const std::vector<torch::Tensor>
     torch::Tensor log_p = torch::zeros({});
     for (std::size_t b = 0; b < alpha.size(); ++b)
       log_p = log_p + torch::log_softmax(alpha[b], 0)[drawn[k][b]];
+    for (std::size_t d : sfu.drawn)
+      log_p = log_p + torch::log_softmax(beta[d], 0)[drawn_hardware[k][d]];
     surrogate = surrogate + (ce[k] - baseline) * log_p;
   }
   return surrogate / static_cast<double>(paths);
@@ -208,6 +240,7 @@ SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace
   BatchStream train(data.train, budget.batch), held_out(data.validation, budget.batch);
   const int64_t total = search_steps(budget);
   const LogCombination objective = objective_combination(study.objective);
+  const SfuDraw sfu = sfu_draw(setup, dims, free_hardware);
 
   SearchResult result;
   result.log_csv = log_header(space);
@@ -237,7 +270,8 @@ SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace
     double cross_entropy = 0, log_objective = 0, penalty = 0;
     if (setup.cross_entropy) {
       auto [x, y] = held_out.next();
-      loss = loss + accuracy_surrogate(net, alpha, x, y, budget.paths_per_step, cross_entropy);
+      loss = loss +
+             accuracy_surrogate(net, alpha, beta, sfu, x, y, budget.paths_per_step, cross_entropy);
     }
     if (setup.cost) {
       std::vector<std::vector<double>> rows;
@@ -330,13 +364,14 @@ double inherited_loss(Supernet& net, const std::vector<int>& path, const Labelle
   return sum / static_cast<double>(set.size());
 }
 
-double train_and_test(Supernet& net, const std::vector<int>& path, const Data& data,
-                      const Budget& budget, uint64_t seed, const StepProgress& progress) {
+void train_derived(Supernet& net, const std::vector<int>& path, const Data& data,
+                   const Budget& budget, uint64_t seed, const StepProgress& progress) {
   torch::manual_seed(seed);
   BatchStream stream(data.train, budget.batch);
   const int64_t total = stream.batches_per_pass() * budget.derived_epochs;
   torch::optim::Adam optimizer(net->parameters(),
                                torch::optim::AdamOptions(budget.weight_learning_rate));
+  net->nonlinear = exact_ops();
   net->train();
   for (int64_t step = 0; step < total; ++step) {
     recast::set_lr(optimizer, recast::cosine_lr(budget.weight_learning_rate, step, total));
@@ -345,11 +380,14 @@ double train_and_test(Supernet& net, const std::vector<int>& path, const Data& d
     if (progress) progress(step + 1, total, "loss " + std::to_string(loss).substr(0, 6));
   }
   recalibrate_batch_norm(net, path, data.train);
+}
+
+double test_accuracy(Supernet& net, const std::vector<int>& path, const LabelledImages& test) {
   net->eval();
   const double accuracy = recast::accuracy(
       recast::batched_logits([&](const torch::Tensor& x) { return net->forward(x, path); },
-                             data.test.images),
-      data.test.labels);
+                             test.images),
+      test.labels);
   net->train();
   return accuracy;
 }

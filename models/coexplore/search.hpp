@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/coexplore/generator.hpp"
+#include "models/coexplore/sfu_approximations.hpp"
 #include "models/coexplore/study.hpp"
 #include "models/coexplore/supernet.hpp"
 #include "models/evaluator/evaluator.hpp"
@@ -39,6 +40,10 @@ struct SearchSetup {
   // the cost reaches alpha through it as well (no beta).
   HardwareGenerator* generator = nullptr;
   std::vector<int> fixed_blocks;  // non-empty: the network is held at these choices (no alpha)
+  // The SFU's approximations, for families whose accuracy depends on them (vit): sampled
+  // paths run with the SFU choice drawn from beta (or the fixed hardware's), so accuracy feels
+  // it. Without it, or when the hardware is not searched, paths run with exact ops.
+  const SfuApproximations* sfu = nullptr;
 };
 
 // Alternating steps a search takes: the held-out split's batches times search_epochs.
@@ -59,11 +64,16 @@ SearchResult search(Supernet& net, const Evaluator& evaluator, const SearchSpace
 SearchResult search_cost_only(const Evaluator& evaluator, const SearchSpace& space,
                               const Study& study, double lambda, uint64_t seed);
 
-// Mean cross-entropy of one path with inherited weights on `images` (batch statistics).
+// Mean cross-entropy of one path with inherited weights on `images` (batch statistics), with
+// the non-linear ops the supernet holds.
 double inherited_loss(Supernet& net, const std::vector<int>& path, const LabelledImages& set);
 
-// Trains every weight of `net` (one path) from scratch; returns test accuracy.
-double train_and_test(Supernet& net, const std::vector<int>& path, const Data& data,
-                      const Budget& budget, uint64_t seed, const StepProgress& progress);
+// Trains every weight of `net` (one path) from scratch, with exact non-linear ops, and
+// re-estimates its batch-norm statistics.
+void train_derived(Supernet& net, const std::vector<int>& path, const Data& data,
+                   const Budget& budget, uint64_t seed, const StepProgress& progress);
+
+// Test accuracy of `net` (one path) with the non-linear ops it holds.
+double test_accuracy(Supernet& net, const std::vector<int>& path, const LabelledImages& test);
 
 }  // namespace duet::coexplore

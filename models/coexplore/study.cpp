@@ -1,10 +1,14 @@
 #include "models/coexplore/study.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
 
 #include "models/coexplore/hardware_grid.hpp"
+#include "sim/accelerator_config.hpp"
 #include "sim/dse/search_space.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/lut.hpp"
 
 namespace duet::coexplore {
 namespace {
@@ -130,6 +134,51 @@ std::vector<std::string> read_baselines(ObjectReader& top, const std::vector<std
   return out;
 }
 
+// Entry counts with all four NN-LUT tables in configs/luts (<function>-<entries>.json).
+std::vector<int64_t> shipped_lut_entries() {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(configs_dir()) / "luts";
+  auto complete = [&](int64_t n) {
+    for (LutFunction f :
+         {LutFunction::kGelu, LutFunction::kExp, LutFunction::kReciprocal, LutFunction::kRsqrt}) {
+      if (!fs::exists(dir /
+                      (std::string(lut_function_name(f)) + "-" + std::to_string(n) + ".json")))
+        return false;
+    }
+    return true;
+  };
+  std::vector<int64_t> entries;
+  std::error_code ec;
+  for (const auto& file : fs::directory_iterator(dir, ec)) {
+    long n = 0;
+    char rest = 0;
+    if (std::sscanf(file.path().filename().c_str(), "gelu-%ld.jso%c", &n, &rest) == 2 &&
+        rest == 'n' && complete(n))
+      entries.push_back(n);
+  }
+  std::sort(entries.begin(), entries.end());
+  return entries;
+}
+
+// A vit supernet evaluates every lut_entries value the space can choose through the shipped
+// NN-LUT tables: a value without tables is refused now, not when a search draws it.
+void check_lut_tables(const SearchSpace& space) {
+  const std::vector<int64_t> shipped = shipped_lut_entries();
+  for (const auto& dim : space.hardware) {
+    if (dim.name != "lut_entries") continue;
+    for (const Json& v : dim.values) {
+      if (std::find(shipped.begin(), shipped.end(), v.get<int64_t>()) != shipped.end()) continue;
+      std::vector<std::string> allowed;
+      for (int64_t n : shipped) allowed.push_back(std::to_string(n));
+      throw InputError(space.path + ": hardware.lut_entries: " + v.dump() +
+                       " has no NN-LUT tables in " + configs_dir() +
+                       "/luts (the vit supernet runs GELU, Softmax and LayerNorm through them); "
+                       "allowed: " +
+                       (allowed.empty() ? std::string("none") : join_list(allowed)));
+    }
+  }
+}
+
 }  // namespace
 
 const std::vector<std::string>& metric_names() {
@@ -174,13 +223,9 @@ Study load_study(const std::string& path, bool quick) {
     s.family = space.network.kind;
     for (const auto& b : space.network.blocks)
       networks = std::min<int64_t>(networks * static_cast<int64_t>(b.options.size()), 1LL << 40);
+    if (s.family == "vit") check_lut_tables(space);
   } catch (const InputError& e) {
     throw InputError(path + ": space: " + e.what());
-  }
-  if (s.family != "mbconv" && s.family != "fixed") {
-    top.fail("space",
-             "co-exploration supports the mbconv family (supernet) and fixed workloads; \"" +
-                 s.space_path + "\" is " + s.family);
   }
   s.evaluator = read_evaluator(top);
   s.objective = read_objective(top);
@@ -190,6 +235,11 @@ Study load_study(const std::string& path, bool quick) {
   if (s.family == "fixed" && s.hardware_mode == "generator") {
     top.fail("hardware_mode",
              "a fixed workload has no network encoding for a generator to read; use \"logits\"");
+  }
+  if (s.family == "vit" && s.hardware_mode == "generator") {
+    top.fail("hardware_mode",
+             "generator mode does not yet draw the SFU choice that vit accuracy depends on; use "
+             "\"logits\"");
   }
   s.generator = read_generator(top, s.hardware_mode);
   if (s.hardware_mode == "generator" &&

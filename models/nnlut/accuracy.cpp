@@ -11,7 +11,7 @@
 
 #include "models/archive_file.hpp"
 #include "models/data/fashion_mnist.hpp"
-#include "models/nnlut/lut_torch.hpp"
+#include "models/nnlut/encoder_layer.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
 #include "workloads/lut.hpp"
@@ -36,116 +36,6 @@ constexpr int64_t kClasses = 10;
 constexpr int64_t kEvalBatch = 256;
 constexpr int kCacheFormat = 1;
 
-using Unary = std::function<torch::Tensor(const torch::Tensor&)>;
-
-// The three non-linear ops of the encoder, swappable after training.
-struct NonlinearOps {
-  Unary gelu;
-  // Softmax over the last dimension: max-subtract, exp, sum, reciprocal, multiply. Without a
-  // reciprocal the sum divides exactly (I-BERT's integer division).
-  Unary exp, reciprocal;
-  // LayerNorm: exact mean and variance, then this on variance + eps.
-  Unary rsqrt;
-  bool exact = false;  // use torch's fused ops instead (training speed, and the reference)
-
-  torch::Tensor softmax(const torch::Tensor& x) const {
-    if (exact) return torch::softmax(x, -1);
-    const torch::Tensor e = exp(x - std::get<0>(x.max(-1, /*keepdim=*/true)));
-    const torch::Tensor sum = e.sum(-1, /*keepdim=*/true);
-    return reciprocal ? e * reciprocal(sum) : e / sum;
-  }
-
-  torch::Tensor layer_norm(const torch::Tensor& x, torch::nn::LayerNorm& ln) const {
-    if (exact) return ln->forward(x);
-    const torch::Tensor centred = x - x.mean(-1, /*keepdim=*/true);
-    const torch::Tensor variance = centred.square().mean(-1, /*keepdim=*/true);
-    return centred * rsqrt(variance + ln->options.eps()) * ln->weight + ln->bias;
-  }
-
-  torch::Tensor activation(const torch::Tensor& x) const {
-    return exact ? torch::gelu(x) : gelu(x);
-  }
-};
-
-NonlinearOps exact_ops() {
-  NonlinearOps ops;
-  ops.exact = true;
-  return ops;
-}
-
-NonlinearOps nnlut_ops(const PiecewiseLinearLut& gelu, const PiecewiseLinearLut& exp,
-                       const PiecewiseLinearLut& reciprocal, const PiecewiseLinearLut& rsqrt) {
-  NonlinearOps ops;
-  ops.gelu = [gelu](const torch::Tensor& x) { return apply_lut(gelu, x); };
-  ops.exp = [exp](const torch::Tensor& x) { return apply_lut(exp, x); };
-  ops.reciprocal = [reciprocal](const torch::Tensor& x) { return apply_lut(reciprocal, x); };
-  ops.rsqrt = [rsqrt](const torch::Tensor& x) { return apply_lut(rsqrt, x); };
-  return ops;
-}
-
-NonlinearOps ibert_ops() {
-  NonlinearOps ops;
-  ops.gelu = [](const torch::Tensor& x) { return apply_ibert(LutFunction::kGelu, x); };
-  ops.exp = [](const torch::Tensor& x) { return apply_ibert(LutFunction::kExp, x); };
-  ops.rsqrt = [](const torch::Tensor& x) { return apply_ibert(LutFunction::kRsqrt, x); };
-  return ops;
-}
-
-torch::nn::LayerNorm make_layer_norm(const Architecture& a) {
-  return torch::nn::LayerNorm(torch::nn::LayerNormOptions({a.width}).eps(a.layer_norm_eps));
-}
-
-// A linear layer over the last dimension of [batch, tokens, features], run as a 1x1
-// convolution: Debian's libtorch sends nn::Linear to the reference BLAS (about 3 GFLOP/s here),
-// while convolutions go to oneDNN, which makes training about ten times faster.
-struct TokenLinearImpl : torch::nn::Module {
-  TokenLinearImpl(int64_t in, int64_t out) {
-    // nn::Linear's default initialisation.
-    const double bound = 1.0 / std::sqrt(static_cast<double>(in));
-    weight = register_parameter("weight", torch::empty({out, in, 1}).uniform_(-bound, bound));
-    bias = register_parameter("bias", torch::empty({out}).uniform_(-bound, bound));
-  }
-
-  torch::Tensor forward(const torch::Tensor& x) {
-    return torch::conv1d(x.transpose(1, 2), weight, bias).transpose(1, 2);
-  }
-
-  torch::Tensor weight, bias;
-};
-TORCH_MODULE(TokenLinear);
-
-// Pre-LN encoder layer: x + attention(LN(x)), then x + MLP(LN(x)).
-struct EncoderLayerImpl : torch::nn::Module {
-  explicit EncoderLayerImpl(const Architecture& a)
-      : heads(a.heads),
-        ln1(register_module("ln1", make_layer_norm(a))),
-        qkv(register_module("qkv", TokenLinear(a.width, 3 * a.width))),
-        proj(register_module("proj", TokenLinear(a.width, a.width))),
-        ln2(register_module("ln2", make_layer_norm(a))),
-        fc1(register_module("fc1", TokenLinear(a.width, a.mlp_ratio * a.width))),
-        fc2(register_module("fc2", TokenLinear(a.mlp_ratio * a.width, a.width))) {}
-
-  torch::Tensor forward(torch::Tensor x, const NonlinearOps& ops) {
-    const int64_t batch = x.size(0), tokens = x.size(1), width = x.size(2);
-    const int64_t head_width = width / heads;
-    const torch::Tensor qkv_heads = qkv(ops.layer_norm(x, ln1))
-                                        .view({batch, tokens, 3, heads, head_width})
-                                        .permute({2, 0, 3, 1, 4});
-    const torch::Tensor scores =
-        torch::matmul(qkv_heads[0], qkv_heads[1].transpose(-2, -1)) / std::sqrt(head_width);
-    const torch::Tensor attended = torch::matmul(ops.softmax(scores), qkv_heads[2]);
-    x = x + proj(attended.transpose(1, 2).reshape({batch, tokens, width}));
-    return x + fc2(ops.activation(fc1(ops.layer_norm(x, ln2))));
-  }
-
-  int64_t heads;
-  torch::nn::LayerNorm ln1;
-  TokenLinear qkv, proj;
-  torch::nn::LayerNorm ln2;
-  TokenLinear fc1, fc2;
-};
-TORCH_MODULE(EncoderLayer);
-
 // Patch embedding with a class token and learned positions, the encoder, a final LayerNorm and
 // a linear classifier on the class token.
 struct VitImpl : torch::nn::Module {
@@ -155,9 +45,11 @@ struct VitImpl : torch::nn::Module {
     cls = register_parameter("cls", torch::zeros({1, 1, a.width}));
     position = register_parameter("position", torch::randn({1, tokens + 1, a.width}) * 0.02);
     for (int64_t i = 0; i < a.depth; ++i) {
-      layers.push_back(register_module("layer" + std::to_string(i), EncoderLayer(a)));
+      layers.push_back(
+          register_module("layer" + std::to_string(i),
+                          EncoderLayer(a.width, a.heads, a.mlp_ratio, a.layer_norm_eps)));
     }
-    norm = register_module("norm", make_layer_norm(a));
+    norm = register_module("norm", make_layer_norm(a.width, a.layer_norm_eps));
     head = register_module("head", torch::nn::Linear(a.width, kClasses));
     // Buffers, so the normalisation travels with the cached weights.
     pixel_mean = register_buffer("pixel_mean", torch::zeros({}));
@@ -320,22 +212,6 @@ double evaluate(Vit& model, const Dataset& data, const NonlinearOps& ops,
   return static_cast<double>(correct) / static_cast<double>(n);
 }
 
-PiecewiseLinearLut load_table(const AccuracyOptions& options, LutFunction f, int entries) {
-  const std::string path =
-      options.luts_dir + "/" + lut_function_name(f) + "-" + std::to_string(entries) + ".json";
-  PiecewiseLinearLut lut = load_lut(path);
-  if (lut.function != f) {
-    throw InputError(path + ": function is \"" + lut_function_name(lut.function) +
-                     "\", expected \"" + lut_function_name(f) + "\"");
-  }
-  return lut;
-}
-
-struct TableSet {
-  int entries;
-  PiecewiseLinearLut gelu, exp, reciprocal, rsqrt;
-};
-
 void check_options(const AccuracyOptions& options) {
   if (options.train_limit == 0) throw InputError("train_limit: must be positive (or < 0 for all)");
   if (options.test_limit == 0) throw InputError("test_limit: must be positive (or < 0 for all)");
@@ -351,13 +227,8 @@ AccuracyStudy run_accuracy_study(const AccuracyOptions& options) {
   std::vector<LutPrecision> precisions;
   for (const auto& p : options.precisions)
     precisions.push_back(parse_lut_precision(p, "precisions"));
-  std::vector<TableSet> tables;
-  for (int entries : options.entries) {
-    tables.push_back({entries, load_table(options, LutFunction::kGelu, entries),
-                      load_table(options, LutFunction::kExp, entries),
-                      load_table(options, LutFunction::kReciprocal, entries),
-                      load_table(options, LutFunction::kRsqrt, entries)});
-  }
+  std::vector<LutTables> tables;
+  for (int entries : options.entries) tables.push_back(load_lut_tables(options.luts_dir, entries));
 
   // One thread: a second one saves about a quarter of the time on an idle 2-core machine, but
   // libgomp's spinning workers make every op several times slower as soon as another process
@@ -390,8 +261,7 @@ AccuracyStudy run_accuracy_study(const AccuracyOptions& options) {
   for (const auto& t : tables) {
     for (LutPrecision p : precisions) {
       const std::string name = lut_precision_name(p);
-      const NonlinearOps ops = nnlut_ops(quantized(t.gelu, p), quantized(t.exp, p),
-                                         quantized(t.reciprocal, p), quantized(t.rsqrt, p));
+      const NonlinearOps ops = nnlut_ops(t, p);
       const std::string stage = "nnlut-" + std::to_string(t.entries) + "-" + name;
       study.rows.push_back(
           {"nnlut", t.entries, name, evaluate(model, test_set, ops, options, stage)});
