@@ -38,7 +38,10 @@ def pareto_figure(summary, path):
             ax.scatter([e["simulated"][metric] for e in pts], [100 * e["accuracy"] for e in pts],
                        marker=marker, color=color, label=name, s=45)
             for e in pts:
-                ax.annotate(f"λ={e['lambda']:g}", (e["simulated"][metric], 100 * e["accuracy"]),
+                # vit studies: the SFU the design computes GELU, Softmax and LayerNorm with.
+                sfu = f" {e['approximation']}" if e.get("approximation") else ""
+                ax.annotate(f"λ={e['lambda']:g}{sfu}",
+                            (e["simulated"][metric], 100 * e["accuracy"]),
                             fontsize=7, xytext=(3, 3), textcoords="offset points")
         ax.set_xscale("log")
         ax.set_xlabel(label)

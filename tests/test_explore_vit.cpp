@@ -34,6 +34,7 @@ Json vit_study(const TempDir& dir) {
             {"warmup_epochs", 2},
             {"search_epochs", 3},
             {"derived_epochs", 5},
+            {"derived_seeds", 2},
             {"batch", 64},
             {"random_samples", 8},
             {"score_images", 128}}},
@@ -95,6 +96,12 @@ TEST(ExploreVit, AccuracyAloneSteersTheSfuAwayFromAnApproximationThatHurts) {
   const double exact = point["accuracy_exact"].get<double>();
   EXPECT_GT(exact, 0.4) << "learning happened (chance is 0.1)";
   EXPECT_NEAR(approximate, exact, 0.03);
+  // Two trainings from scratch with different seeds; the accuracy is their mean.
+  const Json& seeds = point["accuracy_seeds"];
+  ASSERT_EQ(seeds.size(), 2u);
+  EXPECT_DOUBLE_EQ(approximate, seeds[0].get<double>() / 2 + seeds[1].get<double>() / 2);
+  EXPECT_NE(read_text(out + "/points/00-coexplore/derived.pt"),
+            read_text(out + "/points/00-coexplore/derived-seed1.pt"));
   // The random baseline's pick is scored through its own SFU: never the one that negates GELU.
   const Json& random = summary["baselines"][0];
   EXPECT_EQ(random["hardware"]["lut_entries"], 32);

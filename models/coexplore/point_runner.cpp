@@ -323,6 +323,45 @@ void refine_evaluator(const StudyContext& c, const std::string& from,
   train_evaluator(t);
 }
 
+struct DerivedAccuracy {
+  double mean = 0;
+  Json exact;  // mean with exact non-linear ops; null when the family has none
+  std::vector<double> seeds;
+};
+
+// The derived network trained from scratch with the study's recipe, derived_seeds times; the
+// first seed's weights are derived.pt, the others' derived-seed<k>.pt. Trained exactly, tested
+// as the design's SFU computes, and exactly, which is what the approximation costs.
+DerivedAccuracy train_derived_networks(const StudyContext& c, const PointPlan& plan,
+                                       const std::vector<int>& blocks,
+                                       const std::vector<int>& hardware, const fs::path& dir) {
+  std::vector<std::vector<int>> single;
+  for (int b : blocks) single.push_back({b});
+  DerivedAccuracy a;
+  double exact_sum = 0;
+  const int seeds = c.study.budget.derived_seeds;
+  for (int k = 0; k < seeds; ++k) {
+    const uint64_t seed = point_seed(c.study, plan) + 7919ULL * static_cast<uint64_t>(k);
+    Supernet derived = seeded_supernet(c.space.network, seed, single);
+    train_derived(
+        derived, blocks, c.data, c.study.budget, seed + 17,
+        stage_progress(c, plan.id + " train" + (seeds > 1 ? " seed " + std::to_string(k) : "")));
+    derived->nonlinear = c.sfu.ops(hardware);
+    a.seeds.push_back(test_accuracy(derived, blocks, c.data.test));
+    a.mean += a.seeds.back() / seeds;
+    if (!c.sfu.dimensions().empty()) {
+      derived->nonlinear = exact_ops();
+      exact_sum += test_accuracy(derived, blocks, c.data.test);
+    }
+    torch::serialize::OutputArchive archive;
+    derived->save(archive);
+    const std::string name = k == 0 ? "derived.pt" : "derived-seed" + std::to_string(k) + ".pt";
+    save_archive_atomically(archive, (dir / name).string(), "derived network");
+  }
+  if (!c.sfu.dimensions().empty()) a.exact = exact_sum / seeds;
+  return a;
+}
+
 }  // namespace
 
 void prepare_random_scores(const StudyContext& c) {
@@ -375,28 +414,15 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
   if (!choice.log_csv.empty())
     write_file_atomically((dir / "search_log.csv").string(), choice.log_csv);
 
-  Json accuracy = nullptr, accuracy_exact = nullptr;
+  Json accuracy = nullptr, accuracy_exact = nullptr, accuracy_seeds = nullptr;
   if (c.study.family == "fixed") {
     // Not trained here: the accuracy its recast report measured, when the space names one.
     accuracy = c.space.network.definition["workloads"][plan.workload].value("accuracy", Json());
   } else {
-    // The derived network, trained from scratch with the study's recipe.
-    std::vector<std::vector<int>> single;
-    for (int b : choice.blocks) single.push_back({b});
-    Supernet derived = seeded_supernet(c.space.network, point_seed(c.study, plan), single);
-    train_derived(derived, choice.blocks, c.data, c.study.budget, point_seed(c.study, plan) + 17,
-                  stage_progress(c, plan.id + " train"));
-    // Trained exactly, tested as the chosen SFU computes; and exactly, which is what the
-    // approximation costs.
-    derived->nonlinear = c.sfu.ops(proof.hardware);
-    accuracy = test_accuracy(derived, choice.blocks, c.data.test);
-    if (!c.sfu.dimensions().empty()) {
-      derived->nonlinear = exact_ops();
-      accuracy_exact = test_accuracy(derived, choice.blocks, c.data.test);
-    }
-    torch::serialize::OutputArchive archive;
-    derived->save(archive);
-    save_archive_atomically(archive, (dir / "derived.pt").string(), "derived network");
+    const DerivedAccuracy a = train_derived_networks(c, plan, choice.blocks, proof.hardware, dir);
+    accuracy = a.mean;
+    if (!a.exact.is_null()) accuracy_exact = a.exact;
+    if (a.seeds.size() > 1) accuracy_seeds = a.seeds;
   }
 
   const Json names_json = choice_names(c.space, choice.blocks, proof.hardware);
@@ -426,6 +452,7 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
     entry["approximation"] = c.sfu.name(proof.hardware);
     entry["accuracy_exact"] = accuracy_exact;
   }
+  if (!accuracy_seeds.is_null()) entry["accuracy_seeds"] = accuracy_seeds;
   if (c.study.family != "fixed") entry["weights"] = rel + "derived.pt";
   write_file_atomically((dir / "point.json").string(), entry.dump(2) + "\n");
   return entry;

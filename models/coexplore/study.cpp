@@ -80,6 +80,7 @@ Budget read_budget(ObjectReader& top) {
   b.warmup_epochs = static_cast<int>(r.integer_or("warmup_epochs", b.warmup_epochs, 0, 1000));
   b.search_epochs = static_cast<int>(r.integer_or("search_epochs", b.search_epochs, 1, 1000));
   b.derived_epochs = static_cast<int>(r.integer_or("derived_epochs", b.derived_epochs, 1, 1000));
+  b.derived_seeds = static_cast<int>(r.integer_or("derived_seeds", b.derived_seeds, 1, 100));
   b.batch = r.integer_or("batch", b.batch, 1, 4096);
   b.weight_learning_rate = r.number_or("weight_learning_rate", b.weight_learning_rate, 1e-8, 10);
   b.arch_learning_rate = r.number_or("arch_learning_rate", b.arch_learning_rate, 1e-8, 100);

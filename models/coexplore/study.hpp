@@ -40,6 +40,10 @@ struct Budget {
   int warmup_epochs = 3;         // weights only, shared by every point
   int search_epochs = 2;         // alternating weight / architecture steps
   int derived_epochs = 4;        // derived network trained from scratch
+  // Times each derived network is trained from scratch, with different seeds; its accuracy
+  // is their mean. Training noise at these budgets is about half a point, as large as the
+  // differences a Pareto comparison weighs.
+  int derived_seeds = 1;
   int64_t batch = 128;
   double weight_learning_rate = 2e-3;    // Adam, cosine decay
   double arch_learning_rate = 5e-2;      // Adam on alpha

@@ -124,6 +124,13 @@ void check_point_entry(const std::string& path, const Json& e, const std::string
   if (!accuracy.is_null() &&
       !(accuracy.is_number() && accuracy.get<double>() >= 0 && accuracy.get<double>() <= 1))
     fail("accuracy", "expected null or a number in [0, 1]");
+  if (e.contains("accuracy_seeds")) {
+    const Json& seeds = e["accuracy_seeds"];
+    bool valid = seeds.is_array() && seeds.size() > 1;
+    for (const Json& a : seeds)
+      valid = valid && a.is_number() && a.get<double>() >= 0 && a.get<double>() <= 1;
+    if (!valid) fail("accuracy_seeds", "expected a list of at least two numbers in [0, 1]");
+  }
   for (const char* figures : {"predicted", "simulated"}) {
     const Json f = e.value(figures, Json());
     for (const char* metric : {"latency_s", "energy_j", "area_mm2", "edp_js"}) {
