@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/accelerator_config.hpp"
+#include "workloads/op_descriptor.hpp"
 #include "workloads/workload.hpp"
 
 namespace duet {
@@ -18,34 +19,16 @@ enum Operand { kIfmap = 0, kFilter = 1, kOfmap = 2 };
 inline constexpr const char* kOperandNames[] = {"ifmap", "filter", "ofmap"};
 using PerOperand = std::array<int64_t, 3>;
 
-// SFU work: ALU operations and function evaluations, and the SFU kind that runs them (one per
-// layer); the cost model prices them with that kind's unit (sim/sfu_unit.hpp).
-struct SfuOps {
-  int64_t compare = 0;
-  int64_t add = 0;
-  int64_t mul = 0;
-  int64_t exp = 0;
-  int64_t reciprocal = 0;
-  int64_t rsqrt = 0;
-  int64_t gelu = 0;
-  int64_t silu = 0;
+// SFU work: the element operations (workloads/op_descriptor.hpp) and the SFU kind that runs
+// them (one per layer); the cost model prices them with that kind's unit (sim/sfu_unit.hpp).
+struct SfuOps : ElementOps {
   SfuKind kind = SfuKind::kExact;
-  int64_t alu() const { return compare + add + mul; }
+  SfuOps() = default;
+  SfuOps(const ElementOps& ops, SfuKind k) : ElementOps(ops), kind(k) {}
   SfuOps& operator+=(const SfuOps& o) {
-    compare += o.compare;
-    add += o.add;
-    mul += o.mul;
-    exp += o.exp;
-    reciprocal += o.reciprocal;
-    rsqrt += o.rsqrt;
-    gelu += o.gelu;
-    silu += o.silu;
-    if (o.alu() + o.exp + o.reciprocal + o.rsqrt + o.gelu + o.silu > 0) kind = o.kind;
+    ElementOps::operator+=(o);
+    if (o.alu() + o.functions() > 0) kind = o.kind;
     return *this;
-  }
-  SfuOps scaled(int64_t n) const {
-    return {compare * n, add * n,  mul * n,  exp * n, reciprocal * n,
-            rsqrt * n,   gelu * n, silu * n, kind};
   }
 };
 
@@ -97,7 +80,7 @@ struct LayerPlan {
   std::string note;  // "fused into <producer>", "view", ...
   int64_t macs = 0;
   int64_t folds = 0;
-  std::string schedule;        // PE layers: full-stream (SCALE-Sim's) or stream-blocked:<T block>
+  std::string schedule;  // PE layers: full-stream (SCALE-Sim's) or stream-blocked:<T block>
   std::vector<Tile> tiles;
 };
 

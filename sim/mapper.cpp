@@ -42,13 +42,20 @@ std::vector<LayerPlan> map_workload(const AcceleratorConfig& config, const Workl
     plan.macs = layer_macs(layer);
     if (auto it = fused.find(layer.name); it != fused.end()) {
       plan.note = "fused into " + it->second;
-    } else if (is_view(layer.op)) {
-      plan.note = "view";
-    } else if (runs_on_pe_array(layer.op)) {
-      plan.unit = Unit::kPeArray;
-      map_pe_layer(config, layer, ideal_memory, plan);
     } else {
-      map_sfu_layer(config, layer, plan);
+      switch (op_descriptor(layer.op).unit) {
+        case OpUnit::kView:
+          plan.note = "view";
+          break;
+        case OpUnit::kPeArray:
+          plan.unit = Unit::kPeArray;
+          map_pe_layer(config, layer, ideal_memory, plan);
+          break;
+        case OpUnit::kSfu:
+        case OpUnit::kDma:  // a gather through the buffer, planned with the SFU's rows
+          map_sfu_layer(config, layer, plan);
+          break;
+      }
     }
     plans.push_back(std::move(plan));
   }

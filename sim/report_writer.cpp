@@ -18,8 +18,9 @@ namespace {
 using OrderedJson = nlohmann::ordered_json;
 
 OrderedJson sfu_ops_json(const SfuOps& ops) {
-  return {{"compare", ops.compare},       {"add", ops.add},     {"mul", ops.mul},  {"exp", ops.exp},
-          {"reciprocal", ops.reciprocal}, {"rsqrt", ops.rsqrt}, {"gelu", ops.gelu}};
+  return {
+      {"compare", ops.compare},       {"add", ops.add},     {"mul", ops.mul},   {"exp", ops.exp},
+      {"reciprocal", ops.reciprocal}, {"rsqrt", ops.rsqrt}, {"gelu", ops.gelu}, {"silu", ops.silu}};
 }
 
 // Banks are interleaved, so each sees an equal share of every operand's accesses.
@@ -73,26 +74,26 @@ std::string shares(std::vector<std::pair<std::string, double>> parts) {
 
 OrderedJson layer_json(const LayerReport& l, const Report& r) {
   OrderedJson j = {{"name", l.name},
-            {"op", l.op},
-            {"unit", l.unit},
-            {"bound", l.bound},
-            {"start_cycle", l.start_cycle},
-            {"cycles", l.cycles},
-            {"compute_cycles", l.compute_cycles},
-            {"sfu_cycles", l.sfu_cycles},
-            {"stall_cycles", l.stall_cycles},
-            {"macs", l.macs},
-            {"utilization", l.utilization},
-            {"folds", l.folds},
-            {"tiles", l.tiles},
-            {"dram_read_bytes", l.dram_read_bytes},
-            {"dram_write_bytes", l.dram_write_bytes},
-            {"dram_busy_cycles", l.dram_busy_cycles},
-            {"sram_reads", l.sram_reads},
-            {"sram_writes", l.sram_writes},
-            {"energy_j", l.energy_j},
-            {"energy_breakdown_j", breakdown_json(l.energy.components())},
-            {"activity", activity_json(l, r)}};
+                   {"op", l.op},
+                   {"unit", l.unit},
+                   {"bound", l.bound},
+                   {"start_cycle", l.start_cycle},
+                   {"cycles", l.cycles},
+                   {"compute_cycles", l.compute_cycles},
+                   {"sfu_cycles", l.sfu_cycles},
+                   {"stall_cycles", l.stall_cycles},
+                   {"macs", l.macs},
+                   {"utilization", l.utilization},
+                   {"folds", l.folds},
+                   {"tiles", l.tiles},
+                   {"dram_read_bytes", l.dram_read_bytes},
+                   {"dram_write_bytes", l.dram_write_bytes},
+                   {"dram_busy_cycles", l.dram_busy_cycles},
+                   {"sram_reads", l.sram_reads},
+                   {"sram_writes", l.sram_writes},
+                   {"energy_j", l.energy_j},
+                   {"energy_breakdown_j", breakdown_json(l.energy.components())},
+                   {"activity", activity_json(l, r)}};
   if (!l.note.empty()) j["note"] = l.note;
   if (!l.schedule.empty()) j["schedule"] = l.schedule;
   return j;

@@ -1,9 +1,8 @@
-// SFU mapping. An op is decomposed into passes over its elements (Softmax = max, exp, sum,
-// reciprocal, multiply; LayerNorm = mean, variance, rsqrt, normalise; GELU and SiLU are one
-// function pass). ALU passes take one element per lane per cycle; function passes take the
-// timing of the SFU kind that runs the layer (sim/sfu_unit.hpp). Each pass pays its latency
-// once per tile. The
-// lanes cannot outrun the global buffer: two accesses (read + write) per element per cycle.
+// SFU mapping. An op's rows of element operations come from its descriptor
+// (workloads/op_work.cpp); they run as passes over the tile's elements. ALU passes take one
+// element per lane per cycle; function passes take the timing of the SFU kind that runs the
+// layer (sim/sfu_unit.hpp). Each pass pays its latency once per tile. The lanes cannot outrun
+// the global buffer: two accesses (read + write) per element per cycle.
 #include "sim/sfu_mapping.hpp"
 
 #include <algorithm>
@@ -15,68 +14,6 @@ namespace duet {
 namespace {
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-// How a layer splits into independent rows and what one row costs. Element-wise ops use rows
-// of one element, so their tiles can take any size.
-struct RowWork {
-  int64_t rows = 0;
-  int64_t in_elements = 0;   // per row, summed over inputs
-  int64_t out_elements = 0;  // per row
-  SfuOps ops;                // per row
-  int data_passes = 1;       // times the row's data crosses the buffer
-};
-
-SfuOps ops(int64_t compare, int64_t add, int64_t mul, int64_t exp = 0, int64_t reciprocal = 0,
-           int64_t rsqrt = 0, int64_t gelu = 0, int64_t silu = 0) {
-  return {compare, add, mul, exp, reciprocal, rsqrt, gelu, silu, SfuKind::kExact};
-}
-
-RowWork row_work(const Layer& l) {
-  const Shape& in = l.input_shapes[0];
-  const int64_t n = elements(l.output_shape);
-  switch (l.op) {
-    case OpKind::kAdd:
-      return {n, 2, 1, ops(0, 1, 0), 1};
-    case OpKind::kMul:
-      return {n, 2, 1, ops(0, 0, 1), 1};
-    case OpKind::kRelu:
-      return {n, 1, 1, ops(1, 0, 0), 1};
-    case OpKind::kGelu:
-      return {n, 1, 1, ops(0, 0, 0, 0, 0, 0, 1), 1};
-    case OpKind::kSilu:
-      return {n, 1, 1, ops(0, 0, 0, 0, 0, 0, 0, 1), 1};
-    case OpKind::kSoftmax: {
-      const int64_t len = in[l.axis];
-      // max (compare), subtract and sum (add), exp, multiply per element; one reciprocal per row.
-      return {n / len, len, len, ops(len, 2 * len, len, len, 1), 3};
-    }
-    case OpKind::kLayerNorm: {
-      const int64_t len = in.back();
-      // mean (add, one scale), variance (sub, square, add, one scale), normalise (sub, mul),
-      // scale and shift (mul, add); one rsqrt per row.
-      return {n / len, len, len, ops(0, 4 * len, 3 * len + 2, 0, 0, 1), 3};
-    }
-    case OpKind::kMaxPool:
-    case OpKind::kAvgPool: {
-      // One row is one output row of one plane. It consumes `stride` new input rows (the
-      // window's overlap with the previous row stays on chip; the halo of a tile's first row is
-      // ignored, as for convolutions).
-      const int64_t out_w = l.output_shape[3];
-      const int64_t window = l.kernel[0] * l.kernel[1];
-      const int64_t new_rows = std::min(l.kernel[0], l.stride[0]);
-      // max: window - 1 compares per output; avg: window - 1 adds and one scale.
-      const SfuOps per_row = l.op == OpKind::kMaxPool ? ops(out_w * (window - 1), 0, 0)
-                                                      : ops(0, out_w * (window - 1), out_w);
-      return {in[0] * in[1] * l.output_shape[2], new_rows * in[3], out_w, per_row, 1};
-    }
-    case OpKind::kGlobalAvgPool: {
-      const int64_t plane = in[2] * in[3];
-      return {in[0] * in[1], plane, 1, ops(0, plane - 1, 1), 1};
-    }
-    default:
-      return {};
-  }
-}
 
 // Cycles of one pass of `count` evaluations over the lanes: each lane starts one every
 // initiation interval, and the last result appears one latency after its start.
@@ -106,7 +43,7 @@ void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& 
   const int64_t in_slot = cfg.partition_bytes(cfg.partition.ifmap) / slots;
   const int64_t out_slot = cfg.partition_bytes(cfg.partition.ofmap) / slots;
 
-  if (layer.op == OpKind::kEmbedding) {
+  if (op_descriptor(layer.op).unit == OpUnit::kDma) {
     // A gather: each token's row moves from DRAM through the buffer and back out.
     plan.unit = Unit::kDmaOnly;
     const int64_t weight_b = data_type_bytes(cfg.weight_type);
@@ -131,7 +68,7 @@ void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& 
   }
 
   plan.unit = Unit::kSfu;
-  const RowWork w = row_work(layer);
+  const RowWork w = op_descriptor(layer.op).row_work(layer);
   const int64_t in_row = w.in_elements * act_b, out_row = w.out_elements * act_b;
   const int64_t rows_per_tile = std::min(in_slot / in_row, out_slot / out_row);
   if (rows_per_tile < 1) {
@@ -147,8 +84,7 @@ void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& 
 
   for (int64_t first = 0; first < w.rows; first += rows_per_tile) {
     const int64_t rows = std::min(rows_per_tile, w.rows - first);
-    SfuOps tile_ops = w.ops.scaled(rows);
-    tile_ops.kind = unit.kind();
+    const SfuOps tile_ops(w.ops.scaled(rows), unit.kind());
     Tile tile;
     tile.layer_start = first == 0;
     tile.compute_cycles =

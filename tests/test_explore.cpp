@@ -24,6 +24,7 @@ namespace {
 using test::read_text;
 using test::run_duet;
 using test::TempDir;
+using test::expect_reproducible_in_duet_sim;
 using test::without_seconds;
 
 const std::string kTinySpace = test::tiny_explore_space();
@@ -157,20 +158,6 @@ TEST(ExploreSearch, CostOnlyReachesTheCheapestDesignTheEvaluatorKnows) {
   const double reached =
       log_value(edp, evaluator.predict({{0, found.hardware, found.blocks}}).at(0));
   EXPECT_NEAR(reached, best, 1e-6) << "the search stopped at a design the evaluator prices higher";
-}
-
-// Every derived design's files load in `duet sim` and give exactly the reported figures.
-void expect_reproducible_in_duet_sim(const std::string& out, const Json& entry) {
-  const std::string report = out + "/" + entry["id"].get<std::string>() + "-sim.json";
-  const auto r = run_duet("sim --arch " + out + "/" + entry["accelerator"].get<std::string>() +
-                          " --workload " + out + "/" + entry["workload"].get<std::string>() +
-                          " --out " + report);
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  const Json summary = Json::parse(read_text(report))["summary"];
-  for (const char* metric : {"latency_s", "energy_j", "area_mm2", "edp_js"}) {
-    EXPECT_DOUBLE_EQ(summary[metric].get<double>(), entry["simulated"][metric].get<double>())
-        << entry["id"] << " " << metric;
-  }
 }
 
 TEST(ExploreStudy, QuickRunIsResumableDeterministicAndReproducibleInDuetSim) {

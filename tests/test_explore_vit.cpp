@@ -106,6 +106,10 @@ TEST(ExploreVit, AccuracyAloneSteersTheSfuAwayFromAnApproximationThatHurts) {
   const Json& random = summary["baselines"][0];
   EXPECT_EQ(random["hardware"]["lut_entries"], 32);
   EXPECT_EQ(random["approximation"], "nnlut-32");
+  // The derived files load in duet sim and reproduce the figures (the encoder's transposes and
+  // softmax axis survive the workload writer).
+  test::expect_reproducible_in_duet_sim(out, point);
+  test::expect_reproducible_in_duet_sim(out, random);
 }
 
 TEST(ExploreVit, BadVitStudiesExitWithCodeTwoNamingTheField) {

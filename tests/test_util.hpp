@@ -1,5 +1,7 @@
 #pragma once
 // Helpers shared by the tests: shipped configs, one-layer workloads, and running the CLI.
+#include <gtest/gtest.h>
+
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -137,6 +139,21 @@ inline CliResult run_on_two_ranks(const std::string& args, int timeout_s = 120) 
       "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
       "OMPI_MCA_rmaps_base_oversubscribe=1 timeout " +
       std::to_string(timeout_s) + " " DUET_MPIEXEC " -np 2 " DUET_BINARY " " + args);
+}
+
+// A derived design of `duet explore` (a summary.json entry): its files load in `duet sim` and
+// give exactly the reported figures.
+inline void expect_reproducible_in_duet_sim(const std::string& out, const Json& entry) {
+  const std::string report = out + "/" + entry["id"].get<std::string>() + "-sim.json";
+  const auto r = run_duet("sim --arch " + out + "/" + entry["accelerator"].get<std::string>() +
+                          " --workload " + out + "/" + entry["workload"].get<std::string>() +
+                          " --out " + report);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Json summary = Json::parse(read_text(report))["summary"];
+  for (const char* metric : {"latency_s", "energy_j", "area_mm2", "edp_js"}) {
+    EXPECT_DOUBLE_EQ(summary[metric].get<double>(), entry["simulated"][metric].get<double>())
+        << entry["id"] << " " << metric;
+  }
 }
 
 class TempDir {
