@@ -5,6 +5,7 @@ namespace duet::cli {
 
 int sim_command(int argc, char** argv);
 int area_command(int argc, char** argv);
+int workload_command(int argc, char** argv);
 int lut_command(int argc, char** argv);
 int dataset_command(int argc, char** argv);
 int lut_accuracy_command(int argc, char** argv);

@@ -50,6 +50,11 @@ int dispatch(const std::vector<Command>& commands, int argc, char** argv) {
       std::cerr << "duet " << c.name << ": error: " << e.what() << " (see duet " << c.name
                 << " --help)\n";
       return 2;
+    } catch (const std::exception& e) {
+      // A defect, not bad input: say so in one line rather than abort.
+      std::cerr << "duet " << c.name << ": internal error: " << e.what()
+                << " (please report it with the command line)\n";
+      return 1;
     }
   }
   std::cerr << "duet: unknown command \"" << argv[1] << "\"\n";

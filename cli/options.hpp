@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "workloads/input_error.hpp"
+#include "workloads/onnx_import.hpp"
 
 namespace duet::cli {
 
@@ -64,6 +65,17 @@ inline std::vector<int64_t> parse_integer_list(const std::string& text, const st
   }
   if (values.empty()) throw InputError("--" + option + ": give at least one value");
   return values;
+}
+
+// --input-shape NAME=DxDx... values as ONNX import options.
+inline OnnxImportOptions onnx_options(const std::vector<std::string>& input_shapes) {
+  OnnxImportOptions o;
+  for (const auto& text : input_shapes) {
+    auto [name, shape] = parse_input_shape(text, "--input-shape");
+    if (!o.input_shapes.emplace(name, shape).second)
+      throw InputError("--input-shape: \"" + name + "\" is given twice");
+  }
+  return o;
 }
 
 }  // namespace duet::cli

@@ -39,6 +39,7 @@ void apply_lut_set(const std::map<LutFunction, PiecewiseLinearLut>& set, const s
 
 int sim_command(int argc, char** argv) {
   std::string arch, workload_spec, out, layers_csv_path, trace_path, fidelity, nonlinear, luts;
+  std::vector<std::string> input_shapes;
   ZooOptions zoo;
   SimOptions options;
   po::options_description opts(
@@ -51,7 +52,9 @@ int sim_command(int argc, char** argv) {
       "tpu-v1-like, eyeriss-like)")(
       "workload", po::value(&workload_spec)->required(),
       "a zoo name (resnet18, resnet50, mobilenet_v2, vgg16, bert-base, bert-large, vit-b16), a "
-      "workload .json, or a SCALE-Sim topology .csv")(
+      "workload .json, a SCALE-Sim topology .csv, or an ONNX model .onnx")(
+      "input-shape", po::value(&input_shapes)->composing(),
+      "ONNX input shape NAME=DxDx... (repeatable; needed for symbolic dimensions)")(
       "batch", po::value(&zoo.batch)->default_value(1), "batch size (zoo networks)")(
       "seq-len", po::value(&zoo.seq_len)->default_value(128), "sequence length (BERT)")(
       "out", po::value(&out), "write the report as JSON")("layers-csv", po::value(&layers_csv_path),
@@ -79,7 +82,7 @@ int sim_command(int argc, char** argv) {
   }
 
   AcceleratorConfig config = load_accelerator(arch);
-  Workload workload = load_workload(workload_spec, zoo);
+  Workload workload = load_workload(workload_spec, zoo, onnx_options(input_shapes));
   if (!nonlinear.empty()) {
     config.sfu_kind = parse_sfu_kind(nonlinear, "--nonlinear");
     set_nonlinear_impl(workload, parse_impl(nonlinear, "--nonlinear"));

@@ -8,7 +8,8 @@ int main(int argc, char** argv) {
       {"lut", duet::cli::lut_command, "NN-LUT tables: fit, eval, accuracy"},
       {"evaluator", duet::cli::evaluator_command,
        "neural cost evaluator: train, predict, test, bench"},
-      {"recast", duet::cli::recast_command, "network recasting: train-teacher, recast a teacher with a plan"},
+      {"recast", duet::cli::recast_command,
+       "network recasting: train-teacher, recast a teacher with a plan"},
       {"explore", duet::cli::explore_command,
        "co-explore network and accelerator (DANCE) as a study, with baselines"},
   };

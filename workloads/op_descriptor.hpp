@@ -65,6 +65,9 @@ struct OpDescriptor {
   OpUnit unit;
   int inputs;      // how many the op takes
   bool nonlinear;  // evaluated by an SFU kind's function units: has an `impl` field
+  // Fuses into its producer's output path (conv, gemm, matmul or add) when it is that
+  // producer's only consumer: a clamp costs nothing there.
+  bool fuses_into_producer;
   // The op's attributes from and to a JSON layer object (beyond name, op, inputs and impl).
   // The writer leaves out values equal to the reader's defaults.
   void (*read_fields)(ObjectReader& r, Layer& l);
@@ -72,6 +75,7 @@ struct OpDescriptor {
   // Output shape from l.input_shapes (may normalise attributes, e.g. a negative axis).
   Shape (*infer)(Layer& l, const ShapeChecker& c);
   GemmView (*gemm)(const Layer& l);     // kPeArray ops
+  int64_t (*weights)(const Layer& l);   // parameters read from DRAM; nullptr: none
   RowWork (*row_work)(const Layer& l);  // kSfu ops
 };
 

@@ -41,9 +41,13 @@ void write_none(const Layer& l, Json& j);
 GemmView conv_as_gemm(const Layer& l);
 GemmView gemm_as_gemm(const Layer& l);
 GemmView matmul_as_gemm(const Layer& l);
+int64_t filter_weights(const Layer& l);  // conv, gemm: the GEMM view's K x F per repeat
+int64_t table_weights(const Layer& l);   // embedding: vocab x dim
 RowWork add_rows(const Layer& l);
 RowWork mul_rows(const Layer& l);
 RowWork relu_rows(const Layer& l);
+RowWork clip_rows(const Layer& l);
+RowWork batchnorm_rows(const Layer& l);
 RowWork gelu_rows(const Layer& l);
 RowWork silu_rows(const Layer& l);
 RowWork softmax_rows(const Layer& l);

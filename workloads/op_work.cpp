@@ -44,6 +44,13 @@ GemmView matmul_as_gemm(const Layer& l) {
   return {p, k, l.output_shape.back(), elements(a) / (p * k)};
 }
 
+int64_t filter_weights(const Layer& l) {
+  const GemmView v = op_descriptor(l.op).gemm(l);
+  return v.k * v.f * v.repeats;
+}
+
+int64_t table_weights(const Layer& l) { return l.vocab * l.dim; }
+
 namespace {
 
 ElementOps ops(int64_t compare, int64_t add, int64_t mul, int64_t exp = 0, int64_t reciprocal = 0,
@@ -61,6 +68,8 @@ RowWork elementwise(const Layer& l, int64_t inputs, const ElementOps& per_elemen
 RowWork add_rows(const Layer& l) { return elementwise(l, 2, ops(0, 1, 0)); }
 RowWork mul_rows(const Layer& l) { return elementwise(l, 2, ops(0, 0, 1)); }
 RowWork relu_rows(const Layer& l) { return elementwise(l, 1, ops(1, 0, 0)); }
+RowWork clip_rows(const Layer& l) { return elementwise(l, 1, ops(2, 0, 0)); }
+RowWork batchnorm_rows(const Layer& l) { return elementwise(l, 1, ops(0, 1, 1)); }
 RowWork gelu_rows(const Layer& l) { return elementwise(l, 1, ops(0, 0, 0, 0, 0, 0, 1)); }
 RowWork silu_rows(const Layer& l) { return elementwise(l, 1, ops(0, 0, 0, 0, 0, 0, 0, 1)); }
 

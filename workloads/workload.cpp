@@ -120,6 +120,11 @@ int64_t layer_macs(const Layer& layer) {
   return v.p * v.k * v.f * v.repeats;
 }
 
+int64_t layer_weights(const Layer& layer) {
+  const OpDescriptor& op = op_descriptor(layer.op);
+  return op.weights ? op.weights(layer) : 0;
+}
+
 int64_t total_macs(const Workload& workload) {
   int64_t sum = 0;
   for (const auto& layer : workload.layers) sum += layer_macs(layer);

@@ -20,6 +20,8 @@ enum class OpKind {
   kAvgPool,
   kGlobalAvgPool,
   kRelu,
+  kClip,       // min/max clamp (ReLU6)
+  kBatchNorm,  // per-channel scale and shift, when it does not fold into a convolution
   kGelu,
   kSilu,
   kSoftmax,
@@ -99,6 +101,8 @@ void infer_shapes(Workload& workload, const std::string& source);
 // Multiply-accumulates of a shape-inferred layer (0 for layers that do no MACs).
 int64_t layer_macs(const Layer& layer);
 int64_t total_macs(const Workload& workload);
+// Parameters (weights) a shape-inferred layer reads from DRAM.
+int64_t layer_weights(const Layer& layer);
 
 // Convolution / GEMM lowered to the im2col view SCALE-Sim uses, per group:
 // P output pixels (rows of the output matrix), K reduction length, F filters, `repeats`

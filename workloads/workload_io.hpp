@@ -4,6 +4,7 @@
 #include <string>
 
 #include "workloads/json_reader.hpp"
+#include "workloads/onnx_import.hpp"
 #include "workloads/workload.hpp"
 #include "workloads/zoo.hpp"
 
@@ -15,7 +16,8 @@ Json workload_to_json(const Workload& workload);
 // SCALE-Sim v2 topology CSV: the conv form (Layer name, IFMAP Height, IFMAP Width, Filter
 // Height, Filter Width, Channels, Num Filter, Strides) or the GEMM form (Layer, M, N, K).
 Workload import_scalesim_topology(const std::string& path);
-// A zoo name, a .json workload or a .csv topology.
-Workload load_workload(const std::string& spec, const ZooOptions& options);
+// A zoo name, a .json workload, a .csv topology or an .onnx model.
+Workload load_workload(const std::string& spec, const ZooOptions& options,
+                       const OnnxImportOptions& onnx = {});
 
 }  // namespace duet

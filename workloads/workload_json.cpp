@@ -78,14 +78,16 @@ Workload load_workload_json(const std::string& path) {
   return w;
 }
 
-Workload load_workload(const std::string& spec, const ZooOptions& options) {
+Workload load_workload(const std::string& spec, const ZooOptions& options,
+                       const OnnxImportOptions& onnx) {
   namespace fs = std::filesystem;
   const std::string ext = fs::path(spec).extension().string();
   if (ext == ".json") return load_workload_json(spec);
   if (ext == ".csv") return import_scalesim_topology(spec);
+  if (ext == ".onnx") return import_onnx(spec, onnx);
   if (is_zoo_name(spec)) return zoo_workload(spec, options);
   if (fs::exists(spec)) {
-    throw InputError(spec + ": unsupported workload file type (allowed: .json, .csv)");
+    throw InputError(spec + ": unsupported workload file type (allowed: .json, .csv, .onnx)");
   }
   return zoo_workload(spec, options);  // throws, listing the zoo names
 }

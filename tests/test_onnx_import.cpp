@@ -1,0 +1,236 @@
+// ONNX import (workloads/onnx_import.cpp): a small model exported by torch (shipped, generated
+// by scripts/export-onnx.py --tiny), and graphs built here node by node for folding, fusion
+// and errors.
+#include <gtest/gtest.h>
+#include <onnx/onnx_pb.h>
+
+#include <fstream>
+
+#include "test_util.hpp"
+#include "workloads/input_error.hpp"
+#include "workloads/onnx_import.hpp"
+#include "workloads/workload_io.hpp"
+
+namespace duet {
+namespace {
+
+using test::read_text;
+using test::run_duet;
+using test::TempDir;
+
+const std::string kTinyCnn = test::source_path("tests/data/onnx/tiny_cnn.onnx");
+
+// Builds a graph with one float input `x`, weights and int64 constants, and nodes.
+class Graph {
+ public:
+  // `symbolic`: the index of a dimension left symbolic (named "n"), or -1.
+  explicit Graph(const std::vector<int64_t>& input_shape, int symbolic = -1) {
+    model_.set_ir_version(8);
+    model_.add_opset_import()->set_version(13);
+    auto* in = model_.mutable_graph()->add_input();
+    in->set_name("x");
+    auto* shape = in->mutable_type()->mutable_tensor_type()->mutable_shape();
+    for (std::size_t i = 0; i < input_shape.size(); ++i) {
+      auto* d = shape->add_dim();
+      if (static_cast<int>(i) == symbolic) {
+        d->set_dim_param("n");
+      } else {
+        d->set_dim_value(input_shape[i]);
+      }
+    }
+  }
+  void weight(const std::string& name, const std::vector<int64_t>& dims) {
+    auto* t = model_.mutable_graph()->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    int64_t n = 1;
+    for (int64_t d : dims) t->add_dims(d), n *= d;
+    for (int64_t i = 0; i < n; ++i) t->add_float_data(0.5f);
+  }
+  void ints(const std::string& name, const std::vector<int64_t>& values) {
+    auto* t = model_.mutable_graph()->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::INT64);
+    t->add_dims(static_cast<int64_t>(values.size()));
+    for (int64_t v : values) t->add_int64_data(v);
+  }
+  onnx::NodeProto& node(const std::string& op, const std::vector<std::string>& inputs,
+                        const std::string& output) {
+    auto* n = model_.mutable_graph()->add_node();
+    n->set_op_type(op);
+    n->set_name(output + "_node");
+    for (const auto& i : inputs) n->add_input(i);
+    n->add_output(output);
+    return *n;
+  }
+  static void attribute(onnx::NodeProto& n, const std::string& name,
+                        const std::vector<int64_t>& values) {
+    auto* a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t v : values) a->add_ints(v);
+  }
+  static void attribute(onnx::NodeProto& n, const std::string& name, int64_t value) {
+    auto* a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(value);
+  }
+  std::string save(const TempDir& dir, const std::string& name = "g.onnx") const {
+    const std::string path = dir.path(name);
+    std::ofstream out(path, std::ios::binary);
+    model_.SerializeToOstream(&out);
+    return path;
+  }
+
+ private:
+  onnx::ModelProto model_;
+};
+
+const Layer& layer_named(const Workload& w, const std::string& name) {
+  for (const auto& l : w.layers) {
+    if (l.name == name) return l;
+  }
+  throw std::runtime_error("no layer " + name);
+}
+
+TEST(OnnxImport, TorchExportedCnnBecomesTheLayersItComputes) {
+  const Workload w = import_onnx(kTinyCnn);
+  EXPECT_EQ(w.name, "tiny_cnn");
+  ASSERT_EQ(w.inputs.size(), 1u);
+  EXPECT_EQ(w.inputs[0].shape, (Shape{1, 3, 16, 16}));
+  std::vector<std::string> ops;
+  for (const auto& l : w.layers) ops.push_back(op_name(l.op));
+  // Batch-norm was folded into the first conv by the exporter; ReLU6 is a Clip.
+  EXPECT_EQ(ops, (std::vector<std::string>{"conv2d", "relu", "conv2d", "relu", "clip", "add",
+                                           "maxpool", "global_avgpool", "reshape", "gemm"}));
+  const Layer& dw = w.layers[2];
+  EXPECT_EQ(dw.groups, 8);
+  EXPECT_EQ(dw.dilation, (std::array<int64_t, 2>{2, 2}));
+  EXPECT_EQ(dw.padding, (std::array<int64_t, 4>{2, 2, 2, 2}));
+  // 3x3x3 stride-2 conv to 8x8x8, 3x3 depthwise on 8 channels, 8 -> 10 classifier.
+  EXPECT_EQ(layer_macs(w.layers[0]), 8 * 8 * 8 * 27);
+  EXPECT_EQ(layer_macs(dw), 8 * 8 * 8 * 9);
+  EXPECT_EQ(total_macs(w), 8 * 8 * 8 * 27 + 8 * 8 * 8 * 9 + 80);
+  EXPECT_EQ(layer_weights(w.layers.back()), 80);
+}
+
+TEST(OnnxImport, ConvertedJsonSimulatesToTheSameReport) {
+  TempDir dir;
+  const std::string json = dir.path("tiny.json");
+  auto r = run_duet("workload convert " + kTinyCnn + " --out " + json);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run_duet("sim --workload " + kTinyCnn + " --out " + dir.path("a.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run_duet("sim --workload " + json + " --out " + dir.path("b.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  Json a = Json::parse(read_text(dir.path("a.json"))),
+       b = Json::parse(read_text(dir.path("b.json")));
+  for (Json* j : {&a, &b}) (*j)["summary"].erase("simulation_wall_time_s");
+  EXPECT_EQ(a["summary"], b["summary"]);
+  EXPECT_EQ(a["layers"], b["layers"]);
+  r = run_duet("workload show " + kTinyCnn);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("tiny_cnn: 10 layers, 18512 MACs"), std::string::npos) << r.output;
+}
+
+TEST(OnnxImport, ShapeArithmeticFoldsIntoAReshape) {
+  TempDir dir;
+  Graph g({2, 3, 4});
+  // Shape -> Gather(0) -> Unsqueeze -> Concat with [-1] -> Reshape: flatten to [batch, -1].
+  g.ints("zero", {0});
+  g.ints("minus_one", {-1});
+  g.node("Shape", {"x"}, "s");
+  auto& gather = g.node("Gather", {"s", "zero"}, "b");
+  Graph::attribute(gather, "axis", 0);
+  g.node("Concat", {"b", "minus_one"}, "target");
+  g.node("Reshape", {"x", "target"}, "y");
+  const Workload w = import_onnx(g.save(dir));
+  ASSERT_EQ(w.layers.size(), 1u);
+  EXPECT_EQ(w.layers[0].op, OpKind::kReshape);
+  EXPECT_EQ(w.layers[0].output_shape, (Shape{2, 12}));
+}
+
+TEST(OnnxImport, BatchNormFoldsOnlyIntoAConvItAloneReads) {
+  TempDir dir;
+  Graph g({1, 2, 5, 5});
+  g.weight("w", {4, 2, 3, 3});
+  for (const char* p : {"scale", "bias", "mean", "var"}) g.weight(p, {4});
+  g.node("Conv", {"x", "w"}, "c");
+  g.node("BatchNormalization", {"c", "scale", "bias", "mean", "var"}, "bn");
+  g.node("Relu", {"bn"}, "r");
+  g.node("BatchNormalization", {"r", "scale", "bias", "mean", "var"}, "bn2");
+  const Workload w = import_onnx(g.save(dir));
+  std::vector<OpKind> ops;
+  for (const auto& l : w.layers) ops.push_back(l.op);
+  EXPECT_EQ(ops, (std::vector<OpKind>{OpKind::kConv2d, OpKind::kRelu, OpKind::kBatchNorm}));
+  EXPECT_EQ(layer_named(w, "r_node").inputs, (std::vector<std::string>{"c_node"}));
+}
+
+TEST(OnnxImport, WeightsMakeGemmsAndActivationsMakeMatmuls) {
+  TempDir dir;
+  Graph g({1, 6, 8});
+  g.weight("w", {10, 8});  // transB: [out, in]
+  g.weight("bias", {10});
+  auto& fc = g.node("Gemm", {"x", "w", "bias"}, "fc");
+  Graph::attribute(fc, "transB", 1);
+  g.node("MatMul", {"x", "x"}, "xx");  // [1,6,8] x [1,6,8]: K = 8 against 6
+  Graph h({1, 6, 8});
+  h.weight("w", {8, 5});
+  h.node("MatMul", {"x", "w"}, "proj");
+  auto& t = h.node("Transpose", {"x"}, "xt");
+  Graph::attribute(t, "perm", std::vector<int64_t>{0, 2, 1});
+  h.node("MatMul", {"x", "xt"}, "scores");
+  const Workload w = import_onnx(h.save(dir));
+  EXPECT_EQ(layer_named(w, "proj_node").op, OpKind::kGemm);
+  EXPECT_EQ(layer_named(w, "proj_node").out_features, 5);
+  EXPECT_EQ(layer_named(w, "scores_node").op, OpKind::kMatmul);
+  EXPECT_EQ(layer_named(w, "scores_node").output_shape, (Shape{1, 6, 6}));
+  EXPECT_THROW(import_onnx(g.save(dir, "g2.onnx")), InputError);  // x * x: K 8 vs 6
+}
+
+TEST(OnnxImport, CeilModePoolingCountsThePartialWindow) {
+  TempDir dir;
+  Graph g({1, 1, 5, 5});
+  auto& pool = g.node("MaxPool", {"x"}, "p");
+  Graph::attribute(pool, "kernel_shape", std::vector<int64_t>{2, 2});
+  Graph::attribute(pool, "strides", std::vector<int64_t>{2, 2});
+  Graph::attribute(pool, "ceil_mode", 1);
+  EXPECT_EQ(import_onnx(g.save(dir)).layers[0].output_shape, (Shape{1, 1, 3, 3}));
+}
+
+TEST(OnnxImport, BadModelsExitWithCodeTwoNamingTheNode) {
+  TempDir dir;
+  Graph unsupported({1, 4});
+  unsupported.node("Foo", {"x"}, "y");
+  Graph seq({1, 4}, 0);  // a symbolic batch
+  seq.node("Relu", {"x"}, "y");
+  Graph tokens({1, 4}, 1);  // a symbolic sequence length
+  tokens.node("Relu", {"x"}, "y");
+  const std::string garbage = dir.file("garbage.onnx", "not a protobuf at all");
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"sim --workload " + unsupported.save(dir, "u.onnx"),
+       {"node \"y_node\" (Foo)", "supported: Add, AveragePool"}},
+      {"sim --workload " + garbage, {"garbage.onnx", "not an ONNX model"}},
+      {"sim --workload " + dir.path("missing.onnx"), {"missing.onnx"}},
+      {"sim --workload " + tokens.save(dir, "t.onnx"),
+       {"input \"x\": dimension 1 is symbolic", "--input-shape x="}},
+      {"sim --workload " + seq.save(dir, "s.onnx") + " --input-shape x=1x", {"--input-shape"}},
+      {"sim --workload " + seq.save(dir, "s.onnx") + " --input-shape x=2x4 --input-shape x=1x4",
+       {"given twice"}},
+  };
+  for (const auto& [args, expected] : cases) {
+    const auto r = run_duet(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    for (const auto& text : expected) EXPECT_NE(r.output.find(text), std::string::npos) << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  }
+  // A symbolic batch is 1 unless given.
+  EXPECT_EQ(import_onnx(seq.save(dir, "s.onnx")).inputs[0].shape, (Shape{1, 4}));
+  EXPECT_EQ(import_onnx(seq.save(dir, "s.onnx"), {{{"x", {3, 4}}}}).inputs[0].shape, (Shape{3, 4}));
+  EXPECT_EQ(import_onnx(tokens.save(dir, "t.onnx"), {{{"x", {1, 9}}}}).layers[0].output_shape,
+            (Shape{1, 9}));
+}
+
+}  // namespace
+}  // namespace duet
