@@ -8,8 +8,9 @@
 namespace duet {
 namespace {
 
-// A ReLU fuses into its producer's output path when it is the producer's only consumer and the
-// producer writes through the PE array or the SFU's adder (conv, gemm, matmul, add).
+// A ReLU (or another clamp, op_descriptor.hpp) fuses into its producer's output path when it is
+// the producer's only consumer and the producer writes through the PE array or the SFU's adder
+// (conv, gemm, matmul, add).
 std::map<std::string, std::string> fusable_relus(const Workload& workload) {
   std::map<std::string, int> consumers;
   std::map<std::string, OpKind> producer_op;
@@ -17,9 +18,9 @@ std::map<std::string, std::string> fusable_relus(const Workload& workload) {
     producer_op[layer.name] = layer.op;
     for (const auto& in : layer.inputs) ++consumers[in];
   }
-  std::map<std::string, std::string> fused;  // relu -> producer
+  std::map<std::string, std::string> fused;  // clamp -> producer
   for (const auto& layer : workload.layers) {
-    if (layer.op != OpKind::kRelu) continue;
+    if (!op_descriptor(layer.op).fuses_into_producer) continue;
     const std::string& in = layer.inputs[0];
     auto it = producer_op.find(in);
     if (it == producer_op.end() || consumers[in] != 1) continue;
