@@ -2,6 +2,7 @@
 // it, per layer, or written as Duet's workload JSON.
 #include <boost/program_options.hpp>
 #include <cstring>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 
@@ -38,7 +39,8 @@ bool parse(int argc, char** argv, const std::string& usage, bool with_out, Workl
   }
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return false;
-  if (a.spec.empty()) throw InputError("missing the workload (" + usage + ")");
+  if (a.spec.empty())
+    throw InputError("missing the workload: " + usage.substr(usage.find("usage: ")));
   return true;
 }
 
@@ -60,7 +62,7 @@ int show(int argc, char** argv) {
     macs += m;
     weights += p;
     std::cout << std::left << std::setw(40) << l.name.substr(0, 39) << std::setw(15)
-              << op_name(l.op) << std::setw(28) << shape_string(l.output_shape) << std::right
+              << op_name(l.op) << std::setw(28) << shape_string(l.output_shape) << " " << std::right
               << std::setw(16) << m << std::setw(14) << p << "\n";
   }
   std::cout << w.name << ": " << w.layers.size() << " layers, " << macs << " MACs ("
@@ -77,6 +79,12 @@ int convert(int argc, char** argv) {
              true, a)) {
     return 0;
   }
+  namespace fs = std::filesystem;
+  if (fs::path(a.out).extension() != ".json")
+    throw InputError("--out: \"" + a.out + "\" must end in .json (Duet's workload format)");
+  std::error_code ec;
+  if (fs::exists(a.spec, ec) && fs::equivalent(a.spec, a.out, ec))
+    throw InputError("--out: \"" + a.out + "\" is the workload being converted");
   const Workload w = load_workload(a.spec, a.zoo, onnx_options(a.input_shapes));
   write_file_atomically(a.out, workload_to_json(w).dump(2) + "\n");
   std::cout << "wrote " << a.out << ": " << w.layers.size() << " layers, " << total_macs(w)

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <map>
@@ -241,18 +242,35 @@ void print_summary(std::ostream& out, const Report& r, bool per_layer) {
 }
 
 void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string temp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(path + ": cannot write file (does the directory exist?)");
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // Through a symlink, the file it names is replaced, not the link.
+  fs::path target = path;
+  if (fs::is_symlink(target, ec)) {
+    const fs::path resolved = fs::weakly_canonical(target, ec);
+    if (!ec) target = resolved;
+  }
+  const fs::file_status status = fs::status(target, ec);
+  if (fs::is_directory(status)) throw InputError(path + ": is a directory");
+  auto write = [&](const std::string& file) {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    if (!out) return false;
     out << content;
     out.flush();
-    if (!out) {
-      std::remove(temp.c_str());
-      throw InputError(path + ": write failed");
-    }
+    out.close();
+    return !out.fail();
+  };
+  if (fs::exists(status) && !fs::is_regular_file(status)) {
+    // A device or pipe (/dev/null, a FIFO): written in place; a rename would replace it.
+    if (!write(target.string())) throw InputError(path + ": write failed");
+    return;
   }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+  const std::string temp = target.string() + ".tmp." + std::to_string(::getpid());
+  if (!write(temp)) {
+    std::remove(temp.c_str());
+    throw InputError(path + ": cannot write file (does the directory exist, and is there space?)");
+  }
+  if (std::rename(temp.c_str(), target.c_str()) != 0) {
     std::remove(temp.c_str());
     throw InputError(path + ": cannot write file");
   }

@@ -43,32 +43,34 @@ void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& 
   const int64_t in_slot = cfg.partition_bytes(cfg.partition.ifmap) / slots;
   const int64_t out_slot = cfg.partition_bytes(cfg.partition.ofmap) / slots;
 
-  if (op_descriptor(layer.op).unit == OpUnit::kDma) {
-    // A gather: each token's row moves from DRAM through the buffer and back out.
+  const OpDescriptor& op = op_descriptor(layer.op);
+  if (op.unit == OpUnit::kDma) {
+    // A gather (embedding) or a constant operand: each row's weights move from DRAM through
+    // the buffer and out as an activation.
     plan.unit = Unit::kDmaOnly;
+    const RowWork w = op.row_work(layer);
     const int64_t weight_b = data_type_bytes(cfg.weight_type);
-    const int64_t tokens = elements(layer.input_shapes[0]);
-    const int64_t per_token = std::max(layer.dim * weight_b, layer.dim * act_b);
-    const int64_t tokens_per_tile = std::min(in_slot, out_slot) / per_token;
-    if (tokens_per_tile < 1) {
+    const int64_t per_row = std::max(w.out_elements * weight_b, w.out_elements * act_b);
+    const int64_t rows_per_tile = std::min(in_slot, out_slot) / per_row;
+    if (rows_per_tile < 1) {
       throw InputError("layer \"" + layer.name +
                        "\": smallest tile does not fit the buffer: needs " +
-                       std::to_string(per_token) + " bytes, " +
+                       std::to_string(per_row) + " bytes, " +
                        std::to_string(std::min(in_slot, out_slot)) + " available");
     }
-    for (int64_t first = 0; first < tokens; first += tokens_per_tile) {
-      const int64_t count = std::min(tokens_per_tile, tokens - first);
+    for (int64_t first = 0; first < w.rows; first += rows_per_tile) {
+      const int64_t count = std::min(rows_per_tile, w.rows - first);
       Tile tile;
       tile.layer_start = first == 0;
-      tile.load_bytes[kFilter] = count * layer.dim * weight_b;
-      tile.store_bytes = count * layer.dim * act_b;
+      tile.load_bytes[kFilter] = count * w.out_elements * weight_b;
+      tile.store_bytes = count * w.out_elements * act_b;
       plan.tiles.push_back(tile);
     }
     return;
   }
 
   plan.unit = Unit::kSfu;
-  const RowWork w = op_descriptor(layer.op).row_work(layer);
+  const RowWork w = op.row_work(layer);
   const int64_t in_row = w.in_elements * act_b, out_row = w.out_elements * act_b;
   const int64_t rows_per_tile = std::min(in_slot / in_row, out_slot / out_row);
   if (rows_per_tile < 1) {

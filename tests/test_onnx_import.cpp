@@ -5,6 +5,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <fstream>
+#include <map>
 
 #include "test_util.hpp"
 #include "workloads/input_error.hpp"
@@ -19,6 +20,13 @@ using test::run_duet;
 using test::TempDir;
 
 const std::string kTinyCnn = test::source_path("tests/data/onnx/tiny_cnn.onnx");
+const std::string kTinyEncoder = test::source_path("tests/data/onnx/tiny_encoder.onnx");
+
+std::vector<OpKind> ops_of(const Workload& w) {
+  std::vector<OpKind> ops;
+  for (const auto& l : w.layers) ops.push_back(l.op);
+  return ops;
+}
 
 // Builds a graph with one float input `x`, weights and int64 constants, and nodes.
 class Graph {
@@ -46,6 +54,12 @@ class Graph {
     int64_t n = 1;
     for (int64_t d : dims) t->add_dims(d), n *= d;
     for (int64_t i = 0; i < n; ++i) t->add_float_data(0.5f);
+  }
+  void scalar(const std::string& name, float value) {
+    auto* t = model_.mutable_graph()->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    t->add_float_data(value);
   }
   void ints(const std::string& name, const std::vector<int64_t>& values) {
     auto* t = model_.mutable_graph()->add_initializer();
@@ -76,6 +90,8 @@ class Graph {
     a->set_type(onnx::AttributeProto::INT);
     a->set_i(value);
   }
+  void output(const std::string& name) { model_.mutable_graph()->add_output()->set_name(name); }
+  onnx::ModelProto& model() { return model_; }
   std::string save(const TempDir& dir, const std::string& name = "g.onnx") const {
     const std::string path = dir.path(name);
     std::ofstream out(path, std::ios::binary);
@@ -86,6 +102,14 @@ class Graph {
  private:
   onnx::ModelProto model_;
 };
+
+// The imported workload written as JSON reads back to the same layers.
+void expect_round_trip_in_json(const TempDir& dir, const Workload& w) {
+  const Json j = workload_to_json(w);
+  const Workload back = load_workload_json(dir.file("rt.json", j.dump()));
+  EXPECT_EQ(workload_to_json(back), j);
+  EXPECT_EQ(total_macs(back), total_macs(w));
+}
 
 const Layer& layer_named(const Workload& w, const std::string& name) {
   for (const auto& l : w.layers) {
@@ -189,6 +213,73 @@ TEST(OnnxImport, WeightsMakeGemmsAndActivationsMakeMatmuls) {
   EXPECT_THROW(import_onnx(g.save(dir, "g2.onnx")), InputError);  // x * x: K 8 vs 6
 }
 
+TEST(OnnxImport, TorchTransformerEncoderFusesGeluAndLayerNorm) {
+  // nn.TransformerEncoderLayer(16, 2 heads, 32, gelu), sequence 6 (scripts/export-onnx.py).
+  const Workload w = import_onnx(kTinyEncoder);
+  std::map<OpKind, int> count;
+  for (const auto& l : w.layers) ++count[l.op];
+  EXPECT_EQ(count[OpKind::kGelu], 1);       // Div, Erf, Add, Mul, Mul
+  EXPECT_EQ(count[OpKind::kLayerNorm], 2);  // ReduceMean ... Mul, Add, twice
+  EXPECT_EQ(count[OpKind::kSoftmax], 1);
+  EXPECT_EQ(count[OpKind::kMatmul], 2);  // scores and context, per head
+  EXPECT_EQ(count[OpKind::kSlice], 3);   // q, k, v out of the fused projection
+  // Projections 6x16x48, 6x16x16, 6x16x32, 6x32x16; attention 2 heads x (6x8x6 + 6x6x8).
+  EXPECT_EQ(total_macs(w),
+            6 * 16 * 48 + 6 * 16 * 16 + 6 * 16 * 32 + 6 * 32 * 16 + 2 * 2 * 6 * 6 * 8);
+  // The attention scale 1/sqrt(8) is a multiplication by a one-element weight.
+  bool scaled = false;
+  for (const auto& l : w.layers) {
+    if (l.op == OpKind::kMul && l.input_shapes[1] == Shape{1}) scaled = true;
+  }
+  EXPECT_TRUE(scaled);
+  TempDir dir;
+  auto r = run_duet("workload convert " + kTinyEncoder + " --out " + dir.path("e.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run_duet("sim --workload " + dir.path("e.json") + " --nonlinear nnlut");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+TEST(OnnxImport, SlicesSplitsConcatsAndSelections) {
+  TempDir dir;
+  Graph g({1, 6, 8});
+  g.ints("starts", {2});
+  g.ints("ends", {6});
+  g.ints("axes", {2});
+  g.node("Slice", {"x", "starts", "ends", "axes"}, "s");
+  auto& split = g.node("Split", {"x"}, "a");
+  split.add_output("b");
+  Graph::attribute(split, "axis", 1);
+  g.weight("cls", {1, 1, 8});
+  auto& cat = g.node("Concat", {"cls", "a"}, "c");
+  Graph::attribute(cat, "axis", 1);
+  g.ints("zero", {0});
+  g.model().mutable_graph()->mutable_initializer()->rbegin()->clear_dims();  // a scalar index
+  auto& pick = g.node("Gather", {"c", "zero"}, "first");
+  Graph::attribute(pick, "axis", 1);
+  const Workload w = import_onnx(g.save(dir));
+  EXPECT_EQ(layer_named(w, "s_node").output_shape, (Shape{1, 6, 4}));
+  EXPECT_EQ(layer_named(w, "a").output_shape, (Shape{1, 3, 8}));
+  EXPECT_EQ(layer_named(w, "b").output_shape, (Shape{1, 3, 8}));
+  EXPECT_EQ(layer_named(w, "cls").op, OpKind::kWeight);
+  EXPECT_EQ(layer_named(w, "c_node").output_shape, (Shape{1, 4, 8}));
+  EXPECT_EQ(w.layers.back().output_shape, (Shape{1, 8}));  // x[:, 0]
+  expect_round_trip_in_json(dir, w);
+}
+
+TEST(OnnxImport, SigmoidTimesItsInputIsSiluAndAGateIsASigmoid) {
+  TempDir dir;
+  Graph g({1, 4, 3, 3});
+  g.node("Sigmoid", {"x"}, "s");
+  g.node("Mul", {"x", "s"}, "silu");
+  g.node("GlobalAveragePool", {"silu"}, "p");
+  g.node("Sigmoid", {"p"}, "gate");
+  g.node("Mul", {"silu", "gate"}, "y");  // squeeze-excite: [1,4,3,3] x [1,4,1,1]
+  const Workload w = import_onnx(g.save(dir));
+  EXPECT_EQ(ops_of(w), (std::vector<OpKind>{OpKind::kSilu, OpKind::kGlobalAvgPool, OpKind::kSigmoid,
+                                            OpKind::kMul}));
+  EXPECT_EQ(w.layers.back().output_shape, (Shape{1, 4, 3, 3}));
+}
+
 TEST(OnnxImport, CeilModePoolingCountsThePartialWindow) {
   TempDir dir;
   Graph g({1, 1, 5, 5});
@@ -197,6 +288,15 @@ TEST(OnnxImport, CeilModePoolingCountsThePartialWindow) {
   Graph::attribute(pool, "strides", std::vector<int64_t>{2, 2});
   Graph::attribute(pool, "ceil_mode", 1);
   EXPECT_EQ(import_onnx(g.save(dir)).layers[0].output_shape, (Shape{1, 1, 3, 3}));
+  // A last window that would start in the end padding is dropped, as in PyTorch:
+  // MaxPool2d(2, 2, padding=1, ceil_mode=True) on 9x9 gives 5x5, not 6x6.
+  Graph h({1, 1, 9, 9});
+  auto& p = h.node("MaxPool", {"x"}, "p");
+  Graph::attribute(p, "kernel_shape", std::vector<int64_t>{2, 2});
+  Graph::attribute(p, "strides", std::vector<int64_t>{2, 2});
+  Graph::attribute(p, "pads", std::vector<int64_t>{1, 1, 1, 1});
+  Graph::attribute(p, "ceil_mode", 1);
+  EXPECT_EQ(import_onnx(h.save(dir, "h.onnx")).layers[0].output_shape, (Shape{1, 1, 5, 5}));
 }
 
 TEST(OnnxImport, BadModelsExitWithCodeTwoNamingTheNode) {
@@ -208,10 +308,53 @@ TEST(OnnxImport, BadModelsExitWithCodeTwoNamingTheNode) {
   Graph tokens({1, 4}, 1);  // a symbolic sequence length
   tokens.node("Relu", {"x"}, "y");
   const std::string garbage = dir.file("garbage.onnx", "not a protobuf at all");
+  Graph k_mismatch({1, 8});
+  k_mismatch.weight("w", {5, 10});
+  k_mismatch.node("MatMul", {"x", "w"}, "y");
+  Graph channels({1, 3, 8, 8});
+  channels.weight("w", {4, 5, 3, 3});
+  channels.node("Conv", {"x", "w"}, "y");
+  Graph zero_stride({1, 3, 8, 8});
+  zero_stride.weight("w", {4, 3, 3, 3});
+  auto& zs = zero_stride.node("Conv", {"x", "w"}, "y");
+  Graph::attribute(zs, "strides", std::vector<int64_t>{0, 0});
+  auto* pad = zs.add_attribute();
+  pad->set_name("auto_pad");
+  pad->set_type(onnx::AttributeProto::STRING);
+  pad->set_s("SAME_UPPER");
+  Graph short_dilation({1, 3, 8, 8});
+  short_dilation.weight("w", {4, 3, 3, 3});
+  Graph::attribute(short_dilation.node("Conv", {"x", "w"}, "y"), "dilations",
+                   std::vector<int64_t>{2});
+  Graph twice({1, 4});
+  twice.node("Relu", {"x"}, "y");
+  twice.node("Relu", {"x"}, "y");
+  Graph no_output({1, 4});
+  no_output.node("Relu", {"x"}, "y").clear_output();
+  Graph fold({1, 4});
+  fold.ints("a", {1, 2});
+  fold.ints("b", {1, 2, 3});
+  fold.node("Add", {"a", "b"}, "c");
+  Graph zero_batch({0, 4});
+  zero_batch.node("Relu", {"x"}, "y");
   const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
       {"sim --workload " + unsupported.save(dir, "u.onnx"),
        {"node \"y_node\" (Foo)", "supported: Add, AveragePool"}},
       {"sim --workload " + garbage, {"garbage.onnx", "not an ONNX model"}},
+      {"workload show " + k_mismatch.save(dir, "k.onnx"), {"(MatMul)", "does not match"}},
+      {"workload show " + channels.save(dir, "ch.onnx"), {"(Conv)", "[4,5,3,3] with group 1"}},
+      {"workload show " + zero_stride.save(dir, "zs.onnx"), {"strides must be in [1,"}},
+      {"workload show " + short_dilation.save(dir, "dl.onnx"), {"dilations must have 2 entries"}},
+      {"workload show " + twice.save(dir, "tw.onnx"), {"\"y\" is already defined"}},
+      {"workload show " + no_output.save(dir, "no.onnx"), {"has no output"}},
+      {"workload show " + fold.save(dir, "fo.onnx"), {"(Add)", "broadcast"}},
+      {"workload show " + zero_batch.save(dir, "zb.onnx"),
+       {"input \"x\": shape [0,4] is out of range"}},
+      {"workload show " + kTinyCnn + " --input-shape nosuch=1x3x8x8",
+       {"not an input (inputs: input)"}},
+      {"workload show resnet50 --input-shape x=1x3x8x8", {"applies to .onnx models only"}},
+      {"workload convert " + kTinyCnn + " --out " + dir.path("m.txt"), {"must end in .json"}},
+      {"workload show", {"missing the workload"}},
       {"sim --workload " + dir.path("missing.onnx"), {"missing.onnx"}},
       {"sim --workload " + tokens.save(dir, "t.onnx"),
        {"input \"x\": dimension 1 is symbolic", "--input-shape x="}},

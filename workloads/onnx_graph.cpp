@@ -69,7 +69,7 @@ Value tensor_value(const onnx::TensorProto& t, const std::string& where) {
   Value v;
   int64_t count = 1;
   for (int64_t d : t.dims()) {
-    if (d < 0 || (d > 0 && count > INT64_MAX / d)) {
+    if (d < 0 || d > INT32_MAX || (d > 0 && count > (int64_t{1} << 62) / d)) {
       throw InputError(where + ": tensor dimension " + std::to_string(d) + " is out of range");
     }
     v.shape.push_back(d);
@@ -83,9 +83,24 @@ Value tensor_value(const onnx::TensorProto& t, const std::string& where) {
     v.kind = Value::kWeight;
     return v;
   }
+  using T = onnx::TensorProto;
+  const int type = t.data_type();
+  if (type != T::FLOAT && type != T::DOUBLE && type != T::INT64 && type != T::INT32 &&
+      type != T::INT8 && type != T::UINT8 && type != T::BOOL) {
+    v.kind = Value::kWeight;  // fp16, bf16, ...: only the shape is read; folding will refuse it
+    return v;
+  }
   v.kind = Value::kConstant;
+  v.integer = type != T::FLOAT && type != T::DOUBLE;
   v.data = decode(t, count, where);
   return v;
+}
+
+bool is_integer_type(int64_t type) {
+  using T = onnx::TensorProto;
+  return type == T::INT64 || type == T::INT32 || type == T::INT16 || type == T::INT8 ||
+         type == T::UINT64 || type == T::UINT32 || type == T::UINT16 || type == T::UINT8 ||
+         type == T::BOOL;
 }
 
 const onnx::AttributeProto* find_attribute(const onnx::NodeProto& node, const std::string& name) {
@@ -115,18 +130,6 @@ std::string string_attribute(const onnx::NodeProto& node, const std::string& nam
                              const std::string& fallback) {
   const auto* a = find_attribute(node, name);
   return a ? a->s() : fallback;
-}
-
-bool broadcast_shape(const Shape& a, const Shape& b, Shape& out) {
-  const std::size_t rank = std::max(a.size(), b.size());
-  out.assign(rank, 1);
-  for (std::size_t i = 0; i < rank; ++i) {
-    const int64_t x = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
-    const int64_t y = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (x != y && x != 1 && y != 1) return false;
-    out[i] = x == 1 ? y : x;
-  }
-  return true;
 }
 
 }  // namespace duet::onnx_import

@@ -18,14 +18,17 @@ struct Value {
   std::string ir;            // kTensor: the IR tensor's name
   Shape shape;               // every kind
   std::vector<double> data;  // kConstant: the values, row-major
+  bool integer = false;      // kConstant: an integer type (division truncates)
 };
 
 // Initializers and Constant nodes with at most this many elements are decoded as constants;
 // larger ones are weights, of which only the shape is read.
 constexpr int64_t kConstantLimit = 1 << 16;
 
-// Throws InputError naming `where` for data types it cannot decode.
+// A weight (shape only) when it is large, external or of a type without decoding (fp16, ...);
+// otherwise a constant. Throws InputError naming `where` for malformed data.
 Value tensor_value(const onnx::TensorProto& t, const std::string& where);
+bool is_integer_type(int64_t onnx_data_type);
 
 const onnx::AttributeProto* find_attribute(const onnx::NodeProto& node, const std::string& name);
 int64_t int_attribute(const onnx::NodeProto& node, const std::string& name, int64_t fallback);
@@ -34,8 +37,5 @@ std::vector<int64_t> ints_attribute(const onnx::NodeProto& node, const std::stri
                                     std::vector<int64_t> fallback = {});
 std::string string_attribute(const onnx::NodeProto& node, const std::string& name,
                              const std::string& fallback);
-
-// numpy broadcasting of two shapes; false when they do not broadcast.
-bool broadcast_shape(const Shape& a, const Shape& b, Shape& out);
 
 }  // namespace duet::onnx_import

@@ -1,6 +1,7 @@
 #include "workloads/onnx_import.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -37,9 +38,19 @@ class Importer {
     for (const auto& input : g.input()) {
       if (!values_.count(input.name())) add_input(input);
     }
+    for (const auto& [name, shape] : options_.input_shapes) {
+      if (!ir_shapes_.count(name)) {
+        std::vector<std::string> names;
+        for (const auto& in : workload_.inputs) names.push_back(in.name);
+        throw InputError(path_ + ": --input-shape names \"" + name +
+                         "\", which is not an input (inputs: " + join_list(names) + ")");
+      }
+    }
     for (const auto& node : g.node()) {
       for (const auto& in : node.input()) ++consumers_[in];
     }
+    for (const auto& out : g.output()) ++consumers_[out.name()];  // a graph output is a use
+    find_fusions();
     for (const auto& node : g.node()) translate(node);
     infer_shapes(workload_, path_);
     return std::move(workload_);
@@ -58,7 +69,9 @@ class Importer {
       v.data = {a->f()};
     } else if ((a = find_attribute(n, "value_int"))) {
       v.data = {static_cast<double>(a->i())};
+      v.integer = true;
     } else if ((a = find_attribute(n, "value_ints"))) {
+      v.integer = true;
       v.data.assign(a->ints().begin(), a->ints().end());
       v.shape = {static_cast<int64_t>(v.data.size())};
     } else if ((a = find_attribute(n, "value_floats"))) {
@@ -78,6 +91,7 @@ class Importer {
     end = std::clamp(end < 0 ? end + rank : end, int64_t{0}, rank);
     Value v;
     v.kind = Value::kConstant;
+    v.integer = true;
     for (int64_t i = start; i < end; ++i) v.data.push_back(static_cast<double>(s[i]));
     v.shape = {static_cast<int64_t>(v.data.size())};
     define(n, 0, v);
@@ -89,12 +103,21 @@ class Importer {
     if (w.kind == Value::kTensor) fail(n, "weights computed at run time are not supported");
     if (x.shape.size() != 4 || w.shape.size() != 4) fail(n, "only 2-D convolutions are supported");
     Layer l = layer(n, OpKind::kConv2d, {x.ir});
-    l.out_channels = w.shape[0];
+    l.out_channels = bounded_dim(n, w.shape[0], "out_channels");
     l.groups = int_attribute(n, "group", 1);
-    l.kernel = {w.shape[2], w.shape[3]};
+    if (l.groups < 1 || l.groups > INT32_MAX)
+      fail(n, "group must be in [1, " + std::to_string(INT32_MAX) + "]");
+    if (w.shape[1] * l.groups != x.shape[1]) {
+      fail(n, "weight " + shape_string(w.shape) + " with group " + std::to_string(l.groups) +
+                  " does not match the input's " + std::to_string(x.shape[1]) + " channels");
+    }
+    l.kernel = {bounded_dim(n, w.shape[2], "kernel"), bounded_dim(n, w.shape[3], "kernel")};
+    if (find_attribute(n, "kernel_shape") &&
+        ints_attribute(n, "kernel_shape") != std::vector<int64_t>{l.kernel[0], l.kernel[1]})
+      fail(n, "kernel_shape differs from the weight's " + shape_string(w.shape));
     window_attributes(n, x.shape, l);
-    const auto dilations = ints_attribute(n, "dilations", {1, 1});
-    l.dilation = {dilations.at(0), dilations.at(1)};
+    const auto dilations = bounded(n, "dilations", {1, 1}, 2, 1);
+    l.dilation = {dilations[0], dilations[1]};
     emit(n, std::move(l));  // the bias adds into the accumulators: no work of its own
   }
 
@@ -102,6 +125,13 @@ class Importer {
   // (inference-time folding); otherwise a per-channel scale and shift on the SFU.
   void batch_norm(const onnx::NodeProto& n) {
     const Value& x = tensor_input(n, 0);
+    if (x.shape.size() < 2) fail(n, "the input needs a channel dimension");
+    for (int i = 1; i < 5; ++i) {
+      if (elements(input(n, i).shape) != x.shape[1])
+        fail(n, "parameter " + std::to_string(i) + " has " +
+                    std::to_string(elements(input(n, i).shape)) + " values for " +
+                    std::to_string(x.shape[1]) + " channels");
+    }
     const Layer* producer = producer_of(x);
     if (producer && producer->op == OpKind::kConv2d && consumers_[n.input(0)] == 1) {
       return define(n, 0, x);
@@ -119,11 +149,10 @@ class Importer {
     const Value& x = tensor_input(n, 0);
     if (x.shape.size() != 4) fail(n, "only 2-D pooling is supported");
     Layer l = layer(n, op, {x.ir});
-    const auto kernel = ints_attribute(n, "kernel_shape");
-    if (kernel.size() != 2) fail(n, "kernel_shape must have two entries");
+    const auto kernel = bounded(n, "kernel_shape", {}, 2, 1);
     l.kernel = {kernel[0], kernel[1]};
     window_attributes(n, x.shape, l);
-    if (ints_attribute(n, "dilations", {1, 1}) != std::vector<int64_t>{1, 1})
+    if (bounded(n, "dilations", {1, 1}, 2, 1) != std::vector<int64_t>{1, 1})
       fail(n, "dilated pooling is not supported");
     emit(n, std::move(l));
   }
@@ -145,10 +174,11 @@ class Importer {
 
   void reshape(const onnx::NodeProto& n) {
     const Value& x = input(n, 0);
-    const Value& target = constant_input(n, 1);
+    if (!constant_input(n, 1).integer) fail(n, "the target shape must be an integer tensor");
+    const std::vector<int64_t> target = constant_ints(n, 1);
     Shape shape;
-    for (std::size_t i = 0; i < target.data.size(); ++i) {
-      const auto d = static_cast<int64_t>(target.data[i]);
+    for (std::size_t i = 0; i < target.size(); ++i) {
+      const int64_t d = target[i];
       // 0 copies the input's dimension (allowzero = 0, what exporters write).
       shape.push_back(d == 0 && i < x.shape.size() ? x.shape[i] : d);
     }
@@ -173,11 +203,16 @@ class Importer {
     const Value& a = tensor_input(n, 0);
     const Value& b = input(n, 1);
     if (int_attribute(n, "transA", 0)) fail(n, "transA = 1 is not supported");
+    if (a.shape.size() != 2) fail(n, "A must be a matrix, got " + shape_string(a.shape));
     const bool trans_b = int_attribute(n, "transB", 0) != 0;
     if (b.kind == Value::kTensor) return matmul_of(n, a, b, trans_b);
     if (b.shape.size() != 2) fail(n, "B must be a matrix");
+    const int64_t k = trans_b ? b.shape[1] : b.shape[0];
+    if (a.shape.empty() || k != a.shape.back())
+      fail(n, "B " + shape_string(b.shape) + (trans_b ? " (transB)" : "") + " does not match A " +
+                  shape_string(a.shape));
     Layer l = layer(n, OpKind::kGemm, {a.ir});
-    l.out_features = trans_b ? b.shape[0] : b.shape[1];
+    l.out_features = bounded_dim(n, trans_b ? b.shape[0] : b.shape[1], "out_features");
     emit(n, std::move(l));
   }
 
@@ -186,8 +221,10 @@ class Importer {
     const Value& b = input(n, 1);
     if (b.kind == Value::kTensor) return matmul_of(n, a, b, false);
     if (b.shape.size() != 2) fail(n, "a weight operand must be a matrix");
+    if (a.shape.empty() || b.shape[0] != a.shape.back())
+      fail(n, "weight " + shape_string(b.shape) + " does not match A " + shape_string(a.shape));
     Layer l = layer(n, OpKind::kGemm, {a.ir});
-    l.out_features = b.shape[1];
+    l.out_features = bounded_dim(n, b.shape[1], "out_features");
     emit(n, std::move(l));
   }
 
@@ -203,65 +240,186 @@ class Importer {
     emit(n, std::move(l));
   }
 
-  // Add, Sub, Mul, Div. Constants fold; two activations of one shape are an element-wise op;
-  // a weight or constant added to the output of a conv or GEMM is its bias (free in the
-  // accumulators).
+  // Add, Sub, Mul, Div. Constants fold. A constant or weight added to the output of a conv or
+  // GEMM as a per-channel vector is its bias (free in the accumulators). Otherwise the op is
+  // element-wise with numpy broadcasting, a constant operand read from DRAM by a `weight` layer.
+  // Sub costs as add; division by a constant is a multiplication by its reciprocal.
   void arithmetic(const onnx::NodeProto& n, const std::function<double(double, double)>& f,
                   OpKind op) {
     const Value& a = input(n, 0);
     const Value& b = input(n, 1);
     if (a.kind == Value::kConstant && b.kind == Value::kConstant) return fold_binary(n, a, b, f);
+    if (a.kind != Value::kTensor && b.kind != Value::kTensor)
+      fail(n, "an operation on two weights is not supported");
     if (a.kind == Value::kTensor && b.kind == Value::kTensor) {
-      if (a.shape != b.shape) {
-        fail(n, "broadcasting between activations " + shape_string(a.shape) + " and " +
-                    shape_string(b.shape) + " is not supported yet");
-      }
       return emit(n, layer(n, op, {a.ir, b.ir}));
     }
     const bool tensor_first = a.kind == Value::kTensor;
     const Value& x = tensor_first ? a : b;
     const Value& c = tensor_first ? b : a;
     const Layer* producer = producer_of(x);
-    const bool adds = n.op_type() == "Add";
-    if (adds && producer && runs_on_pe_array(producer->op) && is_bias_of(c, *producer) &&
-        consumers_[tensor_first ? n.input(0) : n.input(1)] == 1) {
+    if (n.op_type() == "Add" && producer && runs_on_pe_array(producer->op) &&
+        is_bias_of(c, *producer) && consumers_[tensor_first ? n.input(0) : n.input(1)] == 1) {
       return define(n, 0, x);
     }
-    fail(n, "an operation with a constant operand of shape " + shape_string(c.shape) +
-                " is not supported yet");
+    if (n.op_type() == "Div" && !tensor_first)
+      fail(n, "dividing by an activation is not supported");
+    const std::string w = weight_layer(n, tensor_first ? 1 : 0);
+    emit(n, layer(n, op,
+                  tensor_first ? std::vector<std::string>{x.ir, w}
+                               : std::vector<std::string>{w, x.ir}));
   }
   void add(const onnx::NodeProto& n) { arithmetic(n, std::plus<>(), OpKind::kAdd); }
   void sub(const onnx::NodeProto& n) { arithmetic(n, std::minus<>(), OpKind::kAdd); }
   void mul(const onnx::NodeProto& n) { arithmetic(n, std::multiplies<>(), OpKind::kMul); }
   void div(const onnx::NodeProto& n) {
-    const Value& b = input(n, 1);
-    if (input(n, 0).kind == Value::kConstant && b.kind == Value::kConstant) {
-      return fold_binary(n, input(n, 0), b, [](double x, double y) { return x / y; });
-    }
-    fail(n, "division of activations is not supported yet");
+    if (input(n, 0).kind == Value::kTensor && input(n, 1).kind == Value::kTensor)
+      fail(n, "division of two activations is not supported");
+    arithmetic(
+        n, [](double x, double y) { return x / y; }, OpKind::kMul);
   }
 
+  // The `weight` layer that reads constant input i from DRAM (one per ONNX value).
+  std::string weight_layer(const onnx::NodeProto& n, int i) {
+    const std::string& name = n.input(i);
+    if (const auto it = weight_layers_.find(name); it != weight_layers_.end()) return it->second;
+    Layer l;
+    l.name = unique_name(name);
+    l.op = OpKind::kWeight;
+    l.target_shape = input(n, i).shape;
+    if (l.target_shape.empty()) l.target_shape = {1};  // a scalar
+    const std::string ir = l.name;
+    append(n, std::move(l));
+    weight_layers_[name] = ir;
+    return ir;
+  }
+
+  void sigmoid(const onnx::NodeProto& n) { unary(n, OpKind::kSigmoid); }
+
+  void layer_normalization(const onnx::NodeProto& n) {
+    const Value& x = tensor_input(n, 0);
+    const int64_t axis = int_attribute(n, "axis", -1);
+    if (axis != -1 && axis != static_cast<int64_t>(x.shape.size()) - 1)
+      fail(n, "normalisation over other than the last axis is not supported");
+    emit(n, layer(n, OpKind::kLayerNorm, {x.ir}));
+  }
+
+  // A pattern found before translation (GELU from Erf, LayerNorm from its decomposition):
+  // its first nodes define nothing, its last node emits the fused layer.
+  void fused(const onnx::NodeProto& n) {
+    const auto it = fusions_.find(&n);
+    if (it == fusions_.end()) return;  // an inner node of the pattern
+    const Value& x = values_.at(it->second.input);
+    if (x.kind != Value::kTensor)
+      fail(n, "the fused " + std::string(op_name(it->second.op)) + " reads a constant");
+    const int64_t rank = static_cast<int64_t>(x.shape.size());
+    if (it->second.axis != -1 && it->second.axis != rank - 1)
+      fail(n, "a LayerNorm over axis " + std::to_string(it->second.axis) +
+                  " (not the last) is not supported");
+    emit(n, layer(n, it->second.op, {x.ir}));
+  }
+
+  // Slice of an activation along one axis with step 1: a view. Of a 1-D constant: folded.
+  void slice(const onnx::NodeProto& n) {
+    const Value& x = input(n, 0);
+    std::vector<int64_t> starts, ends, axes, steps;
+    if (opset_ < 10) {
+      starts = ints_attribute(n, "starts");
+      ends = ints_attribute(n, "ends");
+      axes = ints_attribute(n, "axes");
+    } else {
+      starts = constant_ints(n, 1);
+      ends = constant_ints(n, 2);
+      if (n.input_size() > 3 && !n.input(3).empty()) axes = constant_ints(n, 3);
+      if (n.input_size() > 4 && !n.input(4).empty()) steps = constant_ints(n, 4);
+    }
+    if (axes.empty())
+      for (std::size_t i = 0; i < starts.size(); ++i) axes.push_back(static_cast<int64_t>(i));
+    if (starts.size() != 1 || ends.size() != 1 || axes.size() != 1)
+      fail(n, "slicing more than one axis at a time is not supported");
+    if (!steps.empty() && steps != std::vector<int64_t>{1})
+      fail(n, "steps other than 1 are not supported");
+    const int64_t rank = static_cast<int64_t>(x.shape.size());
+    int64_t axis = axes[0] < 0 ? axes[0] + rank : axes[0];
+    if (axis < 0 || axis >= rank) fail(n, "axis out of range");
+    const int64_t size = x.shape[axis];
+    auto clampi = [&](int64_t v) { return std::clamp(v < 0 ? v + size : v, int64_t{0}, size); };
+    const int64_t start = clampi(starts[0]), end = clampi(ends[0]);
+    if (start >= end) fail(n, "the slice is empty");
+    if (x.kind == Value::kConstant) {
+      if (rank != 1) fail(n, "folding needs a 1-D constant");
+      Value v = x;
+      v.data.assign(x.data.begin() + start, x.data.begin() + end);
+      v.shape = {end - start};
+      return define(n, 0, v);
+    }
+    if (x.kind == Value::kWeight) fail(n, "slicing a weight is not supported");
+    if (start == 0 && end == size) return define(n, 0, x);
+    Layer l = layer(n, OpKind::kSlice, {x.ir});
+    l.axis = axis;
+    l.start = start;
+    l.end = end;
+    emit(n, std::move(l));
+  }
+
+  // Split into slices along an axis (multi-output).
+  void split(const onnx::NodeProto& n) {
+    const Value& x = tensor_input(n, 0);
+    const int64_t rank = static_cast<int64_t>(x.shape.size());
+    int64_t axis = int_attribute(n, "axis", 0);
+    if (axis < 0) axis += rank;
+    if (axis < 0 || axis >= rank) fail(n, "axis out of range");
+    std::vector<int64_t> sizes = ints_attribute(n, "split");
+    if (n.input_size() > 1 && !n.input(1).empty()) sizes = constant_ints(n, 1);
+    const int64_t outputs = n.output_size();
+    if (sizes.empty()) {
+      if (outputs < 1 || x.shape[axis] % outputs) fail(n, "the axis does not split evenly");
+      sizes.assign(static_cast<std::size_t>(outputs), x.shape[axis] / outputs);
+    }
+    if (static_cast<int64_t>(sizes.size()) != outputs)
+      fail(n, "split sizes and outputs differ in number");
+    int64_t start = 0;
+    for (int64_t i = 0; i < outputs; ++i) {
+      const int64_t end = start + sizes[static_cast<std::size_t>(i)];
+      if (sizes[static_cast<std::size_t>(i)] < 1 || end > x.shape[axis])
+        fail(n, "split sizes exceed the axis");
+      Layer l;
+      l.name = unique_name(n.output(static_cast<int>(i)));
+      l.op = OpKind::kSlice;
+      l.inputs = {x.ir};
+      l.axis = axis;
+      l.start = start;
+      l.end = end;
+      define(n, static_cast<int>(i), append(n, std::move(l)));
+      start = end;
+    }
+  }
   // Shape arithmetic on constants: folded. On activations these ops are views or not supported.
   void gather(const onnx::NodeProto& n) {
     const Value& data = input(n, 0);
     const Value& indices = input(n, 1);
-    if (data.kind == Value::kWeight && indices.kind == Value::kTensor) {
+    if (data.kind != Value::kTensor && indices.kind == Value::kTensor) {
       if (data.shape.size() != 2) fail(n, "an embedding table must be a matrix");
+      if (int_attribute(n, "axis", 0) != 0) fail(n, "an embedding gathers rows (axis 0)");
       Layer l = layer(n, OpKind::kEmbedding, {indices.ir});
-      l.vocab = data.shape[0];
-      l.dim = data.shape[1];
+      l.vocab = bounded_dim(n, data.shape[0], "vocab");
+      l.dim = bounded_dim(n, data.shape[1], "dim");
       return emit(n, std::move(l));
     }
-    if (data.kind != Value::kConstant || indices.kind != Value::kConstant)
-      fail(n, "gathering from activations is not supported yet");
     int64_t axis = int_attribute(n, "axis", 0);
+    if (data.kind == Value::kTensor && indices.kind == Value::kConstant &&
+        indices.data.size() == 1) {
+      return select(n, data, axis, constant_ints(n, 1)[0], indices.shape.empty());
+    }
+    if (data.kind != Value::kConstant || indices.kind != Value::kConstant)
+      fail(n, "gathering from activations by computed indices is not supported");
     if (data.shape.size() > 1 || axis != 0) fail(n, "folding needs a 1-D gather");
     Value v;
     v.kind = Value::kConstant;
     v.shape = indices.shape;
     const auto size = static_cast<int64_t>(data.data.size());
-    for (double i : indices.data) {
-      int64_t k = static_cast<int64_t>(i);
+    v.integer = data.integer;
+    for (int64_t k : constant_ints(n, 1)) {
       if (k < 0) k += size;
       if (k < 0 || k >= size) fail(n, "index " + std::to_string(k) + " out of range");
       v.data.push_back(data.data[static_cast<std::size_t>(k)]);
@@ -269,17 +427,42 @@ class Importer {
     define(n, 0, v);
   }
 
+  // x[..., i, ...] along `axis`: a one-wide slice, without the axis when the index is a scalar.
+  void select(const onnx::NodeProto& n, const Value& x, int64_t axis, int64_t index, bool drop) {
+    const int64_t rank = static_cast<int64_t>(x.shape.size());
+    if (axis < 0) axis += rank;
+    if (axis < 0 || axis >= rank) fail(n, "axis out of range");
+    if (index < 0) index += x.shape[axis];
+    if (index < 0 || index >= x.shape[axis]) fail(n, "index out of range");
+    Layer l = layer(n, OpKind::kSlice, {x.ir});
+    l.name = unique_name(l.name + (drop ? "/slice" : ""));
+    l.axis = axis;
+    l.start = index;
+    l.end = index + 1;
+    const Value sliced = append(n, std::move(l));
+    if (!drop) return define(n, 0, sliced);
+    Shape shape = sliced.shape;
+    shape.erase(shape.begin() + axis);
+    reshape_to(n, sliced, shape);
+  }
+
   void unsqueeze_or_squeeze(const onnx::NodeProto& n, bool unsqueeze) {
     const Value& x = input(n, 0);
     std::vector<int64_t> axes = ints_attribute(n, "axes");
     if (n.input_size() > 1 && !n.input(1).empty()) {
-      for (double a : constant_input(n, 1).data) axes.push_back(static_cast<int64_t>(a));
+      for (int64_t a : constant_ints(n, 1)) axes.push_back(a);
     }
     Shape shape = x.shape;
+    const int64_t out_rank =
+        static_cast<int64_t>(unsqueeze ? shape.size() + axes.size() : shape.size());
+    for (auto& a : axes) {
+      a = a < 0 ? a + out_rank : a;
+      if (a < 0 || a >= out_rank) fail(n, "axis out of range");
+    }
+    std::sort(axes.begin(), axes.end());
+    if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+      fail(n, "an axis is listed twice");
     if (unsqueeze) {
-      const int64_t rank = static_cast<int64_t>(shape.size() + axes.size());
-      for (auto& a : axes) a = a < 0 ? a + rank : a;
-      std::sort(axes.begin(), axes.end());
       for (int64_t a : axes) {
         if (a < 0 || a > static_cast<int64_t>(shape.size())) fail(n, "axis out of range");
         shape.insert(shape.begin() + a, 1);
@@ -288,10 +471,11 @@ class Importer {
       const int64_t rank = static_cast<int64_t>(shape.size());
       Shape out;
       for (int64_t i = 0; i < rank; ++i) {
-        const bool listed = axes.empty() ? shape[i] == 1
-                                         : std::count(axes.begin(), axes.end(), i) +
-                                                   std::count(axes.begin(), axes.end(), i - rank) >
-                                               0;
+        const bool listed =
+            axes.empty() ? shape[i] == 1 : std::count(axes.begin(), axes.end(), i) > 0;
+        if (listed && shape[i] != 1)
+          fail(n,
+               "axis " + std::to_string(i) + " has size " + std::to_string(shape[i]) + ", not 1");
         if (!listed) out.push_back(shape[i]);
       }
       shape = out;
@@ -302,20 +486,113 @@ class Importer {
   void unsqueeze(const onnx::NodeProto& n) { unsqueeze_or_squeeze(n, true); }
   void squeeze(const onnx::NodeProto& n) { unsqueeze_or_squeeze(n, false); }
 
+  // Concat of constants folds (1-D); with an activation it is a view, weights read by
+  // `weight` layers.
   void concat(const onnx::NodeProto& n) {
-    Value v;
-    v.kind = Value::kConstant;
-    for (int i = 0; i < n.input_size(); ++i) {
-      const Value& x = input(n, i);
-      if (x.kind != Value::kConstant) fail(n, "concatenating activations is not supported yet");
-      if (x.shape.size() > 1) fail(n, "folding needs 1-D constants");
-      v.data.insert(v.data.end(), x.data.begin(), x.data.end());
+    bool constants = true;
+    for (int i = 0; i < n.input_size(); ++i)
+      constants = constants && input(n, i).kind == Value::kConstant;
+    if (constants) {
+      Value v;
+      v.kind = Value::kConstant;
+      v.integer = true;
+      for (int i = 0; i < n.input_size(); ++i) {
+        const Value& x = input(n, i);
+        v.integer = v.integer && x.integer;
+        if (x.shape.size() > 1) fail(n, "folding needs 1-D constants");
+        v.data.insert(v.data.end(), x.data.begin(), x.data.end());
+      }
+      v.shape = {static_cast<int64_t>(v.data.size())};
+      return define(n, 0, v);
     }
-    v.shape = {static_cast<int64_t>(v.data.size())};
+    std::vector<std::string> inputs;
+    for (int i = 0; i < n.input_size(); ++i) {
+      inputs.push_back(input(n, i).kind == Value::kTensor ? input(n, i).ir : weight_layer(n, i));
+    }
+    if (inputs.size() == 1) return define(n, 0, values_.at(n.input(0)));
+    Layer l = layer(n, OpKind::kConcat, inputs);
+    l.axis = int_attribute(n, "axis", 0);
+    emit(n, std::move(l));
+  }
+
+  // Expand of a weight or constant: a weight of the broadcast shape (a class token for the
+  // batch); of an activation, only the identity.
+  void expand(const onnx::NodeProto& n) {
+    const Value& x = input(n, 0);
+    Shape target;
+    for (int64_t d : constant_ints(n, 1)) target.push_back(d);
+    Shape out;
+    if (!broadcast_shapes(x.shape, target, out)) fail(n, "shapes do not broadcast");
+    if (checked_elements(out) < 0) fail(n, "shape " + shape_string(out) + " is out of range");
+    if (out == x.shape) return define(n, 0, x);
+    if (x.kind == Value::kTensor) fail(n, "expanding an activation is not supported");
+    Value v = x;
+    v.kind = Value::kWeight;
+    v.shape = out;
+    v.data.clear();
     define(n, 0, v);
   }
 
-  void cast(const onnx::NodeProto& n) { define(n, 0, input(n, 0)); }
+  void constant_of_shape(const onnx::NodeProto& n) {
+    Shape shape;
+    for (int64_t d : constant_ints(n, 0)) shape.push_back(d);
+    if (checked_elements(shape) < 0) fail(n, "shape " + shape_string(shape) + " is out of range");
+    Value v;
+    const auto* a = find_attribute(n, "value");
+    double fill = 0.0;
+    bool integer = false;
+    if (a && a->has_t()) {
+      const Value t = tensor_value(a->t(), where(n));
+      if (t.kind != Value::kConstant || t.data.size() != 1)
+        fail(n, "value must be a one-element tensor");
+      fill = t.data[0];
+      integer = t.integer;
+    }
+    v.shape = shape;
+    if (elements(shape) > kConstantLimit) {
+      v.kind = Value::kWeight;
+    } else {
+      v.kind = Value::kConstant;
+      v.integer = integer;
+      v.data.assign(static_cast<std::size_t>(elements(shape)), fill);
+    }
+    define(n, 0, v);
+  }
+
+  void equal(const onnx::NodeProto& n) {
+    fold_binary(n, constant_input(n, 0), constant_input(n, 1),
+                [](double x, double y) { return x == y ? 1.0 : 0.0; });
+  }
+
+  void where_op(const onnx::NodeProto& n) {
+    const Value &c = constant_input(n, 0), &x = constant_input(n, 1), &y = constant_input(n, 2);
+    Value v;
+    v.kind = Value::kConstant;
+    v.integer = x.integer && y.integer;
+    Shape xy;
+    if (!broadcast_shapes(x.shape, y.shape, xy) || !broadcast_shapes(c.shape, xy, v.shape))
+      fail(n, "shapes do not broadcast");
+    const std::size_t count = static_cast<std::size_t>(elements(v.shape));
+    for (const Value* t : {&c, &x, &y}) {
+      if (t->data.size() != 1 && t->data.size() != count)
+        fail(n, "folding needs scalars or operands of one shape");
+    }
+    auto at = [&](const Value& t, std::size_t i) {
+      return t.data.size() == 1 ? t.data[0] : t.data[i];
+    };
+    for (std::size_t i = 0; i < count; ++i) v.data.push_back(at(c, i) != 0 ? at(x, i) : at(y, i));
+    define(n, 0, v);
+  }
+
+  void cast(const onnx::NodeProto& n) {
+    Value v = input(n, 0);
+    if (v.kind == Value::kConstant) {
+      v.integer = is_integer_type(int_attribute(n, "to", onnx::TensorProto::FLOAT));
+      if (v.integer)
+        for (double& d : v.data) d = std::trunc(d);
+    }
+    define(n, 0, v);
+  }
 
  private:
   void read_model() {
@@ -327,6 +604,9 @@ class Importer {
     for (const auto& o : model_.opset_import()) {
       if (o.domain().empty() || o.domain() == "ai.onnx") opset_ = o.version();
     }
+    if (opset_ < 7 || opset_ > 21)
+      throw InputError(path_ + ": opset " + std::to_string(opset_) +
+                       " is not supported (allowed: 7 to 21)");
   }
 
   void add_input(const onnx::ValueInfoProto& input) {
@@ -337,8 +617,8 @@ class Importer {
     } else {
       const auto& dims = input.type().tensor_type().shape().dim();
       for (int i = 0; i < dims.size(); ++i) {
-        if (dims[i].has_dim_value() && dims[i].dim_value() > 0) {
-          shape.push_back(dims[i].dim_value());
+        if (dims[i].has_dim_value()) {
+          shape.push_back(dims[i].dim_value());  // range-checked below
         } else if (i == 0) {
           shape.push_back(1);  // a symbolic batch
         } else {
@@ -349,6 +629,14 @@ class Importer {
       }
     }
     if (shape.empty()) throw InputError(where + ": has no shape; give --input-shape");
+    for (int64_t d : shape) {
+      if (d < 1 || d > INT32_MAX || checked_elements(shape) < 0)
+        throw InputError(where + ": shape " + shape_string(shape) +
+                         " is out of range (each dimension in [1, " + std::to_string(INT32_MAX) +
+                         "], at most 2^62 elements)");
+    }
+    if (!names_.insert(input.name()).second)
+      throw InputError(where + ": the graph lists this input twice");
     workload_.inputs.push_back({input.name(), shape});
     ir_shapes_[input.name()] = shape;
     Value v;
@@ -361,6 +649,8 @@ class Importer {
     if (!n.domain().empty() && n.domain() != "ai.onnx") {
       fail(n, "operator domain \"" + n.domain() + "\" is not supported");
     }
+    if (n.output_size() == 0 || n.output(0).empty()) fail(n, "has no output");
+    if (fused_nodes_.count(&n)) return fused(n);
     const auto it = handlers().find(n.op_type());
     if (it == handlers().end()) {
       fail(n, "op type is not supported (supported: " + join_list(onnx_supported_ops()) + ")");
@@ -368,9 +658,150 @@ class Importer {
     (this->*(it->second))(n);
   }
 
+  // ---- patterns fused before translation ----
+
+  using Users = std::map<std::string, std::vector<const onnx::NodeProto*>>;
+
+  // The value's scalar, if it is a one-element initializer or Constant node output.
+  bool scalar_of(const std::string& name,
+                 const std::map<std::string, const onnx::NodeProto*>& producer, double& out) const {
+    Value v;
+    if (const auto it = values_.find(name); it != values_.end()) {
+      v = it->second;
+    } else if (const auto p = producer.find(name);
+               p != producer.end() && p->second->op_type() == "Constant") {
+      const auto* a = find_attribute(*p->second, "value");
+      if (!a || !a->has_t()) return false;
+      try {
+        v = tensor_value(a->t(), "");
+      } catch (const InputError&) {
+        return false;
+      }
+    } else {
+      return false;
+    }
+    if (v.kind != Value::kConstant || v.data.size() != 1) return false;
+    out = v.data[0];
+    return true;
+  }
+
+  void find_fusions() {
+    std::map<std::string, const onnx::NodeProto*> producer;
+    Users users;
+    for (const auto& n : model_.graph().node()) {
+      for (const auto& o : n.output()) producer[o] = &n;
+      for (const auto& i : n.input()) users[i].push_back(&n);
+    }
+    for (const auto& o : model_.graph().output()) users[o.name()].push_back(nullptr);
+    for (const auto& n : model_.graph().node()) {
+      if (n.op_type() == "Erf") find_gelu(n, producer, users);
+      if (n.op_type() == "ReduceMean") find_layer_norm(n, producer, users);
+      if (n.op_type() == "Sigmoid") find_silu(n, users);
+    }
+  }
+
+  static const onnx::NodeProto* only_user(const onnx::NodeProto* n, const Users& users,
+                                          const std::string& op) {
+    if (!n || n->output_size() != 1) return nullptr;
+    const auto it = users.find(n->output(0));
+    if (it == users.end() || it->second.size() != 1 || !it->second[0]) return nullptr;
+    return it->second[0]->op_type() == op ? it->second[0] : nullptr;
+  }
+
+  // The input of binary node n other than `value`, or "" if `value` is not one of them.
+  static std::string other_input(const onnx::NodeProto* n, const std::string& value) {
+    if (!n || n->input_size() != 2) return "";
+    if (n->input(0) == value) return n->input(1);
+    if (n->input(1) == value) return n->input(0);
+    return "";
+  }
+
+  bool near(const std::string& name, const std::map<std::string, const onnx::NodeProto*>& producer,
+            double expected) const {
+    double v = 0;
+    return scalar_of(name, producer, v) && std::abs(v - expected) <= 1e-3 * std::abs(expected);
+  }
+
+  void record(OpKind op, const std::string& input, std::vector<const onnx::NodeProto*> nodes,
+              int64_t axis = -1) {
+    fusions_[nodes.back()] = {op, input, axis};
+    fused_nodes_.insert(nodes.begin(), nodes.end());
+  }
+
+  // GELU as torch exports it: x * 0.5 * (1 + erf(x / sqrt(2))), in either multiplication order.
+  void find_gelu(const onnx::NodeProto& erf,
+                 const std::map<std::string, const onnx::NodeProto*>& producer,
+                 const Users& users) {
+    const auto p = producer.find(erf.input(0));
+    if (p == producer.end() || p->second->op_type() != "Div" ||
+        !near(p->second->input(1), producer, std::sqrt(2.0)))
+      return;
+    const onnx::NodeProto* div = p->second;
+    const std::string x = div->input(0);
+    if (users.at(div->output(0)).size() != 1) return;
+    const onnx::NodeProto* plus = only_user(&erf, users, "Add");
+    if (!plus || !near(other_input(plus, erf.output(0)), producer, 1.0)) return;
+    const onnx::NodeProto* times = only_user(plus, users, "Mul");
+    const std::string other = other_input(times, plus->output(0));
+    if (other.empty()) return;
+    if (other == x) {  // (x * (1 + erf)) * 0.5
+      const onnx::NodeProto* half = only_user(times, users, "Mul");
+      if (half && near(other_input(half, times->output(0)), producer, 0.5))
+        record(OpKind::kGelu, x, {div, &erf, plus, times, half});
+      return;
+    }
+    const auto h = producer.find(other);  // (x * 0.5) * (1 + erf)
+    if (h != producer.end() && h->second->op_type() == "Mul" &&
+        near(other_input(h->second, x), producer, 0.5) && users.at(other).size() == 1)
+      record(OpKind::kGelu, x, {h->second, div, &erf, plus, times});
+  }
+
+  // LayerNorm over the last axis as exporters decompose it: d = x - mean(x);
+  // d / sqrt(mean(d^2) + eps), then optionally * gamma + beta.
+  void find_layer_norm(const onnx::NodeProto& mean,
+                       const std::map<std::string, const onnx::NodeProto*>& producer,
+                       const Users& users) {
+    const std::string x = mean.input(0);
+    std::vector<int64_t> axes = ints_attribute(mean, "axes");
+    double axis_input = 0;
+    if (axes.empty() && mean.input_size() > 1 && scalar_of(mean.input(1), producer, axis_input))
+      axes = {static_cast<int64_t>(axis_input)};  // opset 18: axes as an input
+    if (axes.size() != 1) return;
+    const onnx::NodeProto* sub = only_user(&mean, users, "Sub");
+    if (!sub || sub->input(0) != x || sub->input(1) != mean.output(0)) return;
+    const auto& d_users = users.at(sub->output(0));
+    if (d_users.size() != 2) return;
+    const onnx::NodeProto *pow = nullptr, *div = nullptr;
+    for (const auto* u : d_users) {
+      if (u && u->op_type() == "Pow") pow = u;
+      if (u && u->op_type() == "Div") div = u;
+    }
+    if (!pow || !div || !near(pow->input(1), producer, 2.0) || div->input(0) != sub->output(0))
+      return;
+    const onnx::NodeProto* var = only_user(pow, users, "ReduceMean");
+    const onnx::NodeProto* eps = only_user(var, users, "Add");
+    const onnx::NodeProto* sqrt = only_user(eps, users, "Sqrt");
+    if (!sqrt || only_user(sqrt, users, "Div") != div) return;
+    std::vector<const onnx::NodeProto*> nodes = {&mean, sub, pow, var, eps, sqrt, div};
+    if (const onnx::NodeProto* scale = only_user(div, users, "Mul")) {
+      nodes.push_back(scale);
+      if (const onnx::NodeProto* shift = only_user(scale, users, "Add")) nodes.push_back(shift);
+    }
+    record(OpKind::kLayerNorm, x, nodes, axes[0]);
+  }
+
+  // SiLU: x * sigmoid(x).
+  void find_silu(const onnx::NodeProto& sigmoid, const Users& users) {
+    const onnx::NodeProto* times = only_user(&sigmoid, users, "Mul");
+    if (times && other_input(times, sigmoid.output(0)) == sigmoid.input(0))
+      record(OpKind::kSilu, sigmoid.input(0), {&sigmoid, times});
+  }
+
   std::string where(const onnx::NodeProto& n) const {
-    return path_ + ": node \"" + (n.name().empty() ? n.output(0) : n.name()) + "\" (" +
-           n.op_type() + ")";
+    const std::string name = !n.name().empty()     ? n.name()
+                             : n.output_size() > 0 ? n.output(0)
+                                                   : "(unnamed)";
+    return path_ + ": node \"" + printable(name) + "\" (" + printable(n.op_type()) + ")";
   }
   [[noreturn]] void fail(const onnx::NodeProto& n, const std::string& what) const {
     throw InputError(where(n) + ": " + what);
@@ -396,31 +827,62 @@ class Importer {
 
   void define(const onnx::NodeProto& n, int output, const Value& v) {
     if (output >= n.output_size()) fail(n, "missing output " + std::to_string(output));
-    values_[n.output(output)] = v;
+    if (!values_.emplace(n.output(output), v).second)
+      fail(n, "output \"" + printable(n.output(output)) +
+                  "\" is already defined (ONNX values are assigned once)");
+  }
+
+  // Names in messages: control characters (a newline in a node name) would break the
+  // one-line error.
+  static std::string printable(const std::string& name) {
+    std::string out;
+    for (unsigned char ch : name) out += ch < 0x20 || ch == 0x7f ? '?' : static_cast<char>(ch);
+    return out;
   }
 
   Layer layer(const onnx::NodeProto& n, OpKind op, std::vector<std::string> inputs) {
     Layer l;
-    l.name = n.name().empty() ? n.output(0) : n.name();
-    if (names_.count(l.name)) l.name = n.output(0);  // exporters can repeat node names
+    l.name = unique_name(n.name().empty() ? n.output(0) : n.name());
     l.op = op;
     l.inputs = std::move(inputs);
     return l;
   }
 
-  // Appends the layer with its shapes inferred now: later nodes (Shape, Flatten) need them.
-  void emit(const onnx::NodeProto& n, Layer l) {
+  // Appends the layer with its shapes inferred now (later nodes such as Shape and Flatten need
+  // them) and returns its output.
+  Value append(const onnx::NodeProto& n, Layer l) {
     if (!names_.insert(l.name).second) fail(n, "layer name \"" + l.name + "\" is used twice");
     for (const auto& in : l.inputs) l.input_shapes.push_back(ir_shapes_.at(in));
     const OpDescriptor& op = op_descriptor(l.op);
-    l.output_shape = op.infer(l, ShapeChecker(path_, l));
+    const ShapeChecker check(where(n), l);
+    l.output_shape = op.infer(l, check);
+    check.require(checked_elements(l.output_shape) >= 0,
+                  "output shape " + shape_string(l.output_shape) + " has more than 2^62 elements");
     Value v;
     v.ir = l.name;
     v.shape = l.output_shape;
     ir_shapes_[l.name] = l.output_shape;
     producers_[l.name] = workload_.layers.size();
     workload_.layers.push_back(std::move(l));
-    define(n, 0, v);
+    return v;
+  }
+  void emit(const onnx::NodeProto& n, Layer l) { define(n, 0, append(n, std::move(l))); }
+
+  // `base`, or base#2, base#3... when exporters repeat names.
+  std::string unique_name(const std::string& base) const {
+    std::string name = base;
+    for (int k = 2; names_.count(name); ++k) name = base + "#" + std::to_string(k);
+    return name;
+  }
+
+  std::vector<int64_t> constant_ints(const onnx::NodeProto& n, int i) {
+    std::vector<int64_t> out;
+    for (double d : constant_input(n, i).data) {
+      if (!(d >= -9.2e18 && d <= 9.2e18))
+        fail(n, "input " + std::to_string(i) + " holds a value out of range");
+      out.push_back(static_cast<int64_t>(d));
+    }
+    return out;
   }
 
   void reshape_to(const onnx::NodeProto& n, const Value& x, const Shape& shape) {
@@ -436,13 +898,15 @@ class Importer {
     int64_t known = 1;
     int infer = -1;
     for (std::size_t i = 0; i < shape.size(); ++i) {
-      if (shape[i] == -1) {
+      if (shape[i] == -1 && infer < 0) {
         infer = static_cast<int>(i);
-      } else {
-        known *= shape[i];
+      } else if (shape[i] < 0 || __builtin_mul_overflow(known, shape[i], &known) ||
+                 known > kMaxElements) {
+        fail(n, "cannot reshape " + shape_string(x.shape) + " to " + shape_string(shape));
       }
     }
     if (infer >= 0 && known > 0) shape[infer] = total / known;
+    if (checked_elements(shape) < 0) fail(n, "shape " + shape_string(shape) + " is out of range");
     Value v = x;
     v.shape = shape;
     if (elements(shape) != total)
@@ -454,13 +918,20 @@ class Importer {
                    const std::function<double(double, double)>& f) {
     Value v;
     v.kind = Value::kConstant;
-    if (!broadcast_shape(a.shape, b.shape, v.shape)) fail(n, "shapes do not broadcast");
+    v.integer = a.integer && b.integer;
+    if (!broadcast_shapes(a.shape, b.shape, v.shape)) fail(n, "shapes do not broadcast");
     const std::size_t count = static_cast<std::size_t>(elements(v.shape));
-    // Shape arithmetic folds scalars and equal-length vectors; anything else is not needed.
+    // Shape arithmetic folds scalars and equal-length operands; nothing else is needed.
+    for (const Value* x : {&a, &b}) {
+      if (x->data.size() != 1 && x->data.size() != count)
+        fail(n, "folding needs scalars or operands of one shape, got " + shape_string(a.shape) +
+                    " and " + shape_string(b.shape));
+    }
     for (std::size_t i = 0; i < count; ++i) {
-      const double x = a.data.size() == 1 ? a.data[0] : a.data.at(i);
-      const double y = b.data.size() == 1 ? b.data[0] : b.data.at(i);
-      v.data.push_back(f(x, y));
+      const double x = a.data.size() == 1 ? a.data[0] : a.data[i];
+      const double y = b.data.size() == 1 ? b.data[0] : b.data[i];
+      const double r = f(x, y);
+      v.data.push_back(v.integer ? std::trunc(r) : r);  // integer division truncates
     }
     define(n, 0, v);
   }
@@ -471,18 +942,39 @@ class Importer {
     emit(n, std::move(l));
   }
 
+  // An attribute list of `count` integers in [min, INT32_MAX] (the IR's JSON ranges).
+  std::vector<int64_t> bounded(const onnx::NodeProto& n, const std::string& name,
+                               std::vector<int64_t> fallback, std::size_t count, int64_t min) {
+    const std::vector<int64_t> v = ints_attribute(n, name, std::move(fallback));
+    if (v.size() != count)
+      fail(n, name + " must have " + std::to_string(count) + " entries, got " +
+                  std::to_string(v.size()));
+    for (int64_t x : v) {
+      if (x < min || x > INT32_MAX)
+        fail(n, name + " must be in [" + std::to_string(min) + ", " + std::to_string(INT32_MAX) +
+                    "], got " + std::to_string(x));
+    }
+    return v;
+  }
+
+  // A weight dimension the IR stores (out_channels, out_features, vocab, dim).
+  int64_t bounded_dim(const onnx::NodeProto& n, int64_t d, const std::string& what) {
+    if (d < 1 || d > INT32_MAX)
+      fail(n, what + " " + std::to_string(d) + " is out of range [1, " + std::to_string(INT32_MAX) +
+                  "]");
+    return d;
+  }
+
   // pads (ONNX: begins then ends) and strides; auto_pad SAME_* pads like TensorFlow; ceil_mode
   // pads the end so that the last partial window counts.
   void window_attributes(const onnx::NodeProto& n, const Shape& in, Layer& l) {
-    const auto strides = ints_attribute(n, "strides", {1, 1});
-    if (strides.size() != 2) fail(n, "strides must have two entries");
+    const auto strides = bounded(n, "strides", {1, 1}, 2, 1);
     l.stride = {strides[0], strides[1]};
-    auto pads = ints_attribute(n, "pads", {0, 0, 0, 0});
-    if (pads.size() != 4) fail(n, "pads must have four entries");
+    auto pads = bounded(n, "pads", {0, 0, 0, 0}, 4, 0);
+    const auto dil = bounded(n, "dilations", {1, 1}, 2, 1);
     const std::string auto_pad = string_attribute(n, "auto_pad", "NOTSET");
-    const auto dil = ints_attribute(n, "dilations", {1, 1});
     for (int i = 0; i < 2; ++i) {
-      const int64_t span = dil.at(i) * (l.kernel[i] - 1) + 1;
+      const int64_t span = dil[i] * (l.kernel[i] - 1) + 1;
       if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
         const int64_t out = (in[2 + i] + l.stride[i] - 1) / l.stride[i];
         const int64_t total = std::max<int64_t>(0, (out - 1) * l.stride[i] + span - in[2 + i]);
@@ -495,9 +987,14 @@ class Importer {
         fail(n, "auto_pad \"" + auto_pad + "\" (allowed: NOTSET, SAME_UPPER, SAME_LOWER, VALID)");
       }
       if (int_attribute(n, "ceil_mode", 0)) {
+        // Output ceil((padded - span) / stride) + 1, less a last window that would start in
+        // the end padding (ONNX's and PyTorch's rule); the end is padded to reach it.
         const int64_t padded = in[2 + i] + pads[i] + pads[i + 2];
-        const int64_t rest = (padded - span) % l.stride[i];
-        if (rest) pads[i + 2] += l.stride[i] - rest;
+        if (padded >= span) {
+          int64_t out = (padded - span + l.stride[i] - 1) / l.stride[i] + 1;
+          if ((out - 1) * l.stride[i] >= in[2 + i] + pads[i]) --out;
+          pads[i + 2] += std::max<int64_t>(0, (out - 1) * l.stride[i] + span - padded);
+        }
       }
     }
     l.padding = {pads[0], pads[1], pads[2], pads[3]};
@@ -515,7 +1012,7 @@ class Importer {
     const int64_t count = elements(c.shape);
     if (count != 1 && count != channels) return false;
     Shape broadcast;
-    return broadcast_shape(out, c.shape, broadcast) && broadcast == out;
+    return broadcast_shapes(out, c.shape, broadcast) && broadcast == out;
   }
 
   std::string path_;
@@ -523,16 +1020,32 @@ class Importer {
   onnx::ModelProto model_;
   int64_t opset_ = 13;
   Workload workload_;
-  std::map<std::string, Value> values_;           // by ONNX value name
-  std::map<std::string, int> consumers_;          // ONNX value name -> nodes reading it
-  std::map<std::string, Shape> ir_shapes_;        // IR tensor -> shape
-  std::map<std::string, std::size_t> producers_;  // IR tensor -> layer index
+  std::map<std::string, Value> values_;               // by ONNX value name
+  std::map<std::string, int> consumers_;              // ONNX value name -> nodes reading it
+  std::map<std::string, Shape> ir_shapes_;            // IR tensor -> shape
+  std::map<std::string, std::size_t> producers_;      // IR tensor -> layer index
+  std::map<std::string, std::string> weight_layers_;  // ONNX value -> its weight layer
+  struct Fusion {
+    OpKind op;
+    std::string input;  // the ONNX value the fused layer reads
+    int64_t axis;       // LayerNorm: the axis it normalises
+  };
+  std::map<const onnx::NodeProto*, Fusion> fusions_;  // by the pattern's last node
+  std::set<const onnx::NodeProto*> fused_nodes_;      // every node of a pattern
   std::set<std::string> names_;
 };
 
 const std::map<std::string, Handler>& handlers() {
   static const std::map<std::string, Handler> table = {
       {"Add", &Importer::add},
+      {"ConstantOfShape", &Importer::constant_of_shape},
+      {"Equal", &Importer::equal},
+      {"Expand", &Importer::expand},
+      {"LayerNormalization", &Importer::layer_normalization},
+      {"Sigmoid", &Importer::sigmoid},
+      {"Slice", &Importer::slice},
+      {"Split", &Importer::split},
+      {"Where", &Importer::where_op},
       {"AveragePool", &Importer::average_pool},
       {"BatchNormalization", &Importer::batch_norm},
       {"Cast", &Importer::cast},

@@ -16,7 +16,7 @@ namespace duet {
 enum class OpUnit {
   kPeArray,  // conv2d, gemm, matmul: lowered to a GEMM view
   kSfu,      // element-wise, reductions and non-linear functions: rows of element operations
-  kDma,      // embedding: a gather, memory traffic only
+  kDma,      // embedding (a gather) and weight operands: memory traffic only
   kView,     // reshape, transpose: layout only, no work of its own
 };
 
@@ -59,11 +59,14 @@ class ShapeChecker {
   std::string where_;
 };
 
+// OpDescriptor::inputs of ops that take any number (at least one).
+constexpr int kAnyInputs = -1;
+
 struct OpDescriptor {
   OpKind kind;
   const char* name;
   OpUnit unit;
-  int inputs;      // how many the op takes
+  int inputs;      // how many the op takes, or kAnyInputs
   bool nonlinear;  // evaluated by an SFU kind's function units: has an `impl` field
   // Fuses into its producer's output path (conv, gemm, matmul or add) when it is that
   // producer's only consumer: a clamp costs nothing there.
@@ -76,7 +79,7 @@ struct OpDescriptor {
   Shape (*infer)(Layer& l, const ShapeChecker& c);
   GemmView (*gemm)(const Layer& l);     // kPeArray ops
   int64_t (*weights)(const Layer& l);   // parameters read from DRAM; nullptr: none
-  RowWork (*row_work)(const Layer& l);  // kSfu ops
+  RowWork (*row_work)(const Layer& l);  // kSfu ops, and kDma ops' rows of traffic
 };
 
 const std::vector<OpDescriptor>& op_descriptors();

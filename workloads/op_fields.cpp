@@ -95,6 +95,25 @@ void write_reshape(const Layer& l, Json& j) { j["shape"] = l.target_shape; }
 void read_transpose(ObjectReader& r, Layer& l) { l.perm = r.integer_list("perm", 0, 15); }
 void write_transpose(const Layer& l, Json& j) { j["perm"] = l.perm; }
 
+void read_weight(ObjectReader& r, Layer& l) {
+  l.target_shape = r.integer_list("shape", 1, INT32_MAX);
+}
+void write_weight(const Layer& l, Json& j) { j["shape"] = l.target_shape; }
+
+void read_slice(ObjectReader& r, Layer& l) {
+  l.axis = r.integer("axis", -16, 15);
+  l.start = r.integer("start", 0, INT32_MAX);
+  l.end = r.integer("end", 1, INT32_MAX);
+}
+void write_slice(const Layer& l, Json& j) {
+  j["axis"] = l.axis;
+  j["start"] = l.start;
+  j["end"] = l.end;
+}
+
+void read_concat(ObjectReader& r, Layer& l) { l.axis = r.integer("axis", -16, 15); }
+void write_concat(const Layer& l, Json& j) { j["axis"] = l.axis; }
+
 void read_none(ObjectReader&, Layer&) {}
 void write_none(const Layer&, Json&) {}
 

@@ -97,11 +97,53 @@ Shape matmul(Layer& l, const ShapeChecker& c) {
   return out;
 }
 
-Shape same_shapes(Layer& l, const ShapeChecker& c) {
+Shape broadcast(Layer& l, const ShapeChecker& c) {
   const auto& ins = l.input_shapes;
-  c.require(ins[0] == ins[1],
-            "shape mismatch: " + shape_string(ins[0]) + " vs " + shape_string(ins[1]));
-  return ins[0];
+  Shape out;
+  c.require(broadcast_shapes(ins[0], ins[1], out), "shape mismatch: " + shape_string(ins[0]) +
+                                                       " vs " + shape_string(ins[1]) +
+                                                       " (they do not broadcast)");
+  return out;
+}
+
+Shape weight(Layer& l, const ShapeChecker& c) {
+  c.require(!l.target_shape.empty(), "shape must not be empty");
+  for (std::size_t i = 0; i < l.target_shape.size(); ++i)
+    c.positive(l.target_shape[i], "shape[" + std::to_string(i) + "]");
+  return l.target_shape;
+}
+
+Shape slice(Layer& l, const ShapeChecker& c) {
+  Shape out = l.input_shapes[0];
+  const int64_t rank = static_cast<int64_t>(out.size());
+  c.require(l.axis >= -rank && l.axis < rank,
+            "axis " + std::to_string(l.axis) + " out of range for shape " + shape_string(out));
+  if (l.axis < 0) l.axis += rank;
+  const int64_t size = out[l.axis];
+  c.require(0 <= l.start && l.start < l.end && l.end <= size,
+            "needs 0 <= start < end <= " + std::to_string(size) + ", got [" +
+                std::to_string(l.start) + ", " + std::to_string(l.end) + ")");
+  out[l.axis] = l.end - l.start;
+  return out;
+}
+
+Shape concat(Layer& l, const ShapeChecker& c) {
+  Shape out = l.input_shapes[0];
+  const int64_t rank = static_cast<int64_t>(out.size());
+  c.require(l.axis >= -rank && l.axis < rank,
+            "axis " + std::to_string(l.axis) + " out of range for shape " + shape_string(out));
+  if (l.axis < 0) l.axis += rank;
+  for (std::size_t i = 1; i < l.input_shapes.size(); ++i) {
+    Shape in = l.input_shapes[i];
+    c.require(in.size() == out.size(), "inputs must have equal rank");
+    const int64_t along = in[l.axis];
+    in[l.axis] = out[l.axis];
+    c.require(in == out, "inputs differ outside axis " + std::to_string(l.axis) + ": " +
+                             shape_string(l.input_shapes[0]) + " vs " +
+                             shape_string(l.input_shapes[i]));
+    out[l.axis] += along;
+  }
+  return out;
 }
 
 Shape same_shape(Layer& l, const ShapeChecker&) { return l.input_shapes[0]; }
@@ -135,7 +177,8 @@ Shape reshape(Layer& l, const ShapeChecker& c) {
       infer_at = static_cast<int>(i);
     } else {
       c.positive(out[i], "shape[" + std::to_string(i) + "]");
-      known *= out[i];
+      c.require(!__builtin_mul_overflow(known, out[i], &known) && known <= kMaxElements,
+                "shape " + shape_string(l.target_shape) + " has more than 2^62 elements");
     }
   }
   int64_t n = elements(in);

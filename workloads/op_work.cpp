@@ -51,6 +51,8 @@ int64_t filter_weights(const Layer& l) {
 
 int64_t table_weights(const Layer& l) { return l.vocab * l.dim; }
 
+int64_t constant_weights(const Layer& l) { return elements(l.output_shape); }
+
 namespace {
 
 ElementOps ops(int64_t compare, int64_t add, int64_t mul, int64_t exp = 0, int64_t reciprocal = 0,
@@ -72,6 +74,8 @@ RowWork clip_rows(const Layer& l) { return elementwise(l, 1, ops(2, 0, 0)); }
 RowWork batchnorm_rows(const Layer& l) { return elementwise(l, 1, ops(0, 1, 1)); }
 RowWork gelu_rows(const Layer& l) { return elementwise(l, 1, ops(0, 0, 0, 0, 0, 0, 1)); }
 RowWork silu_rows(const Layer& l) { return elementwise(l, 1, ops(0, 0, 0, 0, 0, 0, 0, 1)); }
+// 1 / (1 + exp(-x)): an exp, an add and a reciprocal, each at the SFU kind's timing.
+RowWork sigmoid_rows(const Layer& l) { return elementwise(l, 1, ops(0, 1, 0, 1, 1)); }
 
 RowWork softmax_rows(const Layer& l) {
   const int64_t len = l.input_shapes[0][l.axis];
@@ -117,6 +121,16 @@ RowWork global_pool_rows(const Layer& l) {
   const Shape& in = l.input_shapes[0];
   const int64_t plane = in[2] * in[3];
   return {in[0] * in[1], plane, 1, ops(0, plane - 1, 1), 1};
+}
+
+// DMA rows carry no element operations: each moves out_elements from DRAM through the buffer.
+RowWork embedding_rows(const Layer& l) {
+  return {elements(l.input_shapes[0]), 0, l.dim, ElementOps{}, 1};
+}
+
+RowWork weight_rows(const Layer& l) {
+  const int64_t last = l.output_shape.back();
+  return {elements(l.output_shape) / last, 0, last, ElementOps{}, 1};
 }
 
 }  // namespace op_rules

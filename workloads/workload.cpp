@@ -1,5 +1,6 @@
 #include "workloads/workload.hpp"
 
+#include <algorithm>
 #include <map>
 #include <numeric>
 #include <utility>
@@ -65,6 +66,27 @@ int64_t elements(const Shape& shape) {
   return std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<>());
 }
 
+int64_t checked_elements(const Shape& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d > 0 && n > kMaxElements / d)) return -1;
+    n *= d;
+  }
+  return n;
+}
+
+bool broadcast_shapes(const Shape& a, const Shape& b, Shape& out) {
+  const std::size_t rank = std::max(a.size(), b.size());
+  out.assign(rank, 1);
+  for (std::size_t i = 0; i < rank; ++i) {
+    const int64_t x = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    const int64_t y = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (x != y && x != 1 && y != 1) return false;
+    out[i] = x == 1 ? y : x;
+  }
+  return true;
+}
+
 std::string shape_string(const Shape& shape) {
   std::string out = "[";
   for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? "," : "") + std::to_string(shape[i]);
@@ -98,11 +120,18 @@ void infer_shapes(Workload& workload, const std::string& source) {
       layer.input_shapes.push_back(it->second);
     }
     const OpDescriptor& op = op_descriptor(layer.op);
-    const std::size_t arity = static_cast<std::size_t>(op.inputs);
-    check.require(layer.input_shapes.size() == arity,
-                  "expects " + std::to_string(arity) + " input(s), got " +
-                      std::to_string(layer.input_shapes.size()));
+    if (op.inputs == kAnyInputs) {
+      check.require(!layer.input_shapes.empty(), "expects at least one input");
+    } else {
+      const std::size_t arity = static_cast<std::size_t>(op.inputs);
+      check.require(layer.input_shapes.size() == arity,
+                    "expects " + std::to_string(arity) + " input(s), got " +
+                        std::to_string(layer.input_shapes.size()));
+    }
     layer.output_shape = op.infer(layer, check);
+    check.require(
+        checked_elements(layer.output_shape) >= 0,
+        "output shape " + shape_string(layer.output_shape) + " has more than 2^62 elements");
     if (!known.emplace(layer.name, layer.output_shape).second) {
       check.fail("duplicate layer name");
     }
@@ -116,8 +145,15 @@ GemmView gemm_view(const Layer& l) {
 
 int64_t layer_macs(const Layer& layer) {
   if (!runs_on_pe_array(layer.op)) return 0;
-  GemmView v = gemm_view(layer);
-  return v.p * v.k * v.f * v.repeats;
+  const GemmView v = gemm_view(layer);
+  int64_t macs = 1;
+  for (int64_t factor : {v.p, v.k, v.f, v.repeats}) {
+    if (__builtin_mul_overflow(macs, factor, &macs) || macs > kMaxElements) {
+      throw InputError("layer \"" + layer.name + "\" (" + op_name(layer.op) +
+                       "): its multiply-accumulates exceed 2^62");
+    }
+  }
+  return macs;
 }
 
 int64_t layer_weights(const Layer& layer) {
@@ -127,7 +163,10 @@ int64_t layer_weights(const Layer& layer) {
 
 int64_t total_macs(const Workload& workload) {
   int64_t sum = 0;
-  for (const auto& layer : workload.layers) sum += layer_macs(layer);
+  for (const auto& layer : workload.layers) {
+    if (__builtin_add_overflow(sum, layer_macs(layer), &sum) || sum > kMaxElements)
+      throw InputError(workload.name + ": its multiply-accumulates exceed 2^62");
+  }
   return sum;
 }
 

@@ -24,9 +24,13 @@ enum class OpKind {
   kBatchNorm,  // per-channel scale and shift, when it does not fold into a convolution
   kGelu,
   kSilu,
+  kSigmoid,
   kSoftmax,
   kLayerNorm,
   kEmbedding,  // memory traffic only
+  kWeight,     // a constant operand (e.g. a bias or scale vector), read from DRAM
+  kSlice,      // layout view: a contiguous range along one axis
+  kConcat,     // layout view: producers write into place
   kReshape,    // layout view: no data movement of its own
   kTranspose,  // layout view: the DMA's strided access does the permutation
 };
@@ -61,12 +65,15 @@ struct Layer {
   int64_t out_features = 0;
   // matmul
   bool transpose_b = false;
-  // softmax
+  // softmax, slice, concat
   int64_t axis = -1;
+  // slice: [start, end) along axis
+  int64_t start = 0;
+  int64_t end = 0;
   // embedding
   int64_t vocab = 0;
   int64_t dim = 0;
-  // reshape (-1 allowed once) / transpose
+  // reshape (-1 allowed once) / transpose; weight: its shape
   Shape target_shape;
   std::vector<int64_t> perm;
 
@@ -92,6 +99,12 @@ struct Workload {
 void set_nonlinear_impl(Workload& workload, NonlinearImpl impl);
 
 int64_t elements(const Shape& shape);
+// Largest element count of one tensor: products of sizes stay far from int64's limit.
+constexpr int64_t kMaxElements = int64_t{1} << 62;
+// The element count, or -1 when it exceeds kMaxElements (or a dimension is negative).
+int64_t checked_elements(const Shape& shape);
+// numpy broadcasting of two shapes into `out`; false when they do not broadcast.
+bool broadcast_shapes(const Shape& a, const Shape& b, Shape& out);
 std::string shape_string(const Shape& shape);
 
 // Infers every layer's shapes in order and validates dimensions, references and attributes.

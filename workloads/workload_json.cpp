@@ -14,15 +14,17 @@ Layer parse_layer(const Json& j, const std::string& where, const std::string& pr
   l.name = r.string("name");
   ObjectReader named(j, where + " \"" + l.name + "\"");
   l.op = parse_op(named.string("op"), named.where() + ".op");
+  const OpDescriptor& op = op_descriptor(l.op);
   if (named.has("inputs")) {
     l.inputs = named.string_list("inputs");
+  } else if (op.inputs == 0) {
+    named.string_or("inputs", "");  // none: a weight reads no tensor
   } else if (!previous.empty()) {
     named.string_or("inputs", "");
     l.inputs = {previous};
   } else {
     named.fail("inputs", "missing (the first layer must name its inputs)");
   }
-  const OpDescriptor& op = op_descriptor(l.op);
   if (op.inputs > 1 && l.inputs.size() != static_cast<std::size_t>(op.inputs)) {
     named.fail("inputs", std::string(op.name) + " needs " + std::to_string(op.inputs) +
                              " inputs, got " + std::to_string(l.inputs.size()));
@@ -82,6 +84,8 @@ Workload load_workload(const std::string& spec, const ZooOptions& options,
                        const OnnxImportOptions& onnx) {
   namespace fs = std::filesystem;
   const std::string ext = fs::path(spec).extension().string();
+  if (!onnx.input_shapes.empty() && ext != ".onnx")
+    throw InputError(spec + ": --input-shape applies to .onnx models only");
   if (ext == ".json") return load_workload_json(spec);
   if (ext == ".csv") return import_scalesim_topology(spec);
   if (ext == ".onnx") return import_onnx(spec, onnx);

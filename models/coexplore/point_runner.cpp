@@ -349,7 +349,7 @@ DerivedAccuracy train_derived_networks(const StudyContext& c, const PointPlan& p
     derived->nonlinear = c.sfu.ops(hardware);
     a.seeds.push_back(test_accuracy(derived, blocks, c.data.test));
     a.mean += a.seeds.back() / seeds;
-    if (!c.sfu.dimensions().empty()) {
+    if (c.sfu.applies()) {
       derived->nonlinear = exact_ops();
       exact_sum += test_accuracy(derived, blocks, c.data.test);
     }
@@ -358,7 +358,7 @@ DerivedAccuracy train_derived_networks(const StudyContext& c, const PointPlan& p
     const std::string name = k == 0 ? "derived.pt" : "derived-seed" + std::to_string(k) + ".pt";
     save_archive_atomically(archive, (dir / name).string(), "derived network");
   }
-  if (!c.sfu.dimensions().empty()) a.exact = exact_sum / seeds;
+  if (c.sfu.applies()) a.exact = exact_sum / seeds;
   return a;
 }
 
@@ -448,7 +448,7 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
       {"evaluator_calls", calls},
       {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}};
   if (!choice.log_csv.empty()) entry["search_log"] = rel + "search_log.csv";
-  if (!c.sfu.dimensions().empty()) {
+  if (c.sfu.applies()) {
     entry["approximation"] = c.sfu.name(proof.hardware);
     entry["accuracy_exact"] = accuracy_exact;
   }

@@ -126,7 +126,7 @@ struct SfuDraw {
 
 SfuDraw sfu_draw(const SearchSetup& setup, std::size_t dims, bool free_hardware) {
   SfuDraw draw;
-  if (!setup.sfu || setup.sfu->dimensions().empty()) return draw;
+  if (!setup.sfu || !setup.sfu->applies()) return draw;
   if (free_hardware) {
     draw.approximations = setup.sfu;
     draw.hardware.assign(dims, 0);
@@ -174,8 +174,11 @@ torch::Tensor accuracy_surrogate(Supernet& net, const std::vector<torch::Tensor>
     torch::Tensor log_p = torch::zeros({});
     for (std::size_t b = 0; b < alpha.size(); ++b)
       log_p = log_p + torch::log_softmax(alpha[b], 0)[drawn[k][b]];
-    for (std::size_t d : sfu.drawn)
-      log_p = log_p + torch::log_softmax(beta[d], 0)[drawn_hardware[k][d]];
+    // lut_entries changes nothing under exact or I-BERT: its term there would be noise.
+    for (std::size_t d : sfu.drawn) {
+      if (sfu.approximations->matters(d, drawn_hardware[k]))
+        log_p = log_p + torch::log_softmax(beta[d], 0)[drawn_hardware[k][d]];
+    }
     surrogate = surrogate + (ce[k] - baseline) * log_p;
   }
   return surrogate / static_cast<double>(paths);

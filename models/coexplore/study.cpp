@@ -162,21 +162,34 @@ std::vector<int64_t> shipped_lut_entries() {
 }
 
 // A vit supernet evaluates every lut_entries value the space can choose through the shipped
-// NN-LUT tables: a value without tables is refused now, not when a search draws it.
+// NN-LUT tables (the base config's when the space does not search it): a value without tables
+// is refused now, not when a search draws it.
 void check_lut_tables(const SearchSpace& space) {
-  const std::vector<int64_t> shipped = shipped_lut_entries();
+  const AcceleratorConfig base = load_accelerator(space.base_config);
+  bool nnlut = base.sfu_kind == SfuKind::kNnlut;
+  std::vector<int64_t> entries = {base.sfu_lut_entries};
+  std::string field = space.base_config + ": sfu.lut_entries";
   for (const auto& dim : space.hardware) {
-    if (dim.name != "lut_entries") continue;
-    for (const Json& v : dim.values) {
-      if (std::find(shipped.begin(), shipped.end(), v.get<int64_t>()) != shipped.end()) continue;
-      std::vector<std::string> allowed;
-      for (int64_t n : shipped) allowed.push_back(std::to_string(n));
-      throw InputError(space.path + ": hardware.lut_entries: " + v.dump() +
-                       " has no NN-LUT tables in " + configs_dir() +
-                       "/luts (the vit supernet runs GELU, Softmax and LayerNorm through them); "
-                       "allowed: " +
-                       (allowed.empty() ? std::string("none") : join_list(allowed)));
+    if (dim.name == "sfu_kind") {
+      nnlut = std::find(dim.values.begin(), dim.values.end(), Json("nnlut")) != dim.values.end();
     }
+    if (dim.name == "lut_entries") {
+      entries.clear();
+      for (const Json& v : dim.values) entries.push_back(v.get<int64_t>());
+      field = space.path + ": hardware.lut_entries";
+    }
+  }
+  if (!nnlut) return;
+  const std::vector<int64_t> shipped = shipped_lut_entries();
+  for (int64_t n : entries) {
+    if (std::find(shipped.begin(), shipped.end(), n) != shipped.end()) continue;
+    std::vector<std::string> allowed;
+    for (int64_t s : shipped) allowed.push_back(std::to_string(s));
+    throw InputError(field + ": " + std::to_string(n) + " has no NN-LUT tables in " +
+                     configs_dir() +
+                     "/luts (the vit supernet runs GELU, Softmax and LayerNorm through them); "
+                     "allowed: " +
+                     (allowed.empty() ? std::string("none") : join_list(allowed)));
   }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <regex>
 #include <sstream>
 
 #include "models/coexplore/explore.hpp"
@@ -127,9 +128,23 @@ void check_point_entry(const std::string& path, const Json& e, const std::string
   if (e.contains("accuracy_seeds")) {
     const Json& seeds = e["accuracy_seeds"];
     bool valid = seeds.is_array() && seeds.size() > 1;
-    for (const Json& a : seeds)
+    double mean = 0;
+    for (const Json& a : seeds) {
       valid = valid && a.is_number() && a.get<double>() >= 0 && a.get<double>() <= 1;
+      if (valid) mean += a.get<double>() / static_cast<double>(seeds.size());
+    }
     if (!valid) fail("accuracy_seeds", "expected a list of at least two numbers in [0, 1]");
+    if (!accuracy.is_number() || std::abs(accuracy.get<double>() - mean) > 1e-9)
+      fail("accuracy", "must be the mean of accuracy_seeds");
+  }
+  if (e.contains("accuracy_exact")) {
+    const Json a = e["accuracy_exact"];
+    if (!a.is_null() && !(a.is_number() && a.get<double>() >= 0 && a.get<double>() <= 1))
+      fail("accuracy_exact", "expected null or a number in [0, 1]");
+    static const std::regex approximation("exact|ibert|nnlut-[0-9]+");
+    const Json name = e.value("approximation", Json());
+    if (!name.is_string() || !std::regex_match(name.get<std::string>(), approximation))
+      fail("approximation", "expected exact, ibert or nnlut-<entries>");
   }
   for (const char* figures : {"predicted", "simulated"}) {
     const Json f = e.value(figures, Json());
