@@ -12,6 +12,7 @@
 #include "workloads/input_error.hpp"
 #include "workloads/json_reader.hpp"
 #include "workloads/onnx_graph.hpp"
+#include "workloads/onnx_patterns.hpp"
 #include "workloads/op_descriptor.hpp"
 
 namespace duet {
@@ -50,7 +51,7 @@ class Importer {
       for (const auto& in : node.input()) ++consumers_[in];
     }
     for (const auto& out : g.output()) ++consumers_[out.name()];  // a graph output is a use
-    find_fusions();
+    patterns_ = find_patterns(g, values_);
     for (const auto& node : g.node()) translate(node);
     infer_shapes(workload_, path_);
     return std::move(workload_);
@@ -307,8 +308,8 @@ class Importer {
   // A pattern found before translation (GELU from Erf, LayerNorm from its decomposition):
   // its first nodes define nothing, its last node emits the fused layer.
   void fused(const onnx::NodeProto& n) {
-    const auto it = fusions_.find(&n);
-    if (it == fusions_.end()) return;  // an inner node of the pattern
+    const auto it = patterns_.fused.find(&n);
+    if (it == patterns_.fused.end()) return;  // an inner node of the pattern
     const Value& x = values_.at(it->second.input);
     if (x.kind != Value::kTensor)
       fail(n, "the fused " + std::string(op_name(it->second.op)) + " reads a constant");
@@ -650,151 +651,12 @@ class Importer {
       fail(n, "operator domain \"" + n.domain() + "\" is not supported");
     }
     if (n.output_size() == 0 || n.output(0).empty()) fail(n, "has no output");
-    if (fused_nodes_.count(&n)) return fused(n);
+    if (patterns_.nodes.count(&n)) return fused(n);
     const auto it = handlers().find(n.op_type());
     if (it == handlers().end()) {
       fail(n, "op type is not supported (supported: " + join_list(onnx_supported_ops()) + ")");
     }
     (this->*(it->second))(n);
-  }
-
-  // ---- patterns fused before translation ----
-
-  using Users = std::map<std::string, std::vector<const onnx::NodeProto*>>;
-
-  // The value's scalar, if it is a one-element initializer or Constant node output.
-  bool scalar_of(const std::string& name,
-                 const std::map<std::string, const onnx::NodeProto*>& producer, double& out) const {
-    Value v;
-    if (const auto it = values_.find(name); it != values_.end()) {
-      v = it->second;
-    } else if (const auto p = producer.find(name);
-               p != producer.end() && p->second->op_type() == "Constant") {
-      const auto* a = find_attribute(*p->second, "value");
-      if (!a || !a->has_t()) return false;
-      try {
-        v = tensor_value(a->t(), "");
-      } catch (const InputError&) {
-        return false;
-      }
-    } else {
-      return false;
-    }
-    if (v.kind != Value::kConstant || v.data.size() != 1) return false;
-    out = v.data[0];
-    return true;
-  }
-
-  void find_fusions() {
-    std::map<std::string, const onnx::NodeProto*> producer;
-    Users users;
-    for (const auto& n : model_.graph().node()) {
-      for (const auto& o : n.output()) producer[o] = &n;
-      for (const auto& i : n.input()) users[i].push_back(&n);
-    }
-    for (const auto& o : model_.graph().output()) users[o.name()].push_back(nullptr);
-    for (const auto& n : model_.graph().node()) {
-      if (n.op_type() == "Erf") find_gelu(n, producer, users);
-      if (n.op_type() == "ReduceMean") find_layer_norm(n, producer, users);
-      if (n.op_type() == "Sigmoid") find_silu(n, users);
-    }
-  }
-
-  static const onnx::NodeProto* only_user(const onnx::NodeProto* n, const Users& users,
-                                          const std::string& op) {
-    if (!n || n->output_size() != 1) return nullptr;
-    const auto it = users.find(n->output(0));
-    if (it == users.end() || it->second.size() != 1 || !it->second[0]) return nullptr;
-    return it->second[0]->op_type() == op ? it->second[0] : nullptr;
-  }
-
-  // The input of binary node n other than `value`, or "" if `value` is not one of them.
-  static std::string other_input(const onnx::NodeProto* n, const std::string& value) {
-    if (!n || n->input_size() != 2) return "";
-    if (n->input(0) == value) return n->input(1);
-    if (n->input(1) == value) return n->input(0);
-    return "";
-  }
-
-  bool near(const std::string& name, const std::map<std::string, const onnx::NodeProto*>& producer,
-            double expected) const {
-    double v = 0;
-    return scalar_of(name, producer, v) && std::abs(v - expected) <= 1e-3 * std::abs(expected);
-  }
-
-  void record(OpKind op, const std::string& input, std::vector<const onnx::NodeProto*> nodes,
-              int64_t axis = -1) {
-    fusions_[nodes.back()] = {op, input, axis};
-    fused_nodes_.insert(nodes.begin(), nodes.end());
-  }
-
-  // GELU as torch exports it: x * 0.5 * (1 + erf(x / sqrt(2))), in either multiplication order.
-  void find_gelu(const onnx::NodeProto& erf,
-                 const std::map<std::string, const onnx::NodeProto*>& producer,
-                 const Users& users) {
-    const auto p = producer.find(erf.input(0));
-    if (p == producer.end() || p->second->op_type() != "Div" ||
-        !near(p->second->input(1), producer, std::sqrt(2.0)))
-      return;
-    const onnx::NodeProto* div = p->second;
-    const std::string x = div->input(0);
-    if (users.at(div->output(0)).size() != 1) return;
-    const onnx::NodeProto* plus = only_user(&erf, users, "Add");
-    if (!plus || !near(other_input(plus, erf.output(0)), producer, 1.0)) return;
-    const onnx::NodeProto* times = only_user(plus, users, "Mul");
-    const std::string other = other_input(times, plus->output(0));
-    if (other.empty()) return;
-    if (other == x) {  // (x * (1 + erf)) * 0.5
-      const onnx::NodeProto* half = only_user(times, users, "Mul");
-      if (half && near(other_input(half, times->output(0)), producer, 0.5))
-        record(OpKind::kGelu, x, {div, &erf, plus, times, half});
-      return;
-    }
-    const auto h = producer.find(other);  // (x * 0.5) * (1 + erf)
-    if (h != producer.end() && h->second->op_type() == "Mul" &&
-        near(other_input(h->second, x), producer, 0.5) && users.at(other).size() == 1)
-      record(OpKind::kGelu, x, {h->second, div, &erf, plus, times});
-  }
-
-  // LayerNorm over the last axis as exporters decompose it: d = x - mean(x);
-  // d / sqrt(mean(d^2) + eps), then optionally * gamma + beta.
-  void find_layer_norm(const onnx::NodeProto& mean,
-                       const std::map<std::string, const onnx::NodeProto*>& producer,
-                       const Users& users) {
-    const std::string x = mean.input(0);
-    std::vector<int64_t> axes = ints_attribute(mean, "axes");
-    double axis_input = 0;
-    if (axes.empty() && mean.input_size() > 1 && scalar_of(mean.input(1), producer, axis_input))
-      axes = {static_cast<int64_t>(axis_input)};  // opset 18: axes as an input
-    if (axes.size() != 1) return;
-    const onnx::NodeProto* sub = only_user(&mean, users, "Sub");
-    if (!sub || sub->input(0) != x || sub->input(1) != mean.output(0)) return;
-    const auto& d_users = users.at(sub->output(0));
-    if (d_users.size() != 2) return;
-    const onnx::NodeProto *pow = nullptr, *div = nullptr;
-    for (const auto* u : d_users) {
-      if (u && u->op_type() == "Pow") pow = u;
-      if (u && u->op_type() == "Div") div = u;
-    }
-    if (!pow || !div || !near(pow->input(1), producer, 2.0) || div->input(0) != sub->output(0))
-      return;
-    const onnx::NodeProto* var = only_user(pow, users, "ReduceMean");
-    const onnx::NodeProto* eps = only_user(var, users, "Add");
-    const onnx::NodeProto* sqrt = only_user(eps, users, "Sqrt");
-    if (!sqrt || only_user(sqrt, users, "Div") != div) return;
-    std::vector<const onnx::NodeProto*> nodes = {&mean, sub, pow, var, eps, sqrt, div};
-    if (const onnx::NodeProto* scale = only_user(div, users, "Mul")) {
-      nodes.push_back(scale);
-      if (const onnx::NodeProto* shift = only_user(scale, users, "Add")) nodes.push_back(shift);
-    }
-    record(OpKind::kLayerNorm, x, nodes, axes[0]);
-  }
-
-  // SiLU: x * sigmoid(x).
-  void find_silu(const onnx::NodeProto& sigmoid, const Users& users) {
-    const onnx::NodeProto* times = only_user(&sigmoid, users, "Mul");
-    if (times && other_input(times, sigmoid.output(0)) == sigmoid.input(0))
-      record(OpKind::kSilu, sigmoid.input(0), {&sigmoid, times});
   }
 
   std::string where(const onnx::NodeProto& n) const {
@@ -1025,13 +887,7 @@ class Importer {
   std::map<std::string, Shape> ir_shapes_;            // IR tensor -> shape
   std::map<std::string, std::size_t> producers_;      // IR tensor -> layer index
   std::map<std::string, std::string> weight_layers_;  // ONNX value -> its weight layer
-  struct Fusion {
-    OpKind op;
-    std::string input;  // the ONNX value the fused layer reads
-    int64_t axis;       // LayerNorm: the axis it normalises
-  };
-  std::map<const onnx::NodeProto*, Fusion> fusions_;  // by the pattern's last node
-  std::set<const onnx::NodeProto*> fused_nodes_;      // every node of a pattern
+  Patterns patterns_;
   std::set<std::string> names_;
 };
 

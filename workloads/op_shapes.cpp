@@ -113,12 +113,21 @@ Shape weight(Layer& l, const ShapeChecker& c) {
   return l.target_shape;
 }
 
+namespace {
+
+// Checks l.axis against the shape and makes it non-negative.
+void normalise_axis(Layer& l, const Shape& shape, const ShapeChecker& c) {
+  const int64_t rank = static_cast<int64_t>(shape.size());
+  c.require(l.axis >= -rank && l.axis < rank,
+            "axis " + std::to_string(l.axis) + " out of range for shape " + shape_string(shape));
+  if (l.axis < 0) l.axis += rank;
+}
+
+}  // namespace
+
 Shape slice(Layer& l, const ShapeChecker& c) {
   Shape out = l.input_shapes[0];
-  const int64_t rank = static_cast<int64_t>(out.size());
-  c.require(l.axis >= -rank && l.axis < rank,
-            "axis " + std::to_string(l.axis) + " out of range for shape " + shape_string(out));
-  if (l.axis < 0) l.axis += rank;
+  normalise_axis(l, out, c);
   const int64_t size = out[l.axis];
   c.require(0 <= l.start && l.start < l.end && l.end <= size,
             "needs 0 <= start < end <= " + std::to_string(size) + ", got [" +
@@ -129,10 +138,7 @@ Shape slice(Layer& l, const ShapeChecker& c) {
 
 Shape concat(Layer& l, const ShapeChecker& c) {
   Shape out = l.input_shapes[0];
-  const int64_t rank = static_cast<int64_t>(out.size());
-  c.require(l.axis >= -rank && l.axis < rank,
-            "axis " + std::to_string(l.axis) + " out of range for shape " + shape_string(out));
-  if (l.axis < 0) l.axis += rank;
+  normalise_axis(l, out, c);
   for (std::size_t i = 1; i < l.input_shapes.size(); ++i) {
     Shape in = l.input_shapes[i];
     c.require(in.size() == out.size(), "inputs must have equal rank");
@@ -149,12 +155,8 @@ Shape concat(Layer& l, const ShapeChecker& c) {
 Shape same_shape(Layer& l, const ShapeChecker&) { return l.input_shapes[0]; }
 
 Shape softmax(Layer& l, const ShapeChecker& c) {
-  const Shape& in = l.input_shapes[0];
-  int64_t rank = static_cast<int64_t>(in.size());
-  c.require(l.axis >= -rank && l.axis < rank,
-            "axis " + std::to_string(l.axis) + " out of range for shape " + shape_string(in));
-  if (l.axis < 0) l.axis += rank;
-  return in;
+  normalise_axis(l, l.input_shapes[0], c);
+  return l.input_shapes[0];
 }
 
 Shape embedding(Layer& l, const ShapeChecker& c) {
