@@ -53,14 +53,15 @@ int show(int argc, char** argv) {
     return 0;
   }
   const Workload w = load_workload(a.spec, a.zoo, onnx_options(a.input_shapes));
-  int64_t macs = 0, weights = 0;
+  const int64_t macs = total_macs(w);  // checked against overflow, as every layer's is
+  int64_t weights = 0;
   std::cout << std::left << std::setw(40) << "layer" << std::setw(15) << "op" << std::setw(28)
             << "output" << std::right << std::setw(16) << "MACs" << std::setw(14) << "params"
             << "\n";
   for (const auto& l : w.layers) {
     const int64_t m = layer_macs(l), p = layer_weights(l);
-    macs += m;
-    weights += p;
+    if (__builtin_add_overflow(weights, p, &weights))
+      throw InputError(w.name + ": its parameters exceed 2^63");
     std::cout << std::left << std::setw(40) << l.name.substr(0, 39) << std::setw(15)
               << op_name(l.op) << std::setw(28) << shape_string(l.output_shape) << " " << std::right
               << std::setw(16) << m << std::setw(14) << p << "\n";

@@ -335,6 +335,9 @@ TEST(OnnxImport, BadModelsExitWithCodeTwoNamingTheNode) {
   fold.ints("a", {1, 2});
   fold.ints("b", {1, 2, 3});
   fold.node("Add", {"a", "b"}, "c");
+  Graph listed_twice({1, 4});
+  listed_twice.node("Relu", {"x"}, "y");
+  *listed_twice.model().mutable_graph()->add_input() = listed_twice.model().graph().input(0);
   Graph zero_batch({0, 4});
   zero_batch.node("Relu", {"x"}, "y");
   const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
@@ -355,6 +358,8 @@ TEST(OnnxImport, BadModelsExitWithCodeTwoNamingTheNode) {
       {"workload show resnet50 --input-shape x=1x3x8x8", {"applies to .onnx models only"}},
       {"workload convert " + kTinyCnn + " --out " + dir.path("m.txt"), {"must end in .json"}},
       {"workload show", {"missing the workload"}},
+      {"workload show " + listed_twice.save(dir, "lt.onnx"), {"input \"x\" is listed twice"}},
+      {"workload show resnet50 --batch 3000000000", {"multiply-accumulates exceed 2^62"}},
       {"sim --workload " + dir.path("missing.onnx"), {"missing.onnx"}},
       {"sim --workload " + tokens.save(dir, "t.onnx"),
        {"input \"x\": dimension 1 is symbolic", "--input-shape x="}},

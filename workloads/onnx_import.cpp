@@ -36,8 +36,11 @@ class Importer {
     for (const auto& init : g.initializer()) {
       values_[init.name()] = tensor_value(init, path_ + ": initializer \"" + init.name() + "\"");
     }
+    std::set<std::string> listed;
     for (const auto& input : g.input()) {
-      if (!values_.count(input.name())) add_input(input);
+      if (!listed.insert(input.name()).second)
+        throw InputError(path_ + ": input \"" + printable(input.name()) + "\" is listed twice");
+      if (!values_.count(input.name())) add_input(input);  // else an initializer's input entry
     }
     for (const auto& [name, shape] : options_.input_shapes) {
       if (!ir_shapes_.count(name)) {
@@ -636,8 +639,7 @@ class Importer {
                          " is out of range (each dimension in [1, " + std::to_string(INT32_MAX) +
                          "], at most 2^62 elements)");
     }
-    if (!names_.insert(input.name()).second)
-      throw InputError(where + ": the graph lists this input twice");
+    names_.insert(input.name());  // run() refuses an input listed twice
     workload_.inputs.push_back({input.name(), shape});
     ir_shapes_[input.name()] = shape;
     Value v;
