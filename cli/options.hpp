@@ -67,13 +67,35 @@ inline std::vector<int64_t> parse_integer_list(const std::string& text, const st
   return values;
 }
 
-// --input-shape NAME=DxDx... values as ONNX import options.
-inline OnnxImportOptions onnx_options(const std::vector<std::string>& input_shapes) {
+// The ONNX import options every command that reads a workload takes.
+struct OnnxArguments {
+  std::vector<std::string> input_shapes;  // NAME=DxDx...
+  std::string unsupported = "error";
+};
+
+inline void add_onnx_options(boost::program_options::options_description& opts,
+                             OnnxArguments& a) {
+  namespace po = boost::program_options;
+  opts.add_options()("input-shape", po::value(&a.input_shapes)->composing(),
+                     "ONNX input shape NAME=DxDx... (repeatable; needed for symbolic dimensions)")(
+      "unsupported", po::value(&a.unsupported)->default_value("error"),
+      "ONNX op types Duet does not model: error, or as-memory (one pass over the op's data, "
+      "with a warning)");
+}
+
+inline OnnxImportOptions onnx_options(const OnnxArguments& a) {
   OnnxImportOptions o;
-  for (const auto& text : input_shapes) {
+  for (const auto& text : a.input_shapes) {
     auto [name, shape] = parse_input_shape(text, "--input-shape");
     if (!o.input_shapes.emplace(name, shape).second)
       throw InputError("--input-shape: \"" + name + "\" is given twice");
+  }
+  if (a.unsupported == "as-memory") {
+    o.unsupported_as_memory = true;
+    o.warn = [](const std::string& message) { std::cerr << "warning: " << message << "\n"; };
+  } else if (a.unsupported != "error") {
+    throw InputError("--unsupported: invalid value \"" + a.unsupported +
+                     "\" (allowed: error, as-memory)");
   }
   return o;
 }

@@ -39,7 +39,7 @@ void apply_lut_set(const std::map<LutFunction, PiecewiseLinearLut>& set, const s
 
 int sim_command(int argc, char** argv) {
   std::string arch, workload_spec, out, layers_csv_path, trace_path, fidelity, nonlinear, luts;
-  std::vector<std::string> input_shapes;
+  OnnxArguments onnx;
   ZooOptions zoo;
   SimOptions options;
   po::options_description opts(
@@ -53,8 +53,6 @@ int sim_command(int argc, char** argv) {
       "workload", po::value(&workload_spec)->required(),
       "a zoo name (resnet18, resnet50, mobilenet_v2, vgg16, bert-base, bert-large, vit-b16), a "
       "workload .json, a SCALE-Sim topology .csv, or an ONNX model .onnx")(
-      "input-shape", po::value(&input_shapes)->composing(),
-      "ONNX input shape NAME=DxDx... (repeatable; needed for symbolic dimensions)")(
       "batch", po::value(&zoo.batch)->default_value(1), "batch size (zoo networks)")(
       "seq-len", po::value(&zoo.seq_len)->default_value(128), "sequence length (BERT)")(
       "out", po::value(&out), "write the report as JSON")("layers-csv", po::value(&layers_csv_path),
@@ -70,6 +68,7 @@ int sim_command(int argc, char** argv) {
       "fidelity", po::value(&fidelity)->default_value("fast"),
       "fast: one event per tile; cycle: step the PE array every cycle (slow, for checking)")(
       "verbose,v", po::bool_switch(), "print the per-layer table");
+  add_onnx_options(opts, onnx);
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
 
@@ -82,7 +81,7 @@ int sim_command(int argc, char** argv) {
   }
 
   AcceleratorConfig config = load_accelerator(arch);
-  Workload workload = load_workload(workload_spec, zoo, onnx_options(input_shapes));
+  Workload workload = load_workload(workload_spec, zoo, onnx_options(onnx));
   if (!nonlinear.empty()) {
     config.sfu_kind = parse_sfu_kind(nonlinear, "--nonlinear");
     set_nonlinear_impl(workload, parse_impl(nonlinear, "--nonlinear"));

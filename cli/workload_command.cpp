@@ -19,16 +19,16 @@ namespace {
 
 struct WorkloadArguments {
   std::string spec, out;
-  std::vector<std::string> input_shapes;
+  OnnxArguments onnx;
   ZooOptions zoo;
 };
 
 // `duet workload <sub> SPEC [options]`: SPEC is the one positional argument.
 bool parse(int argc, char** argv, const std::string& usage, bool with_out, WorkloadArguments& a) {
   po::options_description opts(usage + "\n\noptions");
-  opts.add_options()("help,h", "show this help")(
-      "input-shape", po::value(&a.input_shapes)->composing(),
-      "ONNX input shape NAME=DxDx... (repeatable; needed for symbolic dimensions)")(
+  opts.add_options()("help,h", "show this help");
+  add_onnx_options(opts, a.onnx);
+  opts.add_options()(
       "batch", po::value(&a.zoo.batch)->default_value(1), "batch size (zoo networks)")(
       "seq-len", po::value(&a.zoo.seq_len)->default_value(128), "sequence length (BERT)");
   if (with_out) opts.add_options()("out", po::value(&a.out)->required(), "workload JSON to write");
@@ -52,7 +52,7 @@ int show(int argc, char** argv) {
              false, a)) {
     return 0;
   }
-  const Workload w = load_workload(a.spec, a.zoo, onnx_options(a.input_shapes));
+  const Workload w = load_workload(a.spec, a.zoo, onnx_options(a.onnx));
   const int64_t macs = total_macs(w);  // checked against overflow, as every layer's is
   int64_t weights = 0;
   std::cout << std::left << std::setw(40) << "layer" << std::setw(15) << "op" << std::setw(28)
@@ -86,7 +86,7 @@ int convert(int argc, char** argv) {
   std::error_code ec;
   if (fs::exists(a.spec, ec) && fs::equivalent(a.spec, a.out, ec))
     throw InputError("--out: \"" + a.out + "\" is the workload being converted");
-  const Workload w = load_workload(a.spec, a.zoo, onnx_options(a.input_shapes));
+  const Workload w = load_workload(a.spec, a.zoo, onnx_options(a.onnx));
   write_file_atomically(a.out, workload_to_json(w).dump(2) + "\n");
   std::cout << "wrote " << a.out << ": " << w.layers.size() << " layers, " << total_macs(w)
             << " MACs\n";

@@ -5,7 +5,8 @@ python3-torch and python3-torchvision: random weights, nothing downloaded.
     /usr/bin/python3 scripts/export-onnx.py --out data/onnx          # the published models
     /usr/bin/python3 scripts/export-onnx.py --tiny --out tests/data/onnx   # the test files
 
-Published models: resnet50, mobilenet_v2, efficientnet_b0, convnext_tiny, vit_b_16 (224x224,
+Published models: resnet50, mobilenet_v2, efficientnet_b0, convnext_tiny, vit_b_16,
+mobilenet_v3_large (224x224,
 batch 1) and a BERT-base-like nn.TransformerEncoder (12 layers, width 768, 12 heads, sequence
 128). Tiny models are a few KB each and cover the ops and patterns the importer handles.
 """
@@ -80,7 +81,7 @@ def published(out):
     image = torch.randn(1, 3, 224, 224)
     for name, build in (("resnet50", m.resnet50), ("mobilenet_v2", m.mobilenet_v2),
                         ("efficientnet_b0", m.efficientnet_b0), ("convnext_tiny", m.convnext_tiny),
-                        ("vit_b_16", m.vit_b_16)):
+                        ("vit_b_16", m.vit_b_16), ("mobilenet_v3_large", m.mobilenet_v3_large)):
         torch.manual_seed(0)
         export(build(weights=None), image, os.path.join(out, name + ".onnx"))
     torch.manual_seed(0)

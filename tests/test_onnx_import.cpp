@@ -10,6 +10,7 @@
 #include "test_util.hpp"
 #include "workloads/input_error.hpp"
 #include "workloads/onnx_import.hpp"
+#include "workloads/op_descriptor.hpp"
 #include "workloads/workload_io.hpp"
 
 namespace duet {
@@ -21,6 +22,7 @@ using test::TempDir;
 
 const std::string kTinyCnn = test::source_path("tests/data/onnx/tiny_cnn.onnx");
 const std::string kTinyEncoder = test::source_path("tests/data/onnx/tiny_encoder.onnx");
+const std::string kTinyMixer = test::source_path("tests/data/onnx/tiny_mixer.onnx");
 
 std::vector<OpKind> ops_of(const Workload& w) {
   std::vector<OpKind> ops;
@@ -299,6 +301,96 @@ TEST(OnnxImport, CeilModePoolingCountsThePartialWindow) {
   EXPECT_EQ(import_onnx(h.save(dir, "h.onnx")).layers[0].output_shape, (Shape{1, 1, 5, 5}));
 }
 
+// torch's hardswish (HardSigmoid times its input before opset 14) fuses; F.pad's pads, computed
+// by shape arithmetic (a reversed Slice, a Transpose, Reshapes), fold into one `pad` view.
+TEST(OnnxImport, TorchExportedMixerFusesHardSwishAndFoldsPads) {
+  const Workload w = import_onnx(kTinyMixer);
+  EXPECT_EQ(ops_of(w), (std::vector<OpKind>{OpKind::kConv2d, OpKind::kHardSwish,
+                                            OpKind::kGlobalAvgPool, OpKind::kConv2d,
+                                            OpKind::kSigmoid, OpKind::kMul, OpKind::kTanh,
+                                            OpKind::kConcat, OpKind::kSlice, OpKind::kPad,
+                                            OpKind::kAvgPool}));
+  EXPECT_EQ(layer_named(w, "/Pad").pads, (std::vector<int64_t>{0, 0, 1, 1, 0, 0, 1, 1}));
+  EXPECT_EQ(w.layers.back().output_shape, (Shape{1, 8, 5, 5}));
+  TempDir dir;
+  expect_round_trip_in_json(dir, w);
+}
+
+// MobileNetV3-style activations, explicit padding and division by an activation.
+TEST(OnnxImport, HardActivationsTanhPadAndDivisionImport) {
+  TempDir dir;
+  Graph g({1, 4, 8, 8});
+  g.ints("pads", {0, 0, 1, 2, 0, 0, 1, 0});
+  g.weight("w", {4, 4, 3, 3});
+  g.scalar("one", 1.0f);
+  g.node("Pad", {"x", "pads"}, "p");
+  g.node("Conv", {"p", "w"}, "c");
+  g.node("HardSwish", {"c"}, "hs");
+  g.node("HardSigmoid", {"hs"}, "hg");
+  g.node("Tanh", {"hg"}, "t");
+  g.node("Div", {"t", "hs"}, "q");   // activation / activation
+  g.node("Div", {"one", "q"}, "r");  // constant / activation: a reciprocal
+  g.output("r");
+  const Workload w = import_onnx(g.save(dir));
+  EXPECT_EQ(ops_of(w), (std::vector<OpKind>{OpKind::kPad, OpKind::kConv2d, OpKind::kHardSwish,
+                                            OpKind::kHardSigmoid, OpKind::kTanh, OpKind::kDiv,
+                                            OpKind::kWeight, OpKind::kDiv}));
+  EXPECT_EQ(layer_named(w, "p_node").output_shape, (Shape{1, 4, 10, 10}));
+  EXPECT_EQ(layer_named(w, "c_node").output_shape, (Shape{1, 4, 8, 8}));
+  EXPECT_EQ(layer_named(w, "r_node").inputs[1], "q_node");
+  expect_round_trip_in_json(dir, w);
+  // Each costs what its formula computes: tanh an exp and a reciprocal per element, division
+  // a reciprocal and a multiply, the hard activations ALU work only.
+  const auto row = [&](const std::string& name) {
+    const Layer& l = layer_named(w, name);
+    return op_descriptor(l.op).row_work(l);
+  };
+  EXPECT_EQ(row("t_node").ops.exp, 1);
+  EXPECT_EQ(row("t_node").ops.reciprocal, 1);
+  EXPECT_EQ(row("q_node").ops.reciprocal, 1);
+  EXPECT_EQ(row("q_node").ops.mul, 1);
+  EXPECT_EQ(row("hs_node").ops.functions(), 0);
+  EXPECT_EQ(row("hs_node").ops.alu(), 5);
+  EXPECT_EQ(row("hg_node").ops.alu(), 4);
+  EXPECT_EQ(run_duet("sim --workload " + g.save(dir)).exit_code, 0);
+}
+
+// An op type Duet does not model is an error, or with --unsupported as-memory a `memory` layer
+// of the recorded output shape (or its input's), with a warning naming it.
+TEST(OnnxImport, UnsupportedOpsFailOrBecomeMemoryPasses) {
+  TempDir dir;
+  Graph g({1, 4, 8, 8});
+  g.node("Round", {"x"}, "r");
+  g.node("DepthToSpace", {"r"}, "d");
+  g.node("Relu", {"d"}, "y");
+  auto* info = g.model().mutable_graph()->add_value_info();
+  info->set_name("d");
+  auto* shape = info->mutable_type()->mutable_tensor_type()->mutable_shape();
+  for (int64_t v : {1, 1, 16, 16}) shape->add_dim()->set_dim_value(v);
+  g.output("y");
+  const std::string path = g.save(dir);
+  EXPECT_THROW(import_onnx(path), InputError);
+
+  std::vector<std::string> warnings;
+  OnnxImportOptions o;
+  o.unsupported_as_memory = true;
+  o.warn = [&](const std::string& m) { warnings.push_back(m); };
+  const Workload w = import_onnx(path, o);
+  EXPECT_EQ(ops_of(w), (std::vector<OpKind>{OpKind::kMemory, OpKind::kMemory, OpKind::kRelu}));
+  EXPECT_EQ(layer_named(w, "r_node").output_shape, (Shape{1, 4, 8, 8}));
+  EXPECT_EQ(layer_named(w, "d_node").output_shape, (Shape{1, 1, 16, 16}));
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_NE(warnings[1].find("node \"d_node\" (DepthToSpace)"), std::string::npos) << warnings[1];
+  expect_round_trip_in_json(dir, w);
+
+  const auto r = run_duet("sim --workload " + path + " --unsupported as-memory");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("warning: "), std::string::npos) << r.output;
+  const auto bad = run_duet("sim --workload " + path + " --unsupported skip");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("allowed: error, as-memory"), std::string::npos) << bad.output;
+}
+
 TEST(OnnxImport, BadModelsExitWithCodeTwoNamingTheNode) {
   TempDir dir;
   Graph unsupported({1, 4});
@@ -375,8 +467,11 @@ TEST(OnnxImport, BadModelsExitWithCodeTwoNamingTheNode) {
   }
   // A symbolic batch is 1 unless given.
   EXPECT_EQ(import_onnx(seq.save(dir, "s.onnx")).inputs[0].shape, (Shape{1, 4}));
-  EXPECT_EQ(import_onnx(seq.save(dir, "s.onnx"), {{{"x", {3, 4}}}}).inputs[0].shape, (Shape{3, 4}));
-  EXPECT_EQ(import_onnx(tokens.save(dir, "t.onnx"), {{{"x", {1, 9}}}}).layers[0].output_shape,
+  OnnxImportOptions batch3, nine_tokens;
+  batch3.input_shapes = {{"x", {3, 4}}};
+  nine_tokens.input_shapes = {{"x", {1, 9}}};
+  EXPECT_EQ(import_onnx(seq.save(dir, "s.onnx"), batch3).inputs[0].shape, (Shape{3, 4}));
+  EXPECT_EQ(import_onnx(tokens.save(dir, "t.onnx"), nine_tokens).layers[0].output_shape,
             (Shape{1, 9}));
 }
 

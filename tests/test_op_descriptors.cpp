@@ -30,7 +30,7 @@ TEST(OpDescriptors, EveryOpHasExactlyOneRowAndANameThatParsesBack) {
     EXPECT_EQ(d.row_work != nullptr, d.unit == OpUnit::kSfu || d.unit == OpUnit::kDma) << d.name;
     EXPECT_TRUE(d.read_fields && d.write_fields && d.infer) << d.name;
   }
-  EXPECT_EQ(kinds.size(), static_cast<std::size_t>(OpKind::kTranspose) + 1);
+  EXPECT_EQ(kinds.size(), static_cast<std::size_t>(OpKind::kMemory) + 1);
 }
 
 void expect_same_layers(const Workload& a, const Workload& b) {
@@ -54,6 +54,7 @@ void expect_same_layers(const Workload& a, const Workload& b) {
     EXPECT_EQ(x.dim, y.dim);
     EXPECT_EQ(x.target_shape, y.target_shape);
     EXPECT_EQ(x.perm, y.perm);
+    EXPECT_EQ(x.pads, y.pads);
     EXPECT_EQ(x.impl, y.impl);
     EXPECT_EQ(x.input_shapes, y.input_shapes);
     EXPECT_EQ(x.output_shape, y.output_shape);
@@ -109,6 +110,18 @@ TEST(WorkloadJson, EveryAttributeAwayFromItsDefaultRoundTrips) {
   x = b.softmax("sm", x, 1);
   x = b.gelu("act", b.layernorm("ln", x));
   b.embedding("emb", b.input("ids", {2, 3}), 100, 4);
+  Layer pad;
+  pad.name = "pad";
+  pad.op = OpKind::kPad;
+  pad.inputs = {x};
+  pad.pads = {0, 1, 0, 0, 2, 3};
+  x = b.append(pad);
+  Layer memory;
+  memory.name = "opaque";
+  memory.op = OpKind::kMemory;
+  memory.inputs = {x, g};
+  memory.target_shape = {4, 5};
+  b.append(memory);
   Workload w = b.finish();
   for (auto& l : w.layers) {
     if (l.op == OpKind::kGelu) l.impl = NonlinearImpl::kIbert;
@@ -121,6 +134,9 @@ TEST(WorkloadJson, EveryAttributeAwayFromItsDefaultRoundTrips) {
   EXPECT_EQ(j["layers"][5]["transpose_b"], true);
   EXPECT_EQ(j["layers"][6]["axis"], 1);
   EXPECT_EQ(j["layers"][8]["impl"], "ibert");
+  EXPECT_EQ(w.layers[10].output_shape, (Shape{2, 53, 53}));  // pad: before, then after each axis
+  EXPECT_EQ(j["layers"][10]["pads"], Json::array({0, 1, 0, 0, 2, 3}));
+  EXPECT_EQ(j["layers"][11]["shape"], Json::array({4, 5}));
   expect_round_trip(dir, w);
 }
 

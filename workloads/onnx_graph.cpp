@@ -132,4 +132,49 @@ std::string string_attribute(const onnx::NodeProto& node, const std::string& nam
   return a ? a->s() : fallback;
 }
 
+namespace {
+
+// Row-major strides of a shape.
+std::vector<int64_t> strides_of(const Shape& shape) {
+  std::vector<int64_t> strides(shape.size(), 1);
+  for (std::size_t i = shape.size(); i-- > 1;) strides[i - 1] = strides[i] * shape[i];
+  return strides;
+}
+
+}  // namespace
+
+Value slice_constant(const Value& x, int64_t axis, int64_t start, int64_t step, int64_t count) {
+  const auto a = static_cast<std::size_t>(axis);
+  const int64_t inner = strides_of(x.shape)[a];
+  const int64_t outer = elements(x.shape) / (inner * x.shape[a]);
+  Value v = x;
+  v.shape[a] = count;
+  v.data.clear();
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t k = 0; k < count; ++k) {
+      const auto from = x.data.begin() + (o * x.shape[a] + start + k * step) * inner;
+      v.data.insert(v.data.end(), from, from + inner);
+    }
+  }
+  return v;
+}
+
+Value transpose_constant(const Value& x, const std::vector<int64_t>& perm) {
+  const std::size_t rank = x.shape.size();
+  const std::vector<int64_t> in_strides = strides_of(x.shape);
+  Value v = x;
+  for (std::size_t i = 0; i < rank; ++i) v.shape[i] = x.shape[static_cast<std::size_t>(perm[i])];
+  const std::vector<int64_t> out_strides = strides_of(v.shape);
+  const int64_t total = elements(v.shape);
+  for (int64_t flat = 0; flat < total; ++flat) {
+    int64_t from = 0;
+    for (std::size_t i = 0; i < rank; ++i) {
+      const int64_t index = flat / out_strides[i] % v.shape[i];
+      from += index * in_strides[static_cast<std::size_t>(perm[i])];
+    }
+    v.data[static_cast<std::size_t>(flat)] = x.data[static_cast<std::size_t>(from)];
+  }
+  return v;
+}
+
 }  // namespace duet::onnx_import

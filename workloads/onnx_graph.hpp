@@ -28,6 +28,12 @@ constexpr int64_t kConstantLimit = 1 << 16;
 // A weight (shape only) when it is large, external or of a type without decoding (fp16, ...);
 // otherwise a constant. Throws InputError naming `where` for malformed data.
 Value tensor_value(const onnx::TensorProto& t, const std::string& where);
+
+// Shape arithmetic on constants (exporters compute Pad's pads with these), folded at import.
+// `count` elements along `axis` from `start` in steps of `step` (negative steps reverse).
+Value slice_constant(const Value& x, int64_t axis, int64_t start, int64_t step, int64_t count);
+// `perm`: a valid permutation of x's axes.
+Value transpose_constant(const Value& x, const std::vector<int64_t>& perm);
 bool is_integer_type(int64_t onnx_data_type);
 
 const onnx::AttributeProto* find_attribute(const onnx::NodeProto& node, const std::string& name);

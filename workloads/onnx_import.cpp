@@ -55,6 +55,7 @@ class Importer {
     }
     for (const auto& out : g.output()) ++consumers_[out.name()];  // a graph output is a use
     patterns_ = find_patterns(g, values_);
+    if (options_.unsupported_as_memory) record_shapes(g);
     for (const auto& node : g.node()) translate(node);
     infer_shapes(workload_, path_);
     return std::move(workload_);
@@ -191,11 +192,20 @@ class Importer {
   }
 
   void transpose(const onnx::NodeProto& n) {
-    const Value& x = tensor_input(n, 0);
+    const Value& x = input(n, 0);
     std::vector<int64_t> perm = ints_attribute(n, "perm");
     if (perm.empty()) {
       for (int64_t i = static_cast<int64_t>(x.shape.size()) - 1; i >= 0; --i) perm.push_back(i);
     }
+    if (x.kind == Value::kConstant) {
+      std::vector<int64_t> sorted = perm;
+      std::sort(sorted.begin(), sorted.end());
+      for (std::size_t i = 0; i < sorted.size(); ++i)
+        if (sorted[i] != static_cast<int64_t>(i) || sorted.size() != x.shape.size())
+          fail(n, "perm is not a permutation of the input's axes");
+      return define(n, 0, transpose_constant(x, perm));
+    }
+    if (x.kind != Value::kTensor) fail(n, "transposing a weight is not supported");
     Layer l = layer(n, OpKind::kTranspose, {x.ir});
     l.perm = perm;
     emit(n, std::move(l));
@@ -267,7 +277,7 @@ class Importer {
       return define(n, 0, x);
     }
     if (n.op_type() == "Div" && !tensor_first)
-      fail(n, "dividing by an activation is not supported");
+      return emit(n, layer(n, OpKind::kDiv, {weight_layer(n, 0), x.ir}));  // a constant / x
     const std::string w = weight_layer(n, tensor_first ? 1 : 0);
     emit(n, layer(n, op,
                   tensor_first ? std::vector<std::string>{x.ir, w}
@@ -276,9 +286,15 @@ class Importer {
   void add(const onnx::NodeProto& n) { arithmetic(n, std::plus<>(), OpKind::kAdd); }
   void sub(const onnx::NodeProto& n) { arithmetic(n, std::minus<>(), OpKind::kAdd); }
   void mul(const onnx::NodeProto& n) { arithmetic(n, std::multiplies<>(), OpKind::kMul); }
+  // By a constant: a multiplication by its reciprocal. By an activation: a `div` (a reciprocal
+  // on the SFU and a multiply), its constant dividend read by a `weight` layer.
   void div(const onnx::NodeProto& n) {
-    if (input(n, 0).kind == Value::kTensor && input(n, 1).kind == Value::kTensor)
-      fail(n, "division of two activations is not supported");
+    const Value& a = input(n, 0);
+    const Value& b = input(n, 1);
+    if (b.kind == Value::kTensor && a.kind != Value::kConstant) {
+      const std::string dividend = a.kind == Value::kTensor ? a.ir : weight_layer(n, 0);
+      return emit(n, layer(n, OpKind::kDiv, {dividend, b.ir}));
+    }
     arithmetic(
         n, [](double x, double y) { return x / y; }, OpKind::kMul);
   }
@@ -299,6 +315,64 @@ class Importer {
   }
 
   void sigmoid(const onnx::NodeProto& n) { unary(n, OpKind::kSigmoid); }
+  void tanh(const onnx::NodeProto& n) { unary(n, OpKind::kTanh); }
+  void hard_sigmoid(const onnx::NodeProto& n) { unary(n, OpKind::kHardSigmoid); }
+  void hard_swish(const onnx::NodeProto& n) { unary(n, OpKind::kHardSwish); }
+
+  // Any mode (constant, reflect, edge): the consumer reads the padded tensor, its border made by
+  // the address generator. Negative pads (cropping) are not supported.
+  void pad(const onnx::NodeProto& n) {
+    const Value& x = tensor_input(n, 0);
+    const int64_t rank = static_cast<int64_t>(x.shape.size());
+    std::vector<int64_t> pads =
+        opset_ < 11 ? ints_attribute(n, "pads") : constant_ints(n, 1);
+    std::vector<int64_t> axes;
+    if (n.input_size() > 3 && !n.input(3).empty()) axes = constant_ints(n, 3);
+    if (axes.empty())
+      for (int64_t i = 0; i < rank; ++i) axes.push_back(i);
+    if (pads.size() != 2 * axes.size())
+      fail(n, "pads has " + std::to_string(pads.size()) + " values for " +
+                  std::to_string(axes.size()) + " axes (needs before and after for each)");
+    Layer l = layer(n, OpKind::kPad, {x.ir});
+    l.pads.assign(static_cast<std::size_t>(2 * rank), 0);
+    const std::size_t count = axes.size();
+    for (std::size_t i = 0; i < count; ++i) {
+      const int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
+      if (axis < 0 || axis >= rank) fail(n, "axis out of range");
+      for (const int64_t p : {pads[i], pads[i + count]})
+        if (p < 0 || p > INT32_MAX)
+          fail(n, "pads must be in [0, " + std::to_string(INT32_MAX) + "] (cropping is not supported)");
+      l.pads[static_cast<std::size_t>(axis)] = pads[i];
+      l.pads[static_cast<std::size_t>(axis + rank)] = pads[i + count];
+    }
+    if (std::all_of(l.pads.begin(), l.pads.end(), [](int64_t p) { return p == 0; }))
+      return define(n, 0, x);
+    emit(n, std::move(l));
+  }
+
+  // --unsupported as-memory: one pass over the op's data. Its output's shape comes from the
+  // model's value_info when that is fully known, else from its first activation input.
+  void as_memory(const onnx::NodeProto& n) {
+    if (n.output_size() != 1) fail(n, "as-memory handles ops with one output, this one has " +
+                                          std::to_string(n.output_size()));
+    std::vector<std::string> inputs;
+    Shape first;
+    for (int i = 0; i < n.input_size(); ++i) {
+      if (n.input(i).empty()) continue;
+      const Value& v = input(n, i);
+      if (v.kind == Value::kConstant) continue;  // shape arithmetic: no data to move
+      if (first.empty() && v.kind == Value::kTensor) first = v.shape;
+      inputs.push_back(v.kind == Value::kTensor ? v.ir : weight_layer(n, i));
+    }
+    if (first.empty()) fail(n, "as-memory needs an activation input");
+    Layer l = layer(n, OpKind::kMemory, inputs);
+    const auto known = recorded_shapes_.find(n.output(0));
+    l.target_shape = known != recorded_shapes_.end() ? known->second : first;
+    if (options_.warn)
+      options_.warn(where(n) + ": op type is not supported; costed as one memory pass with output " +
+                    shape_string(l.target_shape) + " (--unsupported as-memory)");
+    emit(n, std::move(l));
+  }
 
   void layer_normalization(const onnx::NodeProto& n) {
     const Value& x = tensor_input(n, 0);
@@ -341,22 +415,22 @@ class Importer {
       for (std::size_t i = 0; i < starts.size(); ++i) axes.push_back(static_cast<int64_t>(i));
     if (starts.size() != 1 || ends.size() != 1 || axes.size() != 1)
       fail(n, "slicing more than one axis at a time is not supported");
-    if (!steps.empty() && steps != std::vector<int64_t>{1})
-      fail(n, "steps other than 1 are not supported");
+    const int64_t step = steps.empty() ? 1 : steps[0];
+    if (steps.size() > 1 || step == 0 || step == INT64_MIN)
+      fail(n, "steps must be one non-zero value");
     const int64_t rank = static_cast<int64_t>(x.shape.size());
     int64_t axis = axes[0] < 0 ? axes[0] + rank : axes[0];
     if (axis < 0 || axis >= rank) fail(n, "axis out of range");
     const int64_t size = x.shape[axis];
-    auto clampi = [&](int64_t v) { return std::clamp(v < 0 ? v + size : v, int64_t{0}, size); };
+    // ONNX's clamping: [0, size] going forward, [-1, size - 1] going backward.
+    const int64_t low = step > 0 ? 0 : -1, high = step > 0 ? size : size - 1;
+    auto clampi = [&](int64_t v) { return std::clamp(v < 0 ? v + size : v, low, high); };
     const int64_t start = clampi(starts[0]), end = clampi(ends[0]);
-    if (start >= end) fail(n, "the slice is empty");
-    if (x.kind == Value::kConstant) {
-      if (rank != 1) fail(n, "folding needs a 1-D constant");
-      Value v = x;
-      v.data.assign(x.data.begin() + start, x.data.begin() + end);
-      v.shape = {end - start};
-      return define(n, 0, v);
-    }
+    const int64_t span = step > 0 ? end - start : start - end, stride = step > 0 ? step : -step;
+    const int64_t count = span > 0 ? (span - 1) / stride + 1 : 0;
+    if (count == 0) fail(n, "the slice is empty");
+    if (x.kind == Value::kConstant) return define(n, 0, slice_constant(x, axis, start, step, count));
+    if (step != 1) fail(n, "slicing an activation with a step other than 1 is not supported");
     if (x.kind == Value::kWeight) fail(n, "slicing a weight is not supported");
     if (start == 0 && end == size) return define(n, 0, x);
     Layer l = layer(n, OpKind::kSlice, {x.ir});
@@ -648,6 +722,19 @@ class Importer {
     values_[input.name()] = v;
   }
 
+  void record_shapes(const onnx::GraphProto& g) {
+    auto record = [&](const onnx::ValueInfoProto& info) {
+      Shape shape;
+      for (const auto& d : info.type().tensor_type().shape().dim()) {
+        if (!d.has_dim_value() || d.dim_value() < 1 || d.dim_value() > INT32_MAX) return;
+        shape.push_back(d.dim_value());
+      }
+      if (!shape.empty() && checked_elements(shape) >= 0) recorded_shapes_[info.name()] = shape;
+    };
+    for (const auto& info : g.value_info()) record(info);
+    for (const auto& info : g.output()) record(info);
+  }
+
   void translate(const onnx::NodeProto& n) {
     if (!n.domain().empty() && n.domain() != "ai.onnx") {
       fail(n, "operator domain \"" + n.domain() + "\" is not supported");
@@ -655,6 +742,7 @@ class Importer {
     if (n.output_size() == 0 || n.output(0).empty()) fail(n, "has no output");
     if (patterns_.nodes.count(&n)) return fused(n);
     const auto it = handlers().find(n.op_type());
+    if (it == handlers().end() && options_.unsupported_as_memory) return as_memory(n);
     if (it == handlers().end()) {
       fail(n, "op type is not supported (supported: " + join_list(onnx_supported_ops()) + ")");
     }
@@ -742,9 +830,12 @@ class Importer {
   std::vector<int64_t> constant_ints(const onnx::NodeProto& n, int i) {
     std::vector<int64_t> out;
     for (double d : constant_input(n, i).data) {
-      if (!(d >= -9.2e18 && d <= 9.2e18))
-        fail(n, "input " + std::to_string(i) + " holds a value out of range");
-      out.push_back(static_cast<int64_t>(d));
+      if (std::isnan(d)) fail(n, "input " + std::to_string(i) + " holds NaN");
+      // Exporters write INT64_MAX for "to the end" (Slice); as a double it rounds to 2^63,
+      // which int64 cannot hold, so the extremes saturate (consumers range-check the values).
+      out.push_back(d >= 9.2e18    ? INT64_MAX
+                    : d <= -9.2e18 ? INT64_MIN
+                                   : static_cast<int64_t>(d));
     }
     return out;
   }
@@ -890,6 +981,8 @@ class Importer {
   std::map<std::string, std::size_t> producers_;      // IR tensor -> layer index
   std::map<std::string, std::string> weight_layers_;  // ONNX value -> its weight layer
   Patterns patterns_;
+  // Output shapes the exporter recorded (value_info, graph outputs), where every dimension is known.
+  std::map<std::string, Shape> recorded_shapes_;
   std::set<std::string> names_;
 };
 
@@ -901,6 +994,10 @@ const std::map<std::string, Handler>& handlers() {
       {"Expand", &Importer::expand},
       {"LayerNormalization", &Importer::layer_normalization},
       {"Sigmoid", &Importer::sigmoid},
+      {"Tanh", &Importer::tanh},
+      {"HardSigmoid", &Importer::hard_sigmoid},
+      {"HardSwish", &Importer::hard_swish},
+      {"Pad", &Importer::pad},
       {"Slice", &Importer::slice},
       {"Split", &Importer::split},
       {"Where", &Importer::where_op},

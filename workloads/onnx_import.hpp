@@ -3,6 +3,7 @@
 // from Debian's libonnx-dev; shape-only arithmetic (Constant, Shape, Gather, Concat, ...) is
 // folded; each remaining node becomes IR layers. Initializers are weights (from DRAM); all
 // other tensors are activations.
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -15,6 +16,10 @@ struct OnnxImportOptions {
   // Shapes for graph inputs, by name: required where the model leaves a dimension symbolic
   // (a symbolic batch dimension defaults to 1).
   std::map<std::string, Shape> input_shapes;
+  // An op type the importer does not know becomes a `memory` layer (one pass over its data)
+  // instead of an error, and `warn` is told.
+  bool unsupported_as_memory = false;
+  std::function<void(const std::string&)> warn;
 };
 
 // Throws InputError naming the file and the node (its name and op type) for anything it cannot

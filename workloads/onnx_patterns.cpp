@@ -30,7 +30,8 @@ class PatternFinder {
     for (const auto& n : graph.node()) {
       if (n.op_type() == "Erf") find_gelu(n, producer, users);
       if (n.op_type() == "ReduceMean") find_layer_norm(n, producer, users);
-      if (n.op_type() == "Sigmoid") find_silu(n, users);
+      if (n.op_type() == "Sigmoid") find_gated(n, users, OpKind::kSilu);
+      if (n.op_type() == "HardSigmoid" && is_hardswish_gate(n)) find_gated(n, users, OpKind::kHardSwish);
     }
   }
   Patterns result() const { return result_; }
@@ -144,11 +145,19 @@ class PatternFinder {
     record(OpKind::kLayerNorm, x, nodes, axes[0]);
   }
 
-  // SiLU: x * sigmoid(x).
-  void find_silu(const onnx::NodeProto& sigmoid, const Users& users) {
-    const onnx::NodeProto* times = only_user(&sigmoid, users, "Mul");
-    if (times && other_input(times, sigmoid.output(0)) == sigmoid.input(0))
-      record(OpKind::kSilu, sigmoid.input(0), {&sigmoid, times});
+  // SiLU: x * sigmoid(x). HardSwish: x * hardsigmoid(x), which exporters before opset 14 write.
+  void find_gated(const onnx::NodeProto& gate, const Users& users, OpKind op) {
+    const onnx::NodeProto* times = only_user(&gate, users, "Mul");
+    if (times && other_input(times, gate.output(0)) == gate.input(0))
+      record(op, gate.input(0), {&gate, times});
+  }
+
+  // HardSwish's gate is clip(x / 6 + 1/2, 0, 1).
+  static bool is_hardswish_gate(const onnx::NodeProto& n) {
+    const auto* alpha = find_attribute(n, "alpha");
+    const auto* beta = find_attribute(n, "beta");
+    return alpha && std::abs(alpha->f() - 1.0 / 6.0) < 1e-6 &&
+           (!beta || std::abs(beta->f() - 0.5) < 1e-6);
   }
 
   const std::map<std::string, Value>& values_;

@@ -114,6 +114,14 @@ void write_slice(const Layer& l, Json& j) {
 void read_concat(ObjectReader& r, Layer& l) { l.axis = r.integer("axis", -16, 15); }
 void write_concat(const Layer& l, Json& j) { j["axis"] = l.axis; }
 
+void read_pad(ObjectReader& r, Layer& l) { l.pads = r.integer_list("pads", 0, INT32_MAX); }
+void write_pad(const Layer& l, Json& j) { j["pads"] = l.pads; }
+
+void read_memory(ObjectReader& r, Layer& l) {
+  l.target_shape = r.integer_list("shape", 1, INT32_MAX);
+}
+void write_memory(const Layer& l, Json& j) { j["shape"] = l.target_shape; }
+
 void read_none(ObjectReader&, Layer&) {}
 void write_none(const Layer&, Json&) {}
 

@@ -19,6 +19,8 @@ Shape softmax(Layer& l, const ShapeChecker& c);
 Shape embedding(Layer& l, const ShapeChecker& c);
 Shape reshape(Layer& l, const ShapeChecker& c);
 Shape transpose(Layer& l, const ShapeChecker& c);
+Shape pad(Layer& l, const ShapeChecker& c);
+Shape memory(Layer& l, const ShapeChecker& c);
 
 // JSON attributes (op_fields.cpp).
 void read_conv(ObjectReader& r, Layer& l);
@@ -43,6 +45,10 @@ void read_slice(ObjectReader& r, Layer& l);
 void write_slice(const Layer& l, Json& j);
 void read_concat(ObjectReader& r, Layer& l);
 void write_concat(const Layer& l, Json& j);
+void read_pad(ObjectReader& r, Layer& l);
+void write_pad(const Layer& l, Json& j);
+void read_memory(ObjectReader& r, Layer& l);
+void write_memory(const Layer& l, Json& j);
 void read_none(ObjectReader& r, Layer& l);
 void write_none(const Layer& l, Json& j);
 
@@ -61,6 +67,11 @@ RowWork batchnorm_rows(const Layer& l);
 RowWork gelu_rows(const Layer& l);
 RowWork silu_rows(const Layer& l);
 RowWork sigmoid_rows(const Layer& l);
+RowWork tanh_rows(const Layer& l);
+RowWork hardsigmoid_rows(const Layer& l);
+RowWork hardswish_rows(const Layer& l);
+RowWork div_rows(const Layer& l);
+RowWork memory_rows(const Layer& l);  // one pass: its inputs in, its output out, no operations
 RowWork softmax_rows(const Layer& l);
 RowWork layernorm_rows(const Layer& l);
 RowWork maxpool_rows(const Layer& l);

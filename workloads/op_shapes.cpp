@@ -154,6 +154,34 @@ Shape concat(Layer& l, const ShapeChecker& c) {
 
 Shape same_shape(Layer& l, const ShapeChecker&) { return l.input_shapes[0]; }
 
+Shape pad(Layer& l, const ShapeChecker& c) {
+  Shape out = l.input_shapes[0];
+  const std::size_t rank = out.size();
+  c.require(l.pads.size() == 2 * rank, "pads needs " + std::to_string(2 * rank) +
+                                           " values (before, then after, each of the " +
+                                           std::to_string(rank) + " axes), got " +
+                                           std::to_string(l.pads.size()));
+  for (std::size_t i = 0; i < rank; ++i) {
+    out[i] += l.pads[i] + l.pads[i + rank];  // each term <= 2^31: no overflow
+    c.require(out[i] <= INT32_MAX, "padded axis " + std::to_string(i) + " exceeds " +
+                                       std::to_string(INT32_MAX));
+  }
+  return out;
+}
+
+// The shape the op's source recorded (ONNX value_info), or its first input's.
+Shape memory(Layer& l, const ShapeChecker& c) {
+  int64_t read = 0;
+  for (const auto& in : l.input_shapes) {
+    c.require(!__builtin_add_overflow(read, elements(in), &read) && read <= kMaxElements,
+              "its inputs hold more than 2^62 elements");
+  }
+  if (l.target_shape.empty()) return l.input_shapes[0];
+  for (std::size_t i = 0; i < l.target_shape.size(); ++i)
+    c.positive(l.target_shape[i], "shape[" + std::to_string(i) + "]");
+  return l.target_shape;
+}
+
 Shape softmax(Layer& l, const ShapeChecker& c) {
   normalise_axis(l, l.input_shapes[0], c);
   return l.input_shapes[0];

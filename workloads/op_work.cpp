@@ -77,6 +77,24 @@ RowWork silu_rows(const Layer& l) { return elementwise(l, 1, ops(0, 0, 0, 0, 0, 
 // 1 / (1 + exp(-x)): an exp, an add and a reciprocal, each at the SFU kind's timing.
 RowWork sigmoid_rows(const Layer& l) { return elementwise(l, 1, ops(0, 1, 0, 1, 1)); }
 
+// 2 / (1 + exp(-2x)) - 1: a scale, an exp, an add, a reciprocal, a scale and a subtract.
+RowWork tanh_rows(const Layer& l) { return elementwise(l, 1, ops(0, 2, 2, 1, 1)); }
+// clip(alpha * x + beta, 0, 1): a multiply, an add and two compares.
+RowWork hardsigmoid_rows(const Layer& l) { return elementwise(l, 1, ops(2, 1, 1)); }
+// x * hardsigmoid(x): one multiply more.
+RowWork hardswish_rows(const Layer& l) { return elementwise(l, 1, ops(2, 1, 2)); }
+// a * (1 / b): the reciprocal at the SFU kind's timing (NN-LUT approximates 1/x).
+RowWork div_rows(const Layer& l) { return elementwise(l, 2, ops(0, 0, 1, 0, 1)); }
+
+// Rows along the output's last axis; each row reads its share of all the inputs once.
+RowWork memory_rows(const Layer& l) {
+  const int64_t last = l.output_shape.back();
+  const int64_t rows = elements(l.output_shape) / last;
+  int64_t in = 0;
+  for (const auto& s : l.input_shapes) in += elements(s);  // each <= 2^62, few inputs
+  return {rows, (in + rows - 1) / rows, last, ElementOps{}, 1};
+}
+
 RowWork softmax_rows(const Layer& l) {
   const int64_t len = l.input_shapes[0][l.axis];
   // max (compare), subtract and sum (add), exp, multiply per element; one reciprocal per row.

@@ -33,6 +33,12 @@ enum class OpKind {
   kConcat,     // layout view: producers write into place
   kReshape,    // layout view: no data movement of its own
   kTranspose,  // layout view: the DMA's strided access does the permutation
+  kTanh,
+  kHardSigmoid,  // clip(alpha * x + beta, 0, 1): ALU only
+  kHardSwish,    // x * hardsigmoid(x): ALU only
+  kDiv,          // element-wise a / b of two activations: a reciprocal and a multiply
+  kPad,          // layout view: zeros around the tensor, made by the address generator
+  kMemory,       // an op Duet does not model, costed as one pass over its data (as-memory)
 };
 
 // How a non-linear op is evaluated: `auto` follows the accelerator's SFU kind; the others
@@ -73,8 +79,10 @@ struct Layer {
   // embedding
   int64_t vocab = 0;
   int64_t dim = 0;
-  // reshape (-1 allowed once) / transpose; weight: its shape
+  // reshape (-1 allowed once) / transpose; weight, memory: its shape
   Shape target_shape;
+  // pad: elements added before each axis, then after each axis (ONNX's order)
+  std::vector<int64_t> pads;
   std::vector<int64_t> perm;
 
   NonlinearImpl impl = NonlinearImpl::kAuto;
