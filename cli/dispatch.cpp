@@ -21,6 +21,13 @@ void usage(const std::vector<Command>& commands, std::ostream& out) {
 // Commands that need libtorch run in `duet-torch`, next to this binary, so the simulator's own
 // commands do not pay libtorch's load time (about 0.6 s) on every call.
 int run_in_torch_binary(int argc, char** argv) {
+#ifdef DUET_WITHOUT_TORCH
+  std::cerr << "duet " << argv[1]
+            << ": error: this build has no libtorch (configured with -DDUET_WITH_TORCH=OFF); "
+               "rebuild with -DDUET_WITH_TORCH=ON for lut fit/accuracy, recast, evaluator and "
+               "explore\n";
+  return 2;
+#endif
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe");
   const std::string torch = (self.parent_path() / "duet-torch").string();
   std::vector<char*> args(argv, argv + argc);

@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <boost/program_options.hpp>
 #include <iostream>
 
@@ -6,51 +5,28 @@
 #include "cli/options.hpp"
 #include "sim/accelerator_config.hpp"
 #include "sim/report_writer.hpp"
-#include "sim/simulate.hpp"
+#include "sim/sim_request.hpp"
 #include "workloads/input_error.hpp"
-#include "workloads/lut.hpp"
-#include "workloads/workload_io.hpp"
 
 namespace po = boost::program_options;
 
 namespace duet::cli {
-namespace {
-
-// The NN-LUT unit is sized by its tables: as many comparators as the largest table needs, at the
-// tables' precision.
-void apply_lut_set(const std::map<LutFunction, PiecewiseLinearLut>& set, const std::string& path,
-                   AcceleratorConfig& config) {
-  int entries = 0;
-  const LutPrecision precision = set.begin()->second.precision;
-  for (const auto& [function, lut] : set) {
-    entries = std::max(entries, lut.entries());
-    if (lut.precision != precision) {
-      throw InputError(path + ": tables mix precisions (" + lut_precision_name(precision) +
-                       " and " + lut_precision_name(lut.precision) + ")");
-    }
-  }
-  config.sfu_lut_entries = entries;
-  config.sfu_lut_precision = precision == LutPrecision::kFp32   ? DataType::kFp32
-                             : precision == LutPrecision::kFp16 ? DataType::kFp16
-                                                                : DataType::kInt32;
-}
-
-}  // namespace
 
 int sim_command(int argc, char** argv) {
-  std::string arch, workload_spec, out, layers_csv_path, trace_path, fidelity, nonlinear, luts;
+  std::string out, layers_csv_path, trace_path, fidelity;
   OnnxArguments onnx;
-  ZooOptions zoo;
-  SimOptions options;
+  SimRequest request;
+  ZooOptions& zoo = request.zoo;
+  SimOptions& options = request.options;
   po::options_description opts(
       "duet sim: simulate a workload on an accelerator\n\n"
       "usage: duet sim --arch configs/accel/mobile.json --workload bert-base --seq-len 128\n\n"
       "options");
   opts.add_options()("help,h", "show this help")(
-      "arch", po::value(&arch)->default_value("mobile"),
+      "arch", po::value(&request.arch)->default_value("mobile"),
       "accelerator: a JSON config, a SCALE-Sim .cfg, or a shipped name (edge, mobile, cloud, "
       "tpu-v1-like, eyeriss-like)")(
-      "workload", po::value(&workload_spec)->required(),
+      "workload", po::value(&request.workload)->required(),
       "a zoo name (resnet18, resnet50, mobilenet_v2, vgg16, bert-base, bert-large, vit-b16), a "
       "workload .json, a SCALE-Sim topology .csv, or an ONNX model .onnx")(
       "batch", po::value(&zoo.batch)->default_value(1), "batch size (zoo networks)")(
@@ -59,9 +35,9 @@ int sim_command(int argc, char** argv) {
                                                           "write per-layer statistics as CSV")(
       "trace", po::value(&trace_path), "write a Chrome trace-event JSON (open in Perfetto)")(
       "ideal-memory", po::bool_switch(), "DRAM with no latency and unlimited bandwidth")(
-      "nonlinear", po::value(&nonlinear),
+      "nonlinear", po::value(&request.nonlinear),
       "exact, nnlut or ibert: the SFU kind, and the impl of every non-linear op")(
-      "luts", po::value(&luts),
+      "luts", po::value(&request.luts),
       "NN-LUT table set (configs/luts/default.json): sets the unit's entries and precision")(
       "tech", po::value(&options.tech_path),
       "technology table for energy and area (default: configs/tech/<technology_nm>nm.json)")(
@@ -80,14 +56,8 @@ int sim_command(int argc, char** argv) {
     throw InputError("--fidelity: invalid value \"" + fidelity + "\" (allowed: fast, cycle)");
   }
 
-  AcceleratorConfig config = load_accelerator(arch);
-  Workload workload = load_workload(workload_spec, zoo, onnx_options(onnx));
-  if (!nonlinear.empty()) {
-    config.sfu_kind = parse_sfu_kind(nonlinear, "--nonlinear");
-    set_nonlinear_impl(workload, parse_impl(nonlinear, "--nonlinear"));
-  }
-  if (!luts.empty()) apply_lut_set(load_lut_set(luts), luts, config);
-  const Report report = simulate(config, workload, options);
+  request.onnx = onnx_options(onnx);
+  const Report report = run_sim_request(request);
 
   print_summary(std::cout, report, vm["verbose"].as<bool>());
   if (!out.empty()) write_file_atomically(out, report_json(report));

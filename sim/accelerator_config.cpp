@@ -97,7 +97,10 @@ int64_t AcceleratorConfig::dram_latency_cycles() const {
 }
 
 AcceleratorConfig load_accelerator_config(const std::string& path) {
-  Json root = read_json_file(path);
+  return accelerator_config_from_json(read_json_file(path), path);
+}
+
+AcceleratorConfig accelerator_config_from_json(const Json& root, const std::string& path) {
   ObjectReader top(root, path);
   AcceleratorConfig c;
   c.source = path;

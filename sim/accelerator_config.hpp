@@ -67,6 +67,8 @@ struct AcceleratorConfig {
 
 // Loads and validates a config file. Every error names the file and the field path.
 AcceleratorConfig load_accelerator_config(const std::string& path);
+// The same from a parsed JSON object; errors name `source`.
+AcceleratorConfig accelerator_config_from_json(const Json& root, const std::string& source);
 // The config as docs/config-format.md writes it: load_accelerator_config reads it back equal.
 Json accelerator_config_to_json(const AcceleratorConfig& config);
 // Resolves `--arch`: a path, or the name of a shipped config under configs/accel/.

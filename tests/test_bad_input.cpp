@@ -2,6 +2,7 @@
 // layer; it never crashes and never leaves a partial output file.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "test_util.hpp"
@@ -116,7 +117,26 @@ TEST(BadInput, CliOptions) {
                                   std::string("evaluator predict stray --model m")}) {
     r = run_duet(args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
-    EXPECT_NE(r.output.find("unexpected argument \"stray\""), std::string::npos) << r.output;
+    const bool torch_command = args.rfind("sim", 0) != 0;
+    const std::string expected = !torch_command || test::kHaveTorch
+                                     ? "unexpected argument \"stray\""
+                                     : "this build has no libtorch";
+    EXPECT_NE(r.output.find(expected), std::string::npos) << r.output;
+  }
+}
+
+// Without libtorch, its commands say so with exit 2; with it, they run.
+TEST(BadInput, TorchCommandsSayWhenTheBuildLacksTorch) {
+  for (const char* command : {"lut fit --help", "recast --help", "evaluator --help",
+                              "explore --help"}) {
+    const auto r = run_duet(command);
+    if (test::kHaveTorch) {
+      EXPECT_EQ(r.exit_code, 0) << command << "\n" << r.output;
+    } else {
+      EXPECT_EQ(r.exit_code, 2) << command;
+      EXPECT_NE(r.output.find("-DDUET_WITH_TORCH=OFF"), std::string::npos) << r.output;
+      EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+    }
   }
 }
 

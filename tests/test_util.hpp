@@ -123,6 +123,12 @@ inline Json without_seconds(Json j) {
   return j;
 }
 
+#ifdef DUET_HAVE_TORCH
+constexpr bool kHaveTorch = true;
+#else
+constexpr bool kHaveTorch = false;
+#endif
+
 #ifdef DUET_HAVE_MPI
 constexpr bool kHaveMpi = true;
 #else

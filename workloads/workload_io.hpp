@@ -11,6 +11,10 @@
 namespace duet {
 
 Workload load_workload_json(const std::string& path);
+// The same from a parsed JSON object; errors name `source`, and `default_name` names a
+// workload without "name".
+Workload workload_from_json(const Json& root, const std::string& source,
+                            const std::string& default_name);
 // docs/workload-format.md, readable by load_workload_json and `duet sim --workload`.
 Json workload_to_json(const Workload& workload);
 // SCALE-Sim v2 topology CSV: the conv form (Layer name, IFMAP Height, IFMAP Width, Filter

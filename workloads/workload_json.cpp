@@ -53,10 +53,15 @@ Json workload_to_json(const Workload& w) {
 }
 
 Workload load_workload_json(const std::string& path) {
-  Json root = read_json_file(path);
+  return workload_from_json(read_json_file(path), path,
+                            std::filesystem::path(path).stem().string());
+}
+
+Workload workload_from_json(const Json& root, const std::string& path,
+                            const std::string& default_name) {
   ObjectReader top(root, path);
   Workload w;
-  w.name = top.string_or("name", std::filesystem::path(path).stem().string());
+  w.name = top.string_or("name", default_name);
   ObjectReader inputs = top.object("inputs");
   for (const auto& item : root.at("inputs").items()) {
     auto shape = inputs.integer_list(item.key(), INT64_MIN, INT64_MAX);
