@@ -50,12 +50,7 @@ int sim_command(int argc, char** argv) {
 
   options.ideal_memory = vm["ideal-memory"].as<bool>();
   options.trace = !trace_path.empty();
-  if (fidelity == "cycle") {
-    options.fidelity = Fidelity::kCycle;
-  } else if (fidelity != "fast") {
-    throw InputError("--fidelity: invalid value \"" + fidelity + "\" (allowed: fast, cycle)");
-  }
-
+  options.fidelity = parse_fidelity(fidelity, "--fidelity");
   request.onnx = onnx_options(onnx);
   const Report report = run_sim_request(request);
 

@@ -30,6 +30,12 @@ void apply_lut_set(const std::map<LutFunction, PiecewiseLinearLut>& set, const s
 
 }  // namespace
 
+Fidelity parse_fidelity(const std::string& name, const std::string& where) {
+  if (name == "fast") return Fidelity::kFast;
+  if (name == "cycle") return Fidelity::kCycle;
+  throw InputError(where + ": invalid value \"" + name + "\" (allowed: fast, cycle)");
+}
+
 AcceleratorConfig request_accelerator(const SimRequest& r) {
   AcceleratorConfig config = r.arch_json ? accelerator_config_from_json(*r.arch_json, "arch")
                                          : load_accelerator(r.arch);

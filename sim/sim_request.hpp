@@ -24,6 +24,9 @@ struct SimRequest {
   SimOptions options;
 };
 
+// "fast" or "cycle"; throws InputError naming `where` otherwise.
+Fidelity parse_fidelity(const std::string& name, const std::string& where);
+
 AcceleratorConfig request_accelerator(const SimRequest& request);
 Workload request_workload(const SimRequest& request);
 // Throws InputError naming the option or file for anything invalid.
