@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DUET := $(BUILD)/cli/duet
 
-.PHONY: deps build demo test bench format clean
+.PHONY: deps build demo test test-notorch python bench format clean
 
 deps:
 	bash scripts/install-deps
@@ -18,6 +18,16 @@ demo: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The configuration without libtorch: the simulator, importers, datasets and Python bindings.
+test-notorch: deps
+	cmake -S . -B $(BUILD)-notorch -DCMAKE_BUILD_TYPE=Release -DDUET_WITH_TORCH=OFF
+	cmake --build $(BUILD)-notorch -j $(JOBS)
+	cd $(BUILD)-notorch && ctest --output-on-failure -j $(JOBS)
+
+# The Python package: import it with PYTHONPATH=$(BUILD)/python.
+python: build
+	@echo "python: PYTHONPATH=$(BUILD)/python /usr/bin/python3 -c 'import duet'"
+
 bench: build
 	bash bench/run.sh $(DUET)
 	bash bench/evaluator.sh $(DUET)
@@ -27,4 +37,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(BUILD)-notorch

@@ -73,8 +73,7 @@ struct OnnxArguments {
   std::string unsupported = "error";
 };
 
-inline void add_onnx_options(boost::program_options::options_description& opts,
-                             OnnxArguments& a) {
+inline void add_onnx_options(boost::program_options::options_description& opts, OnnxArguments& a) {
   namespace po = boost::program_options;
   opts.add_options()("input-shape", po::value(&a.input_shapes)->composing(),
                      "ONNX input shape NAME=DxDx... (repeatable; needed for symbolic dimensions)")(

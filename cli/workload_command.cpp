@@ -28,8 +28,8 @@ bool parse(int argc, char** argv, const std::string& usage, bool with_out, Workl
   po::options_description opts(usage + "\n\noptions");
   opts.add_options()("help,h", "show this help");
   add_onnx_options(opts, a.onnx);
-  opts.add_options()(
-      "batch", po::value(&a.zoo.batch)->default_value(1), "batch size (zoo networks)")(
+  opts.add_options()("batch", po::value(&a.zoo.batch)->default_value(1),
+                     "batch size (zoo networks)")(
       "seq-len", po::value(&a.zoo.seq_len)->default_value(128), "sequence length (BERT)");
   if (with_out) opts.add_options()("out", po::value(&a.out)->required(), "workload JSON to write");
   if (argc >= 2 && argv[1][0] != '-') {

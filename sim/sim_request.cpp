@@ -37,8 +37,8 @@ Fidelity parse_fidelity(const std::string& name, const std::string& where) {
 }
 
 AcceleratorConfig request_accelerator(const SimRequest& r) {
-  AcceleratorConfig config = r.arch_json ? accelerator_config_from_json(*r.arch_json, "arch")
-                                         : load_accelerator(r.arch);
+  AcceleratorConfig config =
+      r.arch_json ? accelerator_config_from_json(*r.arch_json, "arch") : load_accelerator(r.arch);
   if (!r.nonlinear.empty()) config.sfu_kind = parse_sfu_kind(r.nonlinear, "--nonlinear");
   if (!r.luts.empty()) apply_lut_set(load_lut_set(r.luts), r.luts, config);
   return config;

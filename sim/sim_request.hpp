@@ -13,9 +13,9 @@
 namespace duet {
 
 struct SimRequest {
-  std::string arch = "mobile";    // a shipped name, a JSON config or a SCALE-Sim .cfg
-  std::optional<Json> arch_json;  // instead of `arch`: a config object
-  std::string workload;           // a zoo name, a .json, a .csv topology or an .onnx
+  std::string arch = "mobile";        // a shipped name, a JSON config or a SCALE-Sim .cfg
+  std::optional<Json> arch_json;      // instead of `arch`: a config object
+  std::string workload;               // a zoo name, a .json, a .csv topology or an .onnx
   std::optional<Json> workload_json;  // instead of `workload`: a workload object
   ZooOptions zoo;
   OnnxImportOptions onnx;

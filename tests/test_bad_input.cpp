@@ -127,8 +127,8 @@ TEST(BadInput, CliOptions) {
 
 // Without libtorch, its commands say so with exit 2; with it, they run.
 TEST(BadInput, TorchCommandsSayWhenTheBuildLacksTorch) {
-  for (const char* command : {"lut fit --help", "recast --help", "evaluator --help",
-                              "explore --help"}) {
+  for (const char* command :
+       {"lut fit --help", "recast --help", "evaluator --help", "explore --help"}) {
     const auto r = run_duet(command);
     if (test::kHaveTorch) {
       EXPECT_EQ(r.exit_code, 0) << command << "\n" << r.output;

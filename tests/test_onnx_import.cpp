@@ -305,11 +305,10 @@ TEST(OnnxImport, CeilModePoolingCountsThePartialWindow) {
 // by shape arithmetic (a reversed Slice, a Transpose, Reshapes), fold into one `pad` view.
 TEST(OnnxImport, TorchExportedMixerFusesHardSwishAndFoldsPads) {
   const Workload w = import_onnx(kTinyMixer);
-  EXPECT_EQ(ops_of(w), (std::vector<OpKind>{OpKind::kConv2d, OpKind::kHardSwish,
-                                            OpKind::kGlobalAvgPool, OpKind::kConv2d,
-                                            OpKind::kSigmoid, OpKind::kMul, OpKind::kTanh,
-                                            OpKind::kConcat, OpKind::kSlice, OpKind::kPad,
-                                            OpKind::kAvgPool}));
+  EXPECT_EQ(ops_of(w),
+            (std::vector<OpKind>{OpKind::kConv2d, OpKind::kHardSwish, OpKind::kGlobalAvgPool,
+                                 OpKind::kConv2d, OpKind::kSigmoid, OpKind::kMul, OpKind::kTanh,
+                                 OpKind::kConcat, OpKind::kSlice, OpKind::kPad, OpKind::kAvgPool}));
   EXPECT_EQ(layer_named(w, "/Pad").pads, (std::vector<int64_t>{0, 0, 1, 1, 0, 0, 1, 1}));
   EXPECT_EQ(w.layers.back().output_shape, (Shape{1, 8, 5, 5}));
   TempDir dir;

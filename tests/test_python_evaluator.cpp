@@ -19,8 +19,8 @@ TEST(PythonEvaluator, PredictsWhatTheCppEvaluatorPredicts) {
   const std::string data = dir.path("d.csv"), model = dir.path("m");
   ASSERT_EQ(run_duet("dataset --space " + space + " --samples 64 --jobs 2 --out " + data).exit_code,
             0);
-  const auto trained = run_duet("evaluator train --data " + data + " --space " + space +
-                                " --out " + model + " --epochs 2 --hidden 16");
+  const auto trained = run_duet("evaluator train --data " + data + " --space " + space + " --out " +
+                                model + " --epochs 2 --hidden 16");
   ASSERT_EQ(trained.exit_code, 0) << trained.output;
 
   const Evaluator ev = Evaluator::load(model);
@@ -36,18 +36,20 @@ TEST(PythonEvaluator, PredictsWhatTheCppEvaluatorPredicts) {
   }
   const std::vector<CostVector> expected = ev.predict(samples);
 
-  const std::string script = dir.file(
-      "p.py",
-      "import duet, numpy, sys\n"
-      "ev = duet.Evaluator.load(sys.argv[1])\n"
-      "p = ev.predict(numpy.array([" + rows + "]))\n"
-      "assert p.shape == (5, 4) and p.dtype == numpy.float64, (p.shape, p.dtype)\n"
-      "assert len(ev.dimensions) == 7, ev.dimensions\n"
-      "for row in p: print(' '.join(repr(float(v)) for v in row))\n"
-      "try:\n"
-      "    ev.predict(numpy.array([[9, 0, 0, 0, 0, 0, 0]]))\n"
-      "except duet.InputError as e:\n"
-      "    print('InputError:', e)\n");
+  const std::string script =
+      dir.file("p.py",
+               "import duet, numpy, sys\n"
+               "ev = duet.Evaluator.load(sys.argv[1])\n"
+               "p = ev.predict(numpy.array([" +
+                   rows +
+                   "]))\n"
+                   "assert p.shape == (5, 4) and p.dtype == numpy.float64, (p.shape, p.dtype)\n"
+                   "assert len(ev.dimensions) == 7, ev.dimensions\n"
+                   "for row in p: print(' '.join(repr(float(v)) for v in row))\n"
+                   "try:\n"
+                   "    ev.predict(numpy.array([[9, 0, 0, 0, 0, 0, 0]]))\n"
+                   "except duet.InputError as e:\n"
+                   "    print('InputError:', e)\n");
   const auto r = run_command(std::string("PYTHONPATH=") + DUET_PYTHON_DIR + " /usr/bin/python3 " +
                              script + " " + model);
   ASSERT_EQ(r.exit_code, 0) << r.output;

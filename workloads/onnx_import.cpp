@@ -324,8 +324,7 @@ class Importer {
   void pad(const onnx::NodeProto& n) {
     const Value& x = tensor_input(n, 0);
     const int64_t rank = static_cast<int64_t>(x.shape.size());
-    std::vector<int64_t> pads =
-        opset_ < 11 ? ints_attribute(n, "pads") : constant_ints(n, 1);
+    std::vector<int64_t> pads = opset_ < 11 ? ints_attribute(n, "pads") : constant_ints(n, 1);
     std::vector<int64_t> axes;
     if (n.input_size() > 3 && !n.input(3).empty()) axes = constant_ints(n, 3);
     if (axes.empty())
@@ -341,7 +340,8 @@ class Importer {
       if (axis < 0 || axis >= rank) fail(n, "axis out of range");
       for (const int64_t p : {pads[i], pads[i + count]})
         if (p < 0 || p > INT32_MAX)
-          fail(n, "pads must be in [0, " + std::to_string(INT32_MAX) + "] (cropping is not supported)");
+          fail(n, "pads must be in [0, " + std::to_string(INT32_MAX) +
+                      "] (cropping is not supported)");
       l.pads[static_cast<std::size_t>(axis)] = pads[i];
       l.pads[static_cast<std::size_t>(axis + rank)] = pads[i + count];
     }
@@ -353,8 +353,9 @@ class Importer {
   // --unsupported as-memory: one pass over the op's data. Its output's shape comes from the
   // model's value_info when that is fully known, else from its first activation input.
   void as_memory(const onnx::NodeProto& n) {
-    if (n.output_size() != 1) fail(n, "as-memory handles ops with one output, this one has " +
-                                          std::to_string(n.output_size()));
+    if (n.output_size() != 1)
+      fail(n, "as-memory handles ops with one output, this one has " +
+                  std::to_string(n.output_size()));
     std::vector<std::string> inputs;
     Shape first;
     for (int i = 0; i < n.input_size(); ++i) {
@@ -369,7 +370,8 @@ class Importer {
     const auto known = recorded_shapes_.find(n.output(0));
     l.target_shape = known != recorded_shapes_.end() ? known->second : first;
     if (options_.warn)
-      options_.warn(where(n) + ": op type is not supported; costed as one memory pass with output " +
+      options_.warn(where(n) +
+                    ": op type is not supported; costed as one memory pass with output " +
                     shape_string(l.target_shape) + " (--unsupported as-memory)");
     emit(n, std::move(l));
   }
@@ -429,7 +431,8 @@ class Importer {
     const int64_t span = step > 0 ? end - start : start - end, stride = step > 0 ? step : -step;
     const int64_t count = span > 0 ? (span - 1) / stride + 1 : 0;
     if (count == 0) fail(n, "the slice is empty");
-    if (x.kind == Value::kConstant) return define(n, 0, slice_constant(x, axis, start, step, count));
+    if (x.kind == Value::kConstant)
+      return define(n, 0, slice_constant(x, axis, start, step, count));
     if (step != 1) fail(n, "slicing an activation with a step other than 1 is not supported");
     if (x.kind == Value::kWeight) fail(n, "slicing a weight is not supported");
     if (start == 0 && end == size) return define(n, 0, x);
@@ -833,9 +836,7 @@ class Importer {
       if (std::isnan(d)) fail(n, "input " + std::to_string(i) + " holds NaN");
       // Exporters write INT64_MAX for "to the end" (Slice); as a double it rounds to 2^63,
       // which int64 cannot hold, so the extremes saturate (consumers range-check the values).
-      out.push_back(d >= 9.2e18    ? INT64_MAX
-                    : d <= -9.2e18 ? INT64_MIN
-                                   : static_cast<int64_t>(d));
+      out.push_back(d >= 9.2e18 ? INT64_MAX : d <= -9.2e18 ? INT64_MIN : static_cast<int64_t>(d));
     }
     return out;
   }
@@ -981,7 +982,8 @@ class Importer {
   std::map<std::string, std::size_t> producers_;      // IR tensor -> layer index
   std::map<std::string, std::string> weight_layers_;  // ONNX value -> its weight layer
   Patterns patterns_;
-  // Output shapes the exporter recorded (value_info, graph outputs), where every dimension is known.
+  // Output shapes the exporter recorded (value_info, graph outputs), where every dimension is
+  // known.
   std::map<std::string, Shape> recorded_shapes_;
   std::set<std::string> names_;
 };

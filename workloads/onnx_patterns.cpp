@@ -31,7 +31,8 @@ class PatternFinder {
       if (n.op_type() == "Erf") find_gelu(n, producer, users);
       if (n.op_type() == "ReduceMean") find_layer_norm(n, producer, users);
       if (n.op_type() == "Sigmoid") find_gated(n, users, OpKind::kSilu);
-      if (n.op_type() == "HardSigmoid" && is_hardswish_gate(n)) find_gated(n, users, OpKind::kHardSwish);
+      if (n.op_type() == "HardSigmoid" && is_hardswish_gate(n))
+        find_gated(n, users, OpKind::kHardSwish);
     }
   }
   Patterns result() const { return result_; }

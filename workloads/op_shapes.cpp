@@ -157,14 +157,13 @@ Shape same_shape(Layer& l, const ShapeChecker&) { return l.input_shapes[0]; }
 Shape pad(Layer& l, const ShapeChecker& c) {
   Shape out = l.input_shapes[0];
   const std::size_t rank = out.size();
-  c.require(l.pads.size() == 2 * rank, "pads needs " + std::to_string(2 * rank) +
-                                           " values (before, then after, each of the " +
-                                           std::to_string(rank) + " axes), got " +
-                                           std::to_string(l.pads.size()));
+  c.require(l.pads.size() == 2 * rank,
+            "pads needs " + std::to_string(2 * rank) + " values (before, then after, each of the " +
+                std::to_string(rank) + " axes), got " + std::to_string(l.pads.size()));
   for (std::size_t i = 0; i < rank; ++i) {
     out[i] += l.pads[i] + l.pads[i + rank];  // each term <= 2^31: no overflow
-    c.require(out[i] <= INT32_MAX, "padded axis " + std::to_string(i) + " exceeds " +
-                                       std::to_string(INT32_MAX));
+    c.require(out[i] <= INT32_MAX,
+              "padded axis " + std::to_string(i) + " exceeds " + std::to_string(INT32_MAX));
   }
   return out;
 }

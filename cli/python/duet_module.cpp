@@ -76,9 +76,15 @@ WorkloadArguments arguments(std::string arch, std::optional<std::string> arch_js
                             std::string workload, std::optional<std::string> workload_json,
                             int64_t batch, int64_t seq_len, std::vector<std::string> input_shapes,
                             std::string unsupported, std::string nonlinear, std::string luts) {
-  return {std::move(arch),         std::move(arch_json),   std::move(workload),
-          std::move(workload_json), batch,                  seq_len,
-          std::move(input_shapes), std::move(unsupported), std::move(nonlinear),
+  return {std::move(arch),
+          std::move(arch_json),
+          std::move(workload),
+          std::move(workload_json),
+          batch,
+          seq_len,
+          std::move(input_shapes),
+          std::move(unsupported),
+          std::move(nonlinear),
           std::move(luts)};
 }
 
@@ -104,8 +110,7 @@ PYBIND11_MODULE(_duet, m) {
       [](std::string arch, std::optional<std::string> arch_json, std::string workload,
          std::optional<std::string> workload_json, int64_t batch, int64_t seq_len,
          std::vector<std::string> input_shapes, std::string unsupported, std::string nonlinear,
-         std::string luts, bool ideal_memory, std::string fidelity, std::string tech,
-         bool trace) {
+         std::string luts, bool ideal_memory, std::string fidelity, std::string tech, bool trace) {
         return simulate(arguments(arch, arch_json, workload, workload_json, batch, seq_len,
                                   input_shapes, unsupported, nonlinear, luts),
                         ideal_memory, fidelity, tech, trace);
