@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <cmath>
 #include <map>
 #include <sstream>
 
 #include "sim/accelerator_config.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/input_file.hpp"
 #include "workloads/text.hpp"
 
 namespace duet {
@@ -22,8 +24,7 @@ struct CfgEntry {
 }  // namespace
 
 AcceleratorConfig import_scalesim_cfg(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open file (does it exist?)");
+  std::ifstream in = open_input_file(path, kMaxTextInputBytes, std::ios::in);
   std::map<std::string, CfgEntry> entries;  // lower-cased key -> value
   std::string line;
   int number = 0;
@@ -51,7 +52,8 @@ AcceleratorConfig import_scalesim_cfg(const std::string& path) {
     } catch (const std::exception&) {
       throw InputError(where + ": expected a number, got \"" + it->second.value + "\"");
     }
-    if (v < min || v > max) {
+    // NaN fails both comparisons: written this way it is out of range too.
+    if (!(v >= min && v <= max)) {
       std::ostringstream msg;
       msg << where << ": value " << it->second.value << " out of range [" << min << ", " << max
           << "]";
@@ -59,17 +61,26 @@ AcceleratorConfig import_scalesim_cfg(const std::string& path) {
     }
     return v;
   };
+  auto integer_of = [&](const std::string& key, double min, double max) {
+    const double v = number_of(key, min, max);
+    if (v != std::floor(v)) {
+      const auto& e = entries.at(lower(key));
+      throw InputError(path + ":" + std::to_string(e.line) + ": " + key +
+                       ": expected an integer, got \"" + e.value + "\"");
+    }
+    return static_cast<int64_t>(v);
+  };
 
   AcceleratorConfig c;
   c.source = path;
   auto run_name = entries.find("run_name");
   c.name = run_name != entries.end() ? run_name->second.value : "scalesim";
   c.clock_ghz = 1.0;
-  c.pe_rows = static_cast<int64_t>(number_of("ArrayHeight", 1, 4096));
-  c.pe_cols = static_cast<int64_t>(number_of("ArrayWidth", 1, 4096));
-  double ifmap_kib = number_of("IfmapSramSzkB", 1, 1 << 22);
-  double filter_kib = number_of("FilterSramSzkB", 1, 1 << 22);
-  double ofmap_kib = number_of("OfmapSramSzkB", 1, 1 << 22);
+  c.pe_rows = integer_of("ArrayHeight", 1, 4096);
+  c.pe_cols = integer_of("ArrayWidth", 1, 4096);
+  double ifmap_kib = static_cast<double>(integer_of("IfmapSramSzkB", 1, 1 << 22));
+  double filter_kib = static_cast<double>(integer_of("FilterSramSzkB", 1, 1 << 22));
+  double ofmap_kib = static_cast<double>(integer_of("OfmapSramSzkB", 1, 1 << 22));
   double total = ifmap_kib + filter_kib + ofmap_kib;
   c.buffer_kib = static_cast<int64_t>(total);
   c.partition = {ifmap_kib / total, filter_kib / total, ofmap_kib / total};
@@ -91,7 +102,7 @@ AcceleratorConfig import_scalesim_cfg(const std::string& path) {
   // Bandwidth is in words per cycle; at 1 GHz and 1-byte words that is GB/s.
   c.dram_bandwidth_gbps = number_of("Bandwidth", 0.1, 1e6);
   if (entries.count("memorybanks")) {
-    c.buffer_banks = static_cast<int64_t>(number_of("MemoryBanks", 1, 4096));
+    c.buffer_banks = integer_of("MemoryBanks", 1, 4096);
   }
   return c;
 }

@@ -1,6 +1,7 @@
 // Bad input exits with code 2 and a one-line message naming the file and the field, line or
 // layer; it never crashes and never leaves a partial output file.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -98,6 +99,47 @@ TEST(BadInput, ConfigErrors) {
   };
   for (const auto& c : cases)
     expect_clean_failure(dir, {c.args + " --workload resnet18", c.message_parts});
+}
+
+// SCALE-Sim .cfg values that are not finite numbers, or not integers where the key counts
+// something, are errors naming the line and key (ArrayWidth: nan used to die with SIGFPE,
+// Bandwidth: nan to be accepted).
+TEST(BadInput, ScaleSimCfgNumbersMustBeFiniteAndIntegersWhereCounted) {
+  TempDir dir;
+  const std::string cfg =
+      "[architecture_presets]\nArrayHeight: 8\nArrayWidth: 8\nIfmapSramSzkB: 64\n"
+      "FilterSramSzkB: 64\nOfmapSramSzkB: 64\nDataflow: ws\nBandwidth: 10\nMemoryBanks: 1\n";
+  EXPECT_EQ(run_duet("sim --workload resnet18 --arch " + dir.file("ok.cfg", cfg)).exit_code, 0);
+  const std::pair<std::string, std::string> edits[] = {
+      {"ArrayWidth: 8", "ArrayWidth: nan"},     {"ArrayHeight: 8", "ArrayHeight: NAN"},
+      {"Bandwidth: 10", "Bandwidth: nan"},      {"MemoryBanks: 1", "MemoryBanks: nan"},
+      {"Bandwidth: 10", "Bandwidth: inf"},      {"ArrayWidth: 8", "ArrayWidth: 8.5"},
+      {"MemoryBanks: 1", "MemoryBanks: 1e999"}, {"IfmapSramSzkB: 64", "IfmapSramSzkB: 6.4"},
+  };
+  for (const auto& [from, to] : edits) {
+    std::string text = cfg;
+    text.replace(text.find(from), from.size(), to);
+    const std::string key = to.substr(0, to.find(':'));
+    expect_clean_failure(
+        dir, {"--workload resnet18 --arch " + dir.file("bad.cfg", text), {"bad.cfg:", key}});
+  }
+}
+
+// Inputs that are not regular files (a device would be read forever) are refused at once.
+TEST(BadInput, DevicesPipesAndDirectoriesAreNotRead) {
+  TempDir dir;
+  const std::string fifo = dir.path("fifo.json");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string zero_json = dir.path("zero.json");
+  std::filesystem::create_symlink("/dev/zero", zero_json);
+  for (const std::string& args :
+       {std::string("--arch /dev/zero --workload resnet18"),
+        "--arch " + zero_json + " --workload resnet18", "--workload " + zero_json,
+        "--arch " + fifo + " --workload resnet18", "--workload resnet18 --tech " + zero_json,
+        "--workload resnet18 --luts " + zero_json,
+        "--arch " + dir.path("") + " --workload resnet18"}) {
+    expect_clean_failure(dir, {args, {"not a regular file"}});
+  }
 }
 
 TEST(BadInput, CliOptions) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -388,6 +389,61 @@ TEST(OnnxImport, UnsupportedOpsFailOrBecomeMemoryPasses) {
   const auto bad = run_duet("sim --workload " + path + " --unsupported skip");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.output.find("allowed: error, as-memory"), std::string::npos) << bad.output;
+}
+
+// Models a hostile probe built: each is refused with one line and exit 2, never a crash.
+TEST(OnnxImport, HostileProbeModelsAreRefusedInOneLine) {
+  TempDir dir;
+  auto string_attribute = [](onnx::NodeProto& n, const std::string& name, const std::string& v) {
+    auto* a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::STRING);
+    a->set_s(v);
+  };
+  Graph empty_constant({1, 4});  // a constant with a zero-sized dimension after the sliced axis
+  empty_constant.weight("c", {5, 0});
+  empty_constant.ints("s", {0});
+  empty_constant.ints("e", {2});
+  empty_constant.ints("a", {0});
+  empty_constant.node("Slice", {"c", "s", "e", "a"}, "y");
+  empty_constant.node("Relu", {"x"}, "z");
+  Graph bad_mode({1, 3, 8, 8});
+  bad_mode.ints("p", {0, 0, 1, 1, 0, 0, 1, 1});
+  string_attribute(bad_mode.node("Pad", {"x", "p"}, "y"), "mode", "nonsense");
+  Graph far_reflect({1, 3, 8, 8});
+  far_reflect.ints("p", {0, 0, 8, 0, 0, 0, 0, 0});
+  string_attribute(far_reflect.node("Pad", {"x", "p"}, "y"), "mode", "reflect");
+  Graph float_pads({1, 3, 8, 8});
+  float_pads.weight("p", {8});
+  float_pads.node("Pad", {"x", "p"}, "y");
+  Graph undefined_value({1, 3, 8, 8});
+  undefined_value.ints("p", {0, 0, 1, 1, 0, 0, 1, 1});
+  undefined_value.node("Pad", {"x", "p", "nowhere"}, "y");
+  Graph two_input_tanh({1, 4});
+  two_input_tanh.node("Tanh", {"x", "x"}, "y");
+  Graph memory_then_error({1, 4});
+  memory_then_error.node("Foo", {"x"}, "y");
+  memory_then_error.node("Relu", {"nowhere"}, "z");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"workload show " + bad_mode.save(dir, "m.onnx"), "mode \"nonsense\" is not one of"},
+      {"workload show " + far_reflect.save(dir, "r.onnx"), "reflect pads of axis 2 must be below"},
+      {"workload show " + float_pads.save(dir, "f.onnx"), "pads must be a 1-D integer tensor"},
+      {"workload show " + undefined_value.save(dir, "u.onnx"), "\"nowhere\" is not defined"},
+      {"workload show " + two_input_tanh.save(dir, "t.onnx"), "expects 1 input, got 2"},
+      {"workload show " + memory_then_error.save(dir, "w.onnx") + " --unsupported as-memory",
+       "\"nowhere\" is not defined"},
+      {"workload show " + two_input_tanh.save(dir, "t.onnx") + " --input-shape x=1x4x5",
+       "--input-shape gives 3 dimensions, the model declares 2"},
+  };
+  for (const auto& [args, expected] : cases) {
+    const auto r = run_duet(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(expected), std::string::npos) << args << "\n" << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  }
+  // Folding the empty constant used to divide by zero (SIGFPE); it folds to an empty constant.
+  const auto folded = run_duet("workload show " + empty_constant.save(dir, "e.onnx"));
+  EXPECT_EQ(folded.exit_code, 0) << folded.output;
 }
 
 TEST(OnnxImport, BadModelsExitWithCodeTwoNamingTheNode) {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "workloads/input_error.hpp"
+#include "workloads/input_file.hpp"
 
 namespace duet {
 namespace {
@@ -24,8 +25,7 @@ std::string join_list(const std::vector<std::string>& items) {
 }
 
 std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open file (does it exist?)");
+  std::ifstream in = open_input_file(path, kMaxTextInputBytes);
   std::stringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) throw InputError(path + ": read error");
@@ -206,6 +206,9 @@ std::vector<int64_t> ObjectReader::integer_list(const std::string& key, int64_t 
     const Json& item = v[i];
     std::string at = key + "[" + std::to_string(i) + "]";
     if (!item.is_number_integer()) fail(at, "expected integer, got " + type_name_of(item));
+    if (item.is_number_unsigned() && item.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+      fail(at, "value " + std::to_string(item.get<uint64_t>()) + " out of range [" +
+                   std::to_string(min) + ", " + std::to_string(max) + "]");
     int64_t x = item.get<int64_t>();
     if (x < min || x > max) {
       fail(at, "value " + std::to_string(x) + " out of range [" + std::to_string(min) + ", " +

@@ -146,7 +146,8 @@ std::vector<int64_t> strides_of(const Shape& shape) {
 Value slice_constant(const Value& x, int64_t axis, int64_t start, int64_t step, int64_t count) {
   const auto a = static_cast<std::size_t>(axis);
   const int64_t inner = strides_of(x.shape)[a];
-  const int64_t outer = elements(x.shape) / (inner * x.shape[a]);
+  // A product, not elements / (inner * size): a zero-sized dimension makes that 0 / 0.
+  const int64_t outer = elements(Shape(x.shape.begin(), x.shape.begin() + axis));
   Value v = x;
   v.shape[a] = count;
   v.data.clear();

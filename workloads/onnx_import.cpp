@@ -10,6 +10,7 @@
 #include <set>
 
 #include "workloads/input_error.hpp"
+#include "workloads/input_file.hpp"
 #include "workloads/json_reader.hpp"
 #include "workloads/onnx_graph.hpp"
 #include "workloads/onnx_patterns.hpp"
@@ -58,6 +59,8 @@ class Importer {
     if (options_.unsupported_as_memory) record_shapes(g);
     for (const auto& node : g.node()) translate(node);
     infer_shapes(workload_, path_);
+    if (options_.warn)
+      for (const auto& w : warnings_) options_.warn(w);
     return std::move(workload_);
   }
 
@@ -144,11 +147,19 @@ class Importer {
     emit(n, layer(n, OpKind::kBatchNorm, {x.ir}));
   }
 
-  void unary(const onnx::NodeProto& n, OpKind op) {
+  // `max_inputs` > 1: optional parameters that do not change the cost (Clip's min and max).
+  void unary(const onnx::NodeProto& n, OpKind op, int max_inputs = 1) {
+    if (n.input_size() < 1 || n.input_size() > max_inputs)
+      fail(n, "expects " +
+                  std::string(max_inputs == 1 ? "1 input"
+                                              : "1 to " + std::to_string(max_inputs) + " inputs") +
+                  ", got " + std::to_string(n.input_size()));
+    for (int i = 1; i < n.input_size(); ++i)
+      if (!n.input(i).empty()) input(n, i);  // defined before use
     emit(n, layer(n, op, {tensor_input(n, 0).ir}));
   }
   void relu(const onnx::NodeProto& n) { unary(n, OpKind::kRelu); }
-  void clip(const onnx::NodeProto& n) { unary(n, OpKind::kClip); }
+  void clip(const onnx::NodeProto& n) { unary(n, OpKind::kClip, 3); }
 
   void pool(const onnx::NodeProto& n, OpKind op) {
     const Value& x = tensor_input(n, 0);
@@ -324,7 +335,24 @@ class Importer {
   void pad(const onnx::NodeProto& n) {
     const Value& x = tensor_input(n, 0);
     const int64_t rank = static_cast<int64_t>(x.shape.size());
-    std::vector<int64_t> pads = opset_ < 11 ? ints_attribute(n, "pads") : constant_ints(n, 1);
+    const std::string mode = string_attribute(n, "mode", "constant");
+    if (mode != "constant" && mode != "reflect" && mode != "edge" && mode != "wrap")
+      fail(n, "mode \"" + printable(mode) + "\" is not one of constant, reflect, edge, wrap");
+    const int max_inputs = opset_ < 11 ? 1 : opset_ < 18 ? 3 : 4;
+    if (n.input_size() > max_inputs)
+      fail(n, "takes at most " + std::to_string(max_inputs) + " inputs at opset " +
+                  std::to_string(opset_) + ", got " + std::to_string(n.input_size()));
+    for (int i = 2; i < n.input_size(); ++i)
+      if (!n.input(i).empty()) input(n, i);  // defined before use, like every input
+    std::vector<int64_t> pads;
+    if (opset_ < 11) {
+      if (!find_attribute(n, "pads")) fail(n, "before opset 11, pads is an attribute");
+      pads = ints_attribute(n, "pads");
+    } else {
+      const Value& p = constant_input(n, 1);
+      if (!p.integer || p.shape.size() != 1) fail(n, "pads must be a 1-D integer tensor");
+      pads = constant_ints(n, 1);
+    }
     std::vector<int64_t> axes;
     if (n.input_size() > 3 && !n.input(3).empty()) axes = constant_ints(n, 3);
     if (axes.empty())
@@ -335,13 +363,21 @@ class Importer {
     Layer l = layer(n, OpKind::kPad, {x.ir});
     l.pads.assign(static_cast<std::size_t>(2 * rank), 0);
     const std::size_t count = axes.size();
+    std::vector<bool> seen(static_cast<std::size_t>(rank), false);
     for (std::size_t i = 0; i < count; ++i) {
       const int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
       if (axis < 0 || axis >= rank) fail(n, "axis out of range");
+      if (seen[static_cast<std::size_t>(axis)])
+        fail(n, "axis " + std::to_string(axis) + " is listed twice");
+      seen[static_cast<std::size_t>(axis)] = true;
       for (const int64_t p : {pads[i], pads[i + count]})
         if (p < 0 || p > INT32_MAX)
           fail(n, "pads must be in [0, " + std::to_string(INT32_MAX) +
                       "] (cropping is not supported)");
+      // Reflection cannot reach further than the axis it mirrors (ONNX, numpy).
+      if (mode == "reflect" && std::max(pads[i], pads[i + count]) >= x.shape[axis])
+        fail(n, "reflect pads of axis " + std::to_string(axis) + " must be below its size " +
+                    std::to_string(x.shape[axis]));
       l.pads[static_cast<std::size_t>(axis)] = pads[i];
       l.pads[static_cast<std::size_t>(axis + rank)] = pads[i + count];
     }
@@ -369,10 +405,11 @@ class Importer {
     Layer l = layer(n, OpKind::kMemory, inputs);
     const auto known = recorded_shapes_.find(n.output(0));
     l.target_shape = known != recorded_shapes_.end() ? known->second : first;
-    if (options_.warn)
-      options_.warn(where(n) +
-                    ": op type is not supported; costed as one memory pass with output " +
-                    shape_string(l.target_shape) + " (--unsupported as-memory)");
+    // Told once the whole import succeeded, so that a failure prints one line, not a warning
+    // and then an error.
+    warnings_.push_back(where(n) +
+                        ": op type is not supported; costed as one memory pass with output " +
+                        shape_string(l.target_shape) + " (--unsupported as-memory)");
     emit(n, std::move(l));
   }
 
@@ -433,8 +470,8 @@ class Importer {
     if (count == 0) fail(n, "the slice is empty");
     if (x.kind == Value::kConstant)
       return define(n, 0, slice_constant(x, axis, start, step, count));
-    if (step != 1) fail(n, "slicing an activation with a step other than 1 is not supported");
     if (x.kind == Value::kWeight) fail(n, "slicing a weight is not supported");
+    if (step != 1) fail(n, "slicing an activation with a step other than 1 is not supported");
     if (start == 0 && end == size) return define(n, 0, x);
     Layer l = layer(n, OpKind::kSlice, {x.ir});
     l.axis = axis;
@@ -677,8 +714,7 @@ class Importer {
 
  private:
   void read_model() {
-    std::ifstream in(path_, std::ios::binary);
-    if (!in) throw InputError(path_ + ": cannot open");
+    std::ifstream in = open_input_file(path_, kMaxDataInputBytes);
     if (!model_.ParseFromIstream(&in)) {
       throw InputError(path_ + ": not an ONNX model (the protobuf does not parse)");
     }
@@ -695,6 +731,11 @@ class Importer {
     Shape shape;
     if (auto it = options_.input_shapes.find(input.name()); it != options_.input_shapes.end()) {
       shape = it->second;
+      const auto& type = input.type().tensor_type();
+      if (type.has_shape() && type.shape().dim_size() != static_cast<int>(shape.size()))
+        throw InputError(where + ": --input-shape gives " + std::to_string(shape.size()) +
+                         " dimensions, the model declares " +
+                         std::to_string(type.shape().dim_size()));
     } else {
       const auto& dims = input.type().tensor_type().shape().dim();
       for (int i = 0; i < dims.size(); ++i) {
@@ -740,6 +781,7 @@ class Importer {
 
   void translate(const onnx::NodeProto& n) {
     if (!n.domain().empty() && n.domain() != "ai.onnx") {
+      if (options_.unsupported_as_memory) return as_memory(n);
       fail(n, "operator domain \"" + n.domain() + "\" is not supported");
     }
     if (n.output_size() == 0 || n.output(0).empty()) fail(n, "has no output");
@@ -985,6 +1027,7 @@ class Importer {
   // Output shapes the exporter recorded (value_info, graph outputs), where every dimension is
   // known.
   std::map<std::string, Shape> recorded_shapes_;
+  std::vector<std::string> warnings_;  // as-memory nodes
   std::set<std::string> names_;
 };
 

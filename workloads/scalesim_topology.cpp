@@ -9,6 +9,7 @@
 
 #include "workloads/builder.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/input_file.hpp"
 #include "workloads/text.hpp"
 #include "workloads/workload_io.hpp"
 
@@ -44,8 +45,7 @@ int64_t parse_dim(const std::string& text, const std::string& where, const std::
 }  // namespace
 
 Workload import_scalesim_topology(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open file (does it exist?)");
+  std::ifstream in = open_input_file(path, kMaxTextInputBytes, std::ios::in);
   WorkloadBuilder b(std::filesystem::path(path).stem().string());
   std::string line;
   int number = 0;

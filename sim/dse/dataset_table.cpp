@@ -7,6 +7,7 @@
 
 #include "sim/dse/dataset.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/input_file.hpp"
 
 namespace duet {
 namespace {
@@ -42,8 +43,7 @@ double parse_positive(const std::string& text, const std::string& where) {
 }  // namespace
 
 FileFingerprint file_fingerprint(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot read");
+  std::ifstream in = open_input_file(path, kMaxDataInputBytes);
   uint64_t hash = 0xcbf29ce484222325ULL;
   FileFingerprint f;
   char buffer[1 << 16];
@@ -85,8 +85,7 @@ std::vector<std::string> split_csv_line(const std::string& line) {
 }
 
 DatasetTable read_dataset_table(const std::string& path, const SearchSpace& space) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot read the dataset");
+  std::ifstream in = open_input_file(path, kMaxDataInputBytes, std::ios::in);
   std::string line;
   if (!std::getline(in, line)) throw InputError(path + ": empty file (expected a CSV header)");
   const std::vector<std::string> expected = dataset_header(space);

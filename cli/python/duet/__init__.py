@@ -15,6 +15,7 @@ simulation, its validation and its report are those of `duet sim`: `Result.json`
 import concurrent.futures
 import json
 import multiprocessing
+import numbers
 import os
 import subprocess
 import sys
@@ -35,11 +36,33 @@ def _spec(value, what):
     if isinstance(value, dict):
         try:
             return "", json.dumps(value, allow_nan=False)
-        except (TypeError, ValueError) as e:  # NaN, infinities, objects JSON cannot hold
+        except (TypeError, ValueError, RecursionError) as e:  # NaN, infinities, deep nesting
             raise InputError(f"{what}: {e}") from None
     if isinstance(value, (str, os.PathLike)):
-        return os.fspath(value), None
+        return _text(os.fspath(value), what), None
     raise InputError(f"{what}: expected a name, a path or a dict, got {type(value).__name__}")
+
+
+def _text(value, what):
+    """A string for the C++ side, which would stop at an embedded NUL."""
+    if not isinstance(value, str):
+        raise InputError(f"{what}: expected a string, got {type(value).__name__}")
+    if "\0" in value:
+        raise InputError(f"{what}: embedded null character in {value!r}")
+    return value
+
+
+def _optional_text(value, what):
+    """None or a string/path; "" means not given, as on the command line."""
+    if value is None:
+        return ""
+    return _text(os.fspath(value) if isinstance(value, os.PathLike) else value, what)
+
+
+def _bool(value, what):
+    if not isinstance(value, bool):
+        raise InputError(f"{what}: expected True or False, got {value!r}")
+    return value
 
 
 def _shapes(input_shapes):
@@ -50,16 +73,26 @@ def _shapes(input_shapes):
         raise InputError("input_shapes: expected a dict of name -> shape")
     out = []
     for name, shape in input_shapes.items():
+        _text(name, "input_shapes")
         if isinstance(shape, str):
-            out.append(f"{name}={shape}")
-        else:
-            out.append(f"{name}=" + "x".join(str(int(d)) for d in shape))
+            out.append(f"{name}={_text(shape, 'input_shapes')}")
+            continue
+        try:
+            dims = [_int(d, f"input_shapes[{name!r}]") for d in shape]
+        except TypeError:
+            raise InputError(f"input_shapes[{name!r}]: expected a sequence of integers, "
+                             f"got {shape!r}") from None
+        out.append(f"{name}=" + "x".join(str(d) for d in dims))
     return out
 
 
 def _int(value, what):
-    if isinstance(value, bool) or not isinstance(value, int):
+    """An integer (numpy's too) in int64's range."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise InputError(f"{what}: expected an integer, got {value!r}")
+    value = int(value)
+    if not -2**63 <= value < 2**63:
+        raise InputError(f"{what}: {value} is out of range (at most 2^63 - 1)")
     return value
 
 
@@ -115,16 +148,20 @@ def simulate(arch="mobile", workload=None, *, nonlinear=None, luts=None, batch=1
     workload_text, workload_json = _spec(workload, "workload")
     out = _duet.simulate(arch_text, arch_json, workload_text, workload_json,
                          _int(batch, "batch"), _int(seq_len, "seq_len"), _shapes(input_shapes),
-                         unsupported, nonlinear or "", os.fspath(luts) if luts else "",
-                         bool(ideal_memory), fidelity, os.fspath(tech) if tech else "",
-                         bool(trace))
+                         _text(unsupported, "unsupported"), _optional_text(nonlinear, "nonlinear"),
+                         _optional_text(luts, "luts"), _bool(ideal_memory, "ideal_memory"),
+                         _text(fidelity, "fidelity"), _optional_text(tech, "tech"),
+                         _bool(trace, "trace"))
     for message in out["warnings"]:
         warnings.warn(message, stacklevel=2)
     return Result(out["report"], out["layers_csv"], out["trace"], out["warnings"])
 
 
 def _simulate_kwargs(kwargs):
-    return simulate(**kwargs)
+    # The caller re-issues the warnings (Result.warnings) under its own filters.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return simulate(**kwargs)
 
 
 def simulate_many(requests, workers=None, progress=False):
@@ -132,7 +169,10 @@ def simulate_many(requests, workers=None, progress=False):
     (SystemC runs one simulation at a time per process). Results come back in request order;
     the first failing request's exception is raised. workers=1 runs them here, in order."""
     requests = [dict(r) for r in requests]
-    workers = workers or os.cpu_count() or 1
+    if workers is None:
+        workers = os.cpu_count() or 1
+    elif _int(workers, "workers") < 1:
+        raise InputError(f"workers: expected at least 1, got {workers}")
     if workers == 1 or len(requests) <= 1:
         results = []
         for i, r in enumerate(requests):
@@ -147,7 +187,11 @@ def simulate_many(requests, workers=None, progress=False):
         for _ in concurrent.futures.as_completed(futures):
             done += 1
             _report_progress(progress, done, len(requests))
-        return [f.result() for f in futures]
+        results = [f.result() for f in futures]
+    for r in results:
+        for message in r.warnings:
+            warnings.warn(message, stacklevel=2)
+    return results
 
 
 def _report_progress(progress, done, total):
@@ -159,15 +203,16 @@ def _report_progress(progress, done, total):
 def load_config(arch, *, nonlinear=None, luts=None):
     """The accelerator config as the simulator reads it (validated, every field filled)."""
     text, config_json = _spec(arch, "arch")
-    return json.loads(_duet.load_config(text, config_json, nonlinear or "",
-                                        os.fspath(luts) if luts else ""))
+    return json.loads(_duet.load_config(text, config_json, _optional_text(nonlinear, "nonlinear"),
+                                        _optional_text(luts, "luts")))
 
 
 def load_workload(workload, *, batch=1, seq_len=128, input_shapes=None, unsupported="error"):
     """The workload in Duet's JSON format (docs/workload-format.md), from any source."""
     text, workload_json = _spec(workload, "workload")
     out = _duet.load_workload(text, workload_json, _int(batch, "batch"),
-                              _int(seq_len, "seq_len"), _shapes(input_shapes), unsupported)
+                              _int(seq_len, "seq_len"), _shapes(input_shapes),
+                              _text(unsupported, "unsupported"))
     for message in out["warnings"]:
         warnings.warn(message, stacklevel=2)
     return json.loads(out["workload"])
@@ -191,7 +236,7 @@ class Evaluator:
         except ImportError as e:
             raise InputError("duet.Evaluator: this build has no libtorch "
                              "(configured with -DDUET_WITH_TORCH=OFF)") from e
-        return cls(_duet_torch.Evaluator.load(os.fspath(directory)))
+        return cls(_duet_torch.Evaluator.load(_text(os.fspath(directory), "directory")))
 
     @property
     def dimensions(self):
