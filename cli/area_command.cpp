@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/output_paths.hpp"
 #include "sim/accelerator_config.hpp"
 #include "sim/cost/cost_report.hpp"
 #include "sim/report_writer.hpp"
@@ -26,6 +27,7 @@ int area_command(int argc, char** argv) {
       "out", po::value(&out), "also write the breakdown as JSON");
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
+  check_output_paths(given_outputs(vm, {"out"}), {});
 
   const AcceleratorConfig config = load_accelerator(arch);
   const CostModel model = cost_model_for(config, tech);
@@ -51,7 +53,7 @@ int area_command(int argc, char** argv) {
     j["accelerator"] = config.name;
     j["technology"] = {{"node_nm", model.tech().node_nm}, {"table", model.tech().path}};
     for (const auto& [name, mm2] : area.components()) j["area_breakdown_mm2"][name] = mm2;
-    j["area_breakdown_mm2"]["global_buffer_banks"] = area.buffer_banks;
+    j["area_detail_mm2"] = {{"global_buffer_banks", area.buffer_banks}};
     j["area_mm2"] = area.total();
     write_file_atomically(out, j.dump(2) + "\n");
   }

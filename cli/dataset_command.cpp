@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/dataset_mpi.hpp"
 #include "cli/options.hpp"
+#include "cli/output_paths.hpp"
 #include "cli/progress_bar.hpp"
 #include "sim/dse/dataset.hpp"
 #include "workloads/input_error.hpp"
@@ -20,13 +21,10 @@ namespace {
 
 void parse_shard(const std::string& text, DatasetOptions& o) {
   const auto slash = text.find('/');
-  try {
-    if (slash == std::string::npos) throw std::invalid_argument("no slash");
-    o.shard = std::stoi(text.substr(0, slash));
-    o.shards = std::stoi(text.substr(slash + 1));
-  } catch (const std::exception&) {
+  if (slash == std::string::npos || text.find('/', slash + 1) != std::string::npos)
     throw InputError("--shard: expected K/N (e.g. 0/4), got \"" + text + "\"");
-  }
+  o.shards = static_cast<int>(parse_integer(text.substr(slash + 1), "shard", 1, 1 << 20));
+  o.shard = static_cast<int>(parse_integer(text.substr(0, slash), "shard", 0, o.shards - 1));
 }
 
 int merge(int argc, char** argv) {
@@ -47,6 +45,7 @@ int merge(int argc, char** argv) {
     return 0;
   }
   po::notify(vm);
+  check_output_paths(given_outputs(vm, {"out"}), inputs);
   const int64_t rows = merge_datasets(inputs, out);
   std::cout << "wrote " << out << ": " << rows << " samples from " << inputs.size() << " files\n";
   return 0;
@@ -81,6 +80,7 @@ int dataset_command(int argc, char** argv) {
   po::variables_map vm;
   try {
     if (!parse_options(argc, argv, opts, vm)) return 0;
+    check_output_paths(given_outputs(vm, {"out"}), {o.space_path});
     parse_shard(shard, o);
   } catch (...) {
     // Under mpirun every rank parses the same command line, so rank 0 reports the mistake and

@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/output_paths.hpp"
 #include "cli/progress_bar.hpp"
 #include "models/evaluator/design_prediction.hpp"
 #include "models/evaluator/evaluator.hpp"
@@ -61,6 +62,7 @@ int train(int argc, char** argv) {
       "threads", po::value(&threads)->default_value(threads), "libtorch intra-op threads");
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
+  check_output_paths(given_outputs(vm, {"out"}, true), {o.data_path, o.space_path});
   o.hidden = parse_integer_list(hidden, "hidden", 1, 4096);
   set_torch_threads(threads);
 
@@ -174,6 +176,9 @@ int test(int argc, char** argv) {
       "json", po::value(&json_path), "write the metrics as JSON");
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
+  check_output_paths(
+      given_outputs(vm, {"predictions", "json"}),
+      {data_path, space_path, model_dir + "/evaluator.pt", model_dir + "/evaluator.json"});
 
   const Evaluator evaluator = Evaluator::load(model_dir);
   if (!space_path.empty()) evaluator.check_space(load_search_space(space_path));

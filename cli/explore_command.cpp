@@ -13,6 +13,7 @@
 #include "cli/explore_mpi.hpp"
 #include "cli/mpi_ranks.hpp"
 #include "cli/options.hpp"
+#include "cli/output_paths.hpp"
 #include "cli/progress_bar.hpp"
 #include "models/coexplore/explore.hpp"
 #include "models/torch_threads.hpp"
@@ -140,6 +141,7 @@ int explore(int argc, char** argv) {
   bool ranks = false;
   try {
     if (!parse_options(argc, argv, opts, vm)) return 0;
+    check_output_paths(given_outputs(vm, {"out"}, true), {o.study_path});
     if (jobs < 1 || jobs > 256)
       throw InputError("--jobs: expected 1 to 256, got " + std::to_string(jobs));
     if (threads < 1 || threads > 256)

@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/output_paths.hpp"
 #include "cli/progress_bar.hpp"
 #include "models/data/fashion_mnist.hpp"
 #include "models/nnlut/accuracy.hpp"
@@ -96,10 +97,16 @@ int lut_accuracy_command(int argc, char** argv) {
                                                                "write the results as JSON");
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
-  for (int64_t e : parse_integer_list(entries, "entries", 2, 4096)) {
+  check_output_paths(given_outputs(vm, {"out"}), {});
+  options.entries.clear();  // the user's list replaces the default, it does not extend it
+  for (int64_t e : parse_integer_list(entries, "entries", 2, 4096, true)) {
     options.entries.push_back(static_cast<int>(e));
   }
   options.precisions = split_list(precisions);
+  for (std::size_t i = 0; i < options.precisions.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (options.precisions[i] == options.precisions[j])
+        throw InputError("--precisions: \"" + options.precisions[i] + "\" is listed twice");
 
   // One bar per stage; a new stage closes the previous bar's line and reports its time.
   std::unique_ptr<ProgressBar> bar;

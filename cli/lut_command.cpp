@@ -1,11 +1,13 @@
 // duet lut fit | eval | accuracy: NN-LUT tables.
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <cstring>
 #include <iomanip>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/output_paths.hpp"
 #include "cli/progress_bar.hpp"
 #include "models/nnlut/fit.hpp"
 #include "sim/report_writer.hpp"
@@ -57,6 +59,7 @@ int fit(int argc, char** argv) {
       "out", po::value(&out)->required(), "output table (JSON)");
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
+  check_output_paths(given_outputs(vm, {"out"}), {});
   options.function = parse_lut_function(function, "--function");
   options.precision = parse_lut_precision(precision, "--precision");
   if (options.entries < 2 || options.entries > 1024) {
@@ -107,8 +110,12 @@ int eval(int argc, char** argv) {
   if (!parse_options(argc, argv, opts, vm)) return 0;
   const PiecewiseLinearLut lut = load_lut(path);
   auto [lo, hi] = evaluation_range(lut.function);
+  if (vm.count("from") != vm.count("to"))
+    throw InputError("--from and --to go together (or leave both out for the function's range)");
   if (vm.count("from")) lo = from;
   if (vm.count("to")) hi = to;
+  if (!std::isfinite(lo) || !std::isfinite(hi))
+    throw InputError("--from and --to must be finite numbers");
   if (!(lo < hi)) throw InputError("--from must be smaller than --to");
   const bool log_spaced = evaluation_log_spaced(lut.function);
   if (log_spaced && lo <= 0)

@@ -1,6 +1,8 @@
 #pragma once
 // Option parsing shared by the sub-commands: parse, print --help, then check required options.
+#include <algorithm>
 #include <boost/program_options.hpp>
+#include <cctype>
 #include <cstdint>
 #include <iostream>
 #include <sstream>
@@ -44,24 +46,34 @@ inline std::vector<std::string> split_list(const std::string& text) {
   return items;
 }
 
-// "16,32" -> {16, 32}; every item must be an integer in [min, max], else InputError naming
-// the option and the allowed range.
+// The whole of `text` as an integer in [min, max] (no sign-less spaces, no trailing text), else
+// InputError naming the option and the allowed range.
+inline int64_t parse_integer(const std::string& text, const std::string& option, int64_t min,
+                             int64_t max) {
+  std::size_t used = 0;
+  int64_t value = 0;
+  try {
+    value = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0])) || used != text.size() ||
+      value < min || value > max) {
+    throw InputError("--" + option + ": \"" + text + "\" is not an integer in [" +
+                     std::to_string(min) + ", " + std::to_string(max) + "]");
+  }
+  return value;
+}
+
+// "16,32" -> {16, 32}; every item must be an integer in [min, max]; with `unique` (a set of
+// choices, not a sequence such as layer widths) none may repeat.
 inline std::vector<int64_t> parse_integer_list(const std::string& text, const std::string& option,
-                                               int64_t min, int64_t max) {
+                                               int64_t min, int64_t max, bool unique = false) {
   std::vector<int64_t> values;
   for (const auto& item : split_list(text)) {
-    std::size_t used = 0;
-    int64_t value = 0;
-    try {
-      value = std::stoll(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != item.size() || value < min || value > max) {
-      throw InputError("--" + option + ": \"" + item + "\" is not an integer in [" +
-                       std::to_string(min) + ", " + std::to_string(max) + "]");
-    }
-    values.push_back(value);
+    values.push_back(parse_integer(item, option, min, max));
+    if (unique && std::count(values.begin(), values.end() - 1, values.back()))
+      throw InputError("--" + option + ": " + item + " is listed twice");
   }
   if (values.empty()) throw InputError("--" + option + ": give at least one value");
   return values;

@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/output_paths.hpp"
 #include "cli/progress_bar.hpp"
 #include "models/data/fashion_mnist.hpp"
 #include "models/recast/recast.hpp"
@@ -52,6 +53,7 @@ int train_teacher_command(int argc, char** argv) {
   add_data_options(opts, o.data, -1);
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
+  check_output_paths(given_outputs(vm, {"out"}), {});
   StageBars bars;
   o.progress = bars.callback();
   const recast::TeacherResult r = recast::train_teacher(o);
@@ -108,6 +110,7 @@ int recast_run_command(int argc, char** argv) {
   add_data_options(opts, o.data, 5000);
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
+  check_output_paths(given_outputs(vm, {"out"}, true), {o.teacher, o.plan});
   o.simulate = !vm.count("no-sim");
   StageBars bars;
   o.progress = bars.callback();

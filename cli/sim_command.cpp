@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/output_paths.hpp"
 #include "sim/accelerator_config.hpp"
 #include "sim/report_writer.hpp"
 #include "sim/sim_request.hpp"
@@ -47,6 +48,8 @@ int sim_command(int argc, char** argv) {
   add_onnx_options(opts, onnx);
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
+  check_output_paths(given_outputs(vm, {"out", "layers-csv", "trace"}),
+                     {request.arch, request.workload, options.tech_path, request.luts});
 
   options.ideal_memory = vm["ideal-memory"].as<bool>();
   options.trace = !trace_path.empty();

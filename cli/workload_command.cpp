@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/output_paths.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
 #include "workloads/workload_io.hpp"
@@ -83,9 +84,7 @@ int convert(int argc, char** argv) {
   namespace fs = std::filesystem;
   if (fs::path(a.out).extension() != ".json")
     throw InputError("--out: \"" + a.out + "\" must end in .json (Duet's workload format)");
-  std::error_code ec;
-  if (fs::exists(a.spec, ec) && fs::equivalent(a.spec, a.out, ec))
-    throw InputError("--out: \"" + a.out + "\" is the workload being converted");
+  check_output_paths({{"out", a.out}}, {a.spec});
   const Workload w = load_workload(a.spec, a.zoo, onnx_options(a.onnx));
   write_file_atomically(a.out, workload_to_json(w).dump(2) + "\n");
   std::cout << "wrote " << a.out << ": " << w.layers.size() << " layers, " << total_macs(w)

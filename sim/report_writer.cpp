@@ -149,8 +149,9 @@ std::string report_json(const Report& r) {
   j["technology"] = {{"node_nm", r.technology_nm}, {"table", r.tech_table}};
   j["energy_breakdown_j"] = breakdown_json(r.energy.components());
   j["energy_detail_j"] = {{"mac", r.energy.mac}, {"pe_to_pe", r.energy.pe_to_pe}};
+  // Breakdowns add up to their total; the per-bank list is detail, as the MAC energy is.
   j["area_breakdown_mm2"] = breakdown_json(r.area.components());
-  j["area_breakdown_mm2"]["global_buffer_banks"] = r.area.buffer_banks;
+  j["area_detail_mm2"] = {{"global_buffer_banks", r.area.buffer_banks}};
   OrderedJson layers = OrderedJson::array();
   for (const auto& l : r.layers) layers.push_back(layer_json(l, r));
   j["layers"] = std::move(layers);
@@ -165,7 +166,8 @@ std::string layers_csv(const Report& r) {
     out << csv_field(l.name) << ',' << l.op << ',' << l.unit << ',' << l.bound << ','
         << l.start_cycle << ',' << l.cycles << ',' << l.compute_cycles << ',' << l.sfu_cycles << ','
         << l.stall_cycles << ',' << l.macs << ',' << l.utilization << ',' << l.dram_read_bytes
-        << ',' << l.dram_write_bytes << ',' << l.sram_reads << ',' << l.sram_writes << '\n';
+        << ',' << l.dram_write_bytes << ',' << l.sram_reads << ',' << l.sram_writes << ','
+        << l.energy_j << '\n';
   }
   return out.str();
 }
@@ -229,7 +231,8 @@ void print_summary(std::ostream& out, const Report& r, bool per_layer) {
   out << "\n"
       << std::left << std::setw(28) << "layer" << std::setw(15) << "op" << std::setw(9) << "bound"
       << std::right << std::setw(12) << "cycles" << std::setw(12) << "compute" << std::setw(12)
-      << "stall" << std::setw(8) << "util%" << std::setw(12) << "DRAM B"
+      << "stall" << std::setw(8) << "util%" << std::setw(12) << "DRAM B" << std::setw(12)
+      << "energy uJ"
       << "\n";
   for (const auto& l : r.layers) {
     out << std::left << std::setw(28) << l.name.substr(0, 27) << std::setw(15) << l.op

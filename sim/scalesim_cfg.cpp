@@ -3,8 +3,8 @@
 // default word size) and take `Bandwidth` (words per cycle) as the DRAM bandwidth.
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <sstream>
 

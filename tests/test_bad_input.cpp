@@ -11,6 +11,7 @@
 namespace duet {
 namespace {
 
+using test::read_text;
 using test::run_duet;
 using test::TempDir;
 
@@ -140,6 +141,70 @@ TEST(BadInput, DevicesPipesAndDirectoriesAreNotRead) {
         "--arch " + dir.path("") + " --workload resnet18"}) {
     expect_clean_failure(dir, {args, {"not a regular file"}});
   }
+}
+
+// Every output is checked before the work: an empty path, a missing directory, a directory,
+// an output that is an input (it would be destroyed) or another output; nothing is written.
+TEST(BadInput, OutputPathsAreCheckedBeforeAnyWork) {
+  TempDir dir;
+  const std::string arch =
+      dir.file("arch.json", read_text(test::source_path("configs/accel/mobile.json")));
+  const std::string space = dir.file("space.json", read_text(test::tiny_explore_space()));
+  const std::pair<std::string, std::string> cases[] = {
+      {"sim --workload resnet18 --out \"\"", "--out: empty path"},
+      {"sim --workload resnet18 --out " + dir.path("missing/r.json"), "does not exist"},
+      {"sim --workload resnet18 --out " + dir.path(""), "is a directory"},
+      {"sim --workload resnet18 --arch " + arch + " --out " + arch, "is also an input"},
+      {"sim --workload resnet18 --out " + dir.path("o.json") + " --trace " +
+           dir.path("missing/t.json"),
+       "--trace"},
+      {"sim --workload resnet18 --out " + dir.path("o.json") + " --layers-csv " +
+           dir.path("o.json"),
+       "is also --out"},
+      {"dataset --space " + space + " --samples 2 --out " + space, "is also an input"},
+      {"workload convert resnet18 --out " + dir.path("missing/w.json"), "does not exist"},
+  };
+  const std::string before = read_text(arch) + read_text(space);
+  for (const auto& [args, message] : cases) {
+    const auto r = run_duet(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << args << "\n" << r.output;
+  }
+  EXPECT_EQ(read_text(arch) + read_text(space), before);
+  EXPECT_FALSE(std::filesystem::exists(dir.path("o.json")));
+}
+
+// Inputs that used to be accepted silently.
+TEST(BadInput, DuplicateKeysEmptyNamesAndLooseNumbers) {
+  TempDir dir;
+  const std::string layer = R"("layers": [{"name": "r", "op": "relu"}])";
+  Json huge_slope = Json::parse(read_text(test::source_path("configs/luts/gelu-16.json")));
+  huge_slope["slopes"][0] = 1e39;  // finite as a double, infinite in fp32
+  const std::string set =
+      dir.file("set.json", R"({"gelu": ")" + dir.file("gelu.json", huge_slope.dump()) + "\"}");
+  const Case cases[] = {
+      {"--workload " +
+           dir.file("dup.json",
+                    R"({"name": "a", "name": "b", "inputs": {"x": [1, 4]}, )" + layer + "}"),
+       {"dup.json", "key \"name\" appears twice"}},
+      {"--workload " +
+           dir.file("empty-name.json", R"({"name": "", "inputs": {"x": [1, 4]}, )" + layer + "}"),
+       {"empty-name.json", "name: must not be empty"}},
+      {"--workload " + dir.file("no-inputs.json", R"({"inputs": {}, )" + layer + "}"),
+       {"no-inputs.json", "inputs: must name at least one input"}},
+      {"--workload resnet18 --luts " + set, {"gelu.json", "slopes[0]", "does not fit fp32"}},
+  };
+  for (const auto& c : cases) expect_clean_failure(dir, c);
+  for (const std::string& shard : {"0/1/2", " 0/2", "2/2", "0/0", "a/b"}) {
+    const auto r = run_duet("dataset --space " + test::tiny_explore_space() +
+                            " --samples 2 --shard \"" + shard + "\" --out " + dir.path("d.csv"));
+    EXPECT_EQ(r.exit_code, 2) << shard << "\n" << r.output;
+  }
+  const auto many = run_duet("dataset --space " + test::tiny_explore_space() +
+                             " --samples 1000000000000 --out " + dir.path("d.csv"));
+  EXPECT_EQ(many.exit_code, 2) << many.output;
+  EXPECT_NE(many.output.find("--samples: 1000000000000 is not in [1, 100000000]"),
+            std::string::npos);
 }
 
 TEST(BadInput, CliOptions) {

@@ -2,6 +2,7 @@
 // Chrome trace that Perfetto opens.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -43,8 +44,19 @@ TEST(Reports, CliWritesJsonCsvAndTrace) {
   std::getline(lines, header);
   EXPECT_EQ(header.rfind("name,op,unit,bound,", 0), 0u);
   int rows = 0;
-  while (std::getline(lines, row)) ++rows;
+  const auto fields = [](const std::string& line) {
+    return std::count(line.begin(), line.end(), ',') + 1;
+  };
+  while (std::getline(lines, row)) {
+    EXPECT_EQ(fields(row), fields(header)) << row;  // the header once had one column more
+    ++rows;
+  }
   EXPECT_EQ(rows, static_cast<int>(report["layers"].size()));
+  // The area breakdown adds up to the total; the per-bank list is detail beside it.
+  double area = 0;
+  for (const auto& [name, mm2] : report["area_breakdown_mm2"].items()) area += mm2.get<double>();
+  EXPECT_NEAR(area, report["summary"]["area_mm2"].get<double>(), 1e-9);
+  EXPECT_FALSE(report["area_detail_mm2"]["global_buffer_banks"].empty());
 
   auto events = nlohmann::json::parse(test::read_text(trace))["traceEvents"];
   std::set<std::string> tracks;

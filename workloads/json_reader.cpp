@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "workloads/input_error.hpp"
@@ -34,8 +35,24 @@ std::string read_text_file(const std::string& path) {
 
 Json read_json_file(const std::string& path) {
   const std::string text = read_text_file(path);
+  // Duplicate keys are refused: nlohmann keeps the last one, so an edit to the first copy
+  // would be silently ignored.
+  std::vector<std::set<std::string>> keys;  // one set per open object
+  std::string duplicate;
+  auto check_keys = [&](int, Json::parse_event_t event, Json& parsed) {
+    if (event == Json::parse_event_t::object_start) keys.emplace_back();
+    if (event == Json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
+    if (event == Json::parse_event_t::key && !keys.empty() && duplicate.empty() &&
+        !keys.back().insert(parsed.get<std::string>()).second)
+      duplicate = parsed.get<std::string>();
+    return true;
+  };
   try {
-    return Json::parse(text);
+    Json j = Json::parse(text, check_keys);
+    if (!duplicate.empty())
+      throw InputError(path + ": key \"" + duplicate +
+                       "\" appears twice in one object (each key may appear once)");
+    return j;
   } catch (const Json::parse_error& e) {
     // nlohmann reports a byte offset; people fix files by line and column.
     std::size_t offset = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());

@@ -222,6 +222,25 @@ void validate_lut(const PiecewiseLinearLut& lut, const std::string& where) {
   finite(lut.breakpoints, "breakpoints");
   finite(lut.slopes, "slopes");
   finite(lut.intercepts, "intercepts");
+  // Each value must exist in the table's precision: fp32 and fp16 overflow to infinity beyond
+  // their largest finite value, and Q15.16 holds [-2^15, 2^15).
+  const double limit = lut.precision == LutPrecision::kFp32   ? 3.4028234663852886e38
+                       : lut.precision == LutPrecision::kFp16 ? 65504.0
+                                                              : 32768.0;
+  auto representable = [&](const std::vector<double>& v, const char* name) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const bool ok = lut.precision == LutPrecision::kInt32 ? v[i] >= -limit && v[i] < limit
+                                                            : std::abs(v[i]) <= limit;
+      if (!ok)
+        throw InputError(where + ": " + name + "[" + std::to_string(i) + "] (" +
+                         std::to_string(v[i]) + ") does not fit " +
+                         lut_precision_name(lut.precision) + " (magnitude below " +
+                         std::to_string(limit) + ")");
+    }
+  };
+  representable(lut.breakpoints, "breakpoints");
+  representable(lut.slopes, "slopes");
+  representable(lut.intercepts, "intercepts");
   for (std::size_t i = 1; i < lut.breakpoints.size(); ++i) {
     if (lut.breakpoints[i] < lut.breakpoints[i - 1]) {
       throw InputError(where + ": breakpoints[" + std::to_string(i) + "] (" +

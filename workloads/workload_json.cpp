@@ -62,7 +62,10 @@ Workload workload_from_json(const Json& root, const std::string& path,
   ObjectReader top(root, path);
   Workload w;
   w.name = top.string_or("name", default_name);
+  if (w.name.empty()) top.fail("name", "must not be empty (leave it out to use the file name)");
   ObjectReader inputs = top.object("inputs");
+  if (root.at("inputs").empty())
+    top.fail("inputs", "must name at least one input tensor, e.g. {\"x\": [1, 3, 224, 224]}");
   for (const auto& item : root.at("inputs").items()) {
     auto shape = inputs.integer_list(item.key(), INT64_MIN, INT64_MAX);
     for (int64_t d : shape) {

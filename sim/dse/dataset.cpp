@@ -158,12 +158,21 @@ std::string dataset_row_for(const SearchSpace& space, const Sample& sample) {
 
 DatasetSummary generate_dataset(const DatasetOptions& o) {
   const auto start = std::chrono::steady_clock::now();
-  if (o.samples < 1) throw InputError("--samples must be >= 1");
+  if (o.samples < 1 || o.samples > kMaxDatasetSamples)
+    throw InputError("--samples: " + std::to_string(o.samples) + " is not in [1, " +
+                     std::to_string(kMaxDatasetSamples) +
+                     "] (split bigger datasets with --shard K/N and merge them)");
   if (o.jobs < 1) throw InputError("--jobs must be >= 1");
   if (o.shards < 1 || o.shard < 0 || o.shard >= o.shards) {
     throw InputError("--shard must be K/N with 0 <= K < N");
   }
   const SearchSpace space = load_search_space(o.space_path);
+  // Fail here, once, rather than in every worker.
+  try {
+    load_accelerator(space.base_config);
+  } catch (const InputError& e) {
+    throw InputError(o.space_path + ": base_config: " + e.what());
+  }
   const std::string header = join_row(dataset_header(space));
   std::map<int64_t, std::string> done;
   if (o.resume) {

@@ -1,5 +1,8 @@
 #include "sim/hw/accelerator.hpp"
 
+#include <stdexcept>
+#include <string>
+
 namespace duet::hw {
 
 Accelerator& Accelerator::instance() {
@@ -34,6 +37,15 @@ void Accelerator::run(Job& job) {
   sfu_.start_job(&job);
   controller_.start_job(&job);
   sc_core::sc_start();
+  // The kernel also returns when no event is left: a deadlock would otherwise give a silently
+  // partial report.
+  if (!job.finished) {
+    std::size_t layer = 0;
+    while (layer < job.stats.size() && job.stats[layer].tiles_left == 0) ++layer;
+    throw std::logic_error("the simulation stopped before its end (layer " +
+                           std::to_string(layer) + " of " + std::to_string(job.stats.size()) +
+                           " has unfinished tiles): a deadlock in the hardware model");
+  }
 }
 
 }  // namespace duet::hw

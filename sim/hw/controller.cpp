@@ -28,6 +28,7 @@ void Controller::run() {
       while (stats.tiles_left > 0) wait(layer_done_);
       stats.end = job_->now();
     }
+    job_->finished = true;
   }
 }
 

@@ -42,6 +42,7 @@ struct Job {
   const std::vector<LayerPlan>* plans = nullptr;
   SimOptions options;
   std::vector<LayerStats> stats;
+  bool finished = false;  // the controller walked every layer to its end
   std::vector<TraceEvent> trace;
   std::vector<TimelineEvent> timeline;  // always recorded; the cost model's peak power uses it
   int64_t origin = 0;                   // absolute cycle at which the job started
