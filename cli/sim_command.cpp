@@ -44,6 +44,8 @@ int sim_command(int argc, char** argv) {
       "technology table for energy and area (default: configs/tech/<technology_nm>nm.json)")(
       "fidelity", po::value(&fidelity)->default_value("fast"),
       "fast: one event per tile; cycle: step the PE array every cycle (slow, for checking)")(
+      "max-tiles", po::value(&options.max_tiles)->default_value(options.max_tiles),
+      "refuse runs of more tiles than this (each holds about 500 bytes of memory)")(
       "verbose,v", po::bool_switch(), "print the per-layer table");
   add_onnx_options(opts, onnx);
   po::variables_map vm;

@@ -3,6 +3,7 @@
 // A tile is the unit of events in the fast mode: one DMA load, one compute step, one store.
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,30 @@ struct Tile {
   bool layer_start = false;
 
   int64_t total_load_bytes() const { return load_bytes[0] + load_bytes[1] + load_bytes[2]; }
+};
+
+// Every tile of a run is held in memory (the plan, its timeline and its trace: about 500 bytes
+// a tile), so their number is checked before they are built, against a limit the user can
+// raise (duet sim --max-tiles).
+inline constexpr int64_t kDefaultMaxTiles = 4'000'000;
+
+class TileBudget {
+ public:
+  explicit TileBudget(int64_t limit) : limit_(limit) {}
+  // Throws InputError naming the layer when `tiles` more would pass the limit.
+  void check(const std::string& layer, int64_t tiles) const;
+  void reserve(const std::string& layer, int64_t tiles) {
+    check(layer, tiles);
+    used_ += tiles;
+  }
+  // The product of `factors` (a tile count), or a value above any limit when it overflows.
+  static int64_t count(std::initializer_list<int64_t> factors);
+
+  static constexpr int64_t kSaturated = int64_t{1} << 62;
+
+ private:
+  int64_t limit_;
+  int64_t used_ = 0;
 };
 
 struct LayerPlan {

@@ -4,6 +4,7 @@
 
 #include "sim/pe_mapping.hpp"
 #include "sim/sfu_mapping.hpp"
+#include "workloads/input_error.hpp"
 
 namespace duet {
 namespace {
@@ -31,8 +32,26 @@ std::map<std::string, std::string> fusable_relus(const Workload& workload) {
 
 }  // namespace
 
+void TileBudget::check(const std::string& layer, int64_t tiles) const {
+  if (tiles <= limit_ - used_) return;
+  const std::string count = tiles >= kSaturated ? "more than 2^62" : std::to_string(tiles);
+  throw InputError("layer \"" + layer + "\" needs " + count + " tiles, " +
+                   (used_ ? "after " + std::to_string(used_) + " in earlier layers, " : "") +
+                   "above the limit of " + std::to_string(limit_) +
+                   " tiles (about 500 bytes of memory each); raise it with --max-tiles");
+}
+
+int64_t TileBudget::count(std::initializer_list<int64_t> factors) {
+  int64_t product = 1;
+  for (int64_t f : factors) {
+    if (__builtin_mul_overflow(product, f, &product) || product > kSaturated) return kSaturated;
+  }
+  return product;
+}
+
 std::vector<LayerPlan> map_workload(const AcceleratorConfig& config, const Workload& workload,
-                                    bool ideal_memory) {
+                                    bool ideal_memory, int64_t max_tiles) {
+  TileBudget budget(max_tiles);
   const auto fused = fusable_relus(workload);
   std::vector<LayerPlan> plans;
   plans.reserve(workload.layers.size());
@@ -50,11 +69,11 @@ std::vector<LayerPlan> map_workload(const AcceleratorConfig& config, const Workl
           break;
         case OpUnit::kPeArray:
           plan.unit = Unit::kPeArray;
-          map_pe_layer(config, layer, ideal_memory, plan);
+          map_pe_layer(config, layer, ideal_memory, budget, plan);
           break;
         case OpUnit::kSfu:
         case OpUnit::kDma:  // a gather through the buffer, planned with the SFU's rows
-          map_sfu_layer(config, layer, plan);
+          map_sfu_layer(config, layer, budget, plan);
           break;
       }
     }

@@ -12,6 +12,7 @@ namespace duet {
 // Throws InputError naming the layer and the bytes needed when a layer's smallest tile does not
 // fit its buffer partition.
 std::vector<LayerPlan> map_workload(const AcceleratorConfig& config, const Workload& workload,
-                                    bool ideal_memory = false);
+                                    bool ideal_memory = false,
+                                    int64_t max_tiles = kDefaultMaxTiles);
 
 }  // namespace duet

@@ -42,7 +42,7 @@ double ifmap_reuse_ratio(const Layer& layer, const GemmView& v) {
 }  // namespace
 
 void map_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, bool ideal_memory,
-                  LayerPlan& plan) {
+                  TileBudget& budget, LayerPlan& plan) {
   const GemmView v = gemm_view(layer);
   const Dataflow df = cfg.dataflow;
   const int64_t R = cfg.pe_rows, C = cfg.pe_cols;
@@ -121,6 +121,8 @@ void map_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, bool ideal_m
   double best_estimate = 0;
   int64_t best_block = t;
   for (int64_t block : blocks) {
+    budget.check(layer.name, TileBudget::count({v.repeats, ceil_div(t, block), nc, nr,
+                                                ceil_div(std::min(block, t), chunk)}));
     std::vector<Tile> tiles;
     int64_t compute = 0;
     double dram = 0, pipeline = 0;
@@ -228,6 +230,7 @@ void map_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, bool ideal_m
 
   plan.folds = v.repeats * nc * nr * ceil_div(t, best_block);
   plan.schedule = best_block == t ? "full-stream" : "stream-blocked:" + std::to_string(best_block);
+  budget.reserve(layer.name, static_cast<int64_t>(best.size()));
   plan.tiles = std::move(best);
 }
 

@@ -7,6 +7,6 @@ namespace duet {
 // Fills plan.tiles for a conv2d / gemm / matmul layer (see docs/architecture.md, "Mapping").
 // With `ideal_memory` the schedule with the fewest compute cycles (SCALE-Sim's) always wins.
 void map_pe_layer(const AcceleratorConfig& config, const Layer& layer, bool ideal_memory,
-                  LayerPlan& plan);
+                  TileBudget& budget, LayerPlan& plan);
 
 }  // namespace duet

@@ -37,7 +37,8 @@ SfuKind resolve_kind(NonlinearImpl impl, SfuKind configured) {
 
 }  // namespace
 
-void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& plan) {
+void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, TileBudget& budget,
+                   LayerPlan& plan) {
   const int64_t act_b = data_type_bytes(cfg.activation_type);
   const int64_t slots = cfg.double_buffered ? 2 : 1;
   const int64_t in_slot = cfg.partition_bytes(cfg.partition.ifmap) / slots;
@@ -50,7 +51,7 @@ void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& 
     plan.unit = Unit::kDmaOnly;
     const RowWork w = op.row_work(layer);
     const int64_t weight_b = data_type_bytes(cfg.weight_type);
-    const int64_t per_row = std::max(w.out_elements * weight_b, w.out_elements * act_b);
+    const int64_t per_row = TileBudget::count({w.out_elements, std::max(weight_b, act_b)});
     const int64_t rows_per_tile = std::min(in_slot, out_slot) / per_row;
     if (rows_per_tile < 1) {
       throw InputError("layer \"" + layer.name +
@@ -58,6 +59,7 @@ void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& 
                        std::to_string(per_row) + " bytes, " +
                        std::to_string(std::min(in_slot, out_slot)) + " available");
     }
+    budget.reserve(layer.name, ceil_div(w.rows, rows_per_tile));
     for (int64_t first = 0; first < w.rows; first += rows_per_tile) {
       const int64_t count = std::min(rows_per_tile, w.rows - first);
       Tile tile;
@@ -71,7 +73,9 @@ void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& 
 
   plan.unit = Unit::kSfu;
   const RowWork w = op.row_work(layer);
-  const int64_t in_row = w.in_elements * act_b, out_row = w.out_elements * act_b;
+  // Saturating: a row too large for int64 cannot fit the buffer either.
+  const int64_t in_row = TileBudget::count({w.in_elements, act_b});
+  const int64_t out_row = TileBudget::count({w.out_elements, act_b});
   const int64_t rows_per_tile = std::min(in_slot / in_row, out_slot / out_row);
   if (rows_per_tile < 1) {
     throw InputError("layer \"" + layer.name +
@@ -83,6 +87,7 @@ void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, LayerPlan& 
   const int64_t lanes =
       std::min(cfg.sfu_lanes, std::max<int64_t>(1, cfg.buffer_bytes_per_cycle() / (2 * act_b)));
   const SfuUnit unit(resolve_kind(layer.impl, cfg.sfu_kind), cfg);
+  budget.reserve(layer.name, ceil_div(w.rows, rows_per_tile));
 
   for (int64_t first = 0; first < w.rows; first += rows_per_tile) {
     const int64_t rows = std::min(rows_per_tile, w.rows - first);

@@ -71,7 +71,8 @@ Report simulate(const AcceleratorConfig& config, const Workload& workload,
                 const SimOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
   const CostModel cost = cost_model_for(config, options.tech_path);  // bad tables fail early
-  const std::vector<LayerPlan> plans = map_workload(config, workload, options.ideal_memory);
+  const std::vector<LayerPlan> plans =
+      map_workload(config, workload, options.ideal_memory, options.max_tiles);
 
   hw::Job job;
   job.config = &config;

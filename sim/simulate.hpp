@@ -2,6 +2,7 @@
 // The simulator's one entry point. The SystemC model is elaborated on the first call and reused
 // by every later call in the process; calls must come from one thread.
 #include "sim/accelerator_config.hpp"
+#include "sim/layer_plan.hpp"
 #include "sim/report.hpp"
 #include "workloads/workload.hpp"
 
@@ -14,6 +15,7 @@ struct SimOptions {
   Fidelity fidelity = Fidelity::kFast;
   bool trace = false;
   std::string tech_path;  // technology table; empty: configs/tech/<technology_nm>nm.json
+  int64_t max_tiles = kDefaultMaxTiles;  // refuse larger runs before building them
 };
 
 Report simulate(const AcceleratorConfig& config, const Workload& workload,

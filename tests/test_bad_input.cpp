@@ -207,6 +207,26 @@ TEST(BadInput, DuplicateKeysEmptyNamesAndLooseNumbers) {
             std::string::npos);
 }
 
+// Sizes beyond what memory can hold are refused before any tile is built, naming the layer,
+// the count and the limit, instead of ending in bad_alloc after tens of seconds.
+TEST(BadInput, HugeWorkloadsAreRefusedBeforeMapping) {
+  TempDir dir;
+  const std::string huge_relu = dir.file(
+      "huge.json",
+      R"({"inputs": {"x": [1, 4611686018427387904]}, "layers": [{"name": "r", "op": "relu"}]})");
+  const std::string gemm = dir.file(
+      "gemm.json",
+      R"({"inputs": {"x": [1000000, 1000]}, "layers": [{"name": "g", "op": "gemm", "out_features": 1000000}]})");
+  const Case cases[] = {
+      {"--workload resnet50 --batch 100000000", {"layer \"conv1\" needs", "--max-tiles"}},
+      {"--workload bert-base --batch 100000000", {"tiles", "--max-tiles"}},
+      {"--workload " + huge_relu, {"layer \"r\" needs", "above the limit of 4000000"}},
+      {"--workload " + gemm, {"layer \"g\" needs", "--max-tiles"}},
+      {"--workload bert-base --max-tiles 1000", {"above the limit of 1000 tiles"}},
+  };
+  for (const auto& c : cases) expect_clean_failure(dir, c);
+}
+
 TEST(BadInput, CliOptions) {
   auto r = run_duet("sim --workload resnet18 --fidelity exact");
   EXPECT_EQ(r.exit_code, 2);
