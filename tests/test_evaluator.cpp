@@ -310,5 +310,48 @@ TEST(EvaluatorBadInput, MismatchedSpacesAndFilesExitWithCodeTwo) {
   EXPECT_NE(r.output.find("evaluator.pt"), std::string::npos) << r.output;
 }
 
+// Model files carry hashes verified on load: a few flipped bytes in the weights, or any edit to
+// the sidecar (a log_std, a schema choice, a deleted section), is refused, not trusted.
+TEST(EvaluatorBadInput, CorruptWeightsAndEditedSidecarsAreRefused) {
+  TempDir dir;
+  const std::string model = train_synthetic(dir, 1);
+  const std::string weights = model + "/evaluator.pt", sidecar = model + "/evaluator.json";
+  const std::string good_weights = test::read_text(weights);
+  const std::string good_sidecar = test::read_text(sidecar);
+  ASSERT_NO_THROW(Evaluator::load(model));
+  const auto refused = [&](const std::string& expected) {
+    try {
+      Evaluator::load(model);
+      ADD_FAILURE() << "loaded; expected: " << expected;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
+    const auto r =
+        run_duet("evaluator test --model " + model + " --data " + dir.path("synthetic.csv"));
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+  };
+  std::string flipped = good_weights;
+  for (std::size_t i = flipped.size() / 2; i < flipped.size() / 2 + 4; ++i) flipped[i] ^= 0x5a;
+  std::ofstream(weights, std::ios::binary) << flipped;
+  refused("corrupt or replaced since training");
+  std::ofstream(weights, std::ios::binary) << good_weights;
+  ASSERT_NO_THROW(Evaluator::load(model));
+
+  const Json original = Json::parse(good_sidecar);
+  std::vector<Json> edits(4, original);
+  edits[0]["targets"][0]["log_std"] = -1.0;
+  edits[1]["schema"]["dimensions"][0]["choices"].push_back(4096);
+  edits[2].erase("dataset");
+  edits[3]["space"] = "cnn-fmnist";
+  for (const Json& edited : edits) {
+    std::ofstream(sidecar) << edited.dump(2);
+    refused("edited since training");
+  }
+  Json stripped = original;
+  stripped.erase("integrity");
+  std::ofstream(sidecar) << stripped.dump(2);
+  refused("no \"integrity\" hashes");
+}
+
 }  // namespace
 }  // namespace duet

@@ -29,6 +29,31 @@ struct Evaluator::Impl {
   }
 };
 
+Json evaluator_integrity(const Json& sidecar, const std::string& weights_path) {
+  Json rest = sidecar;
+  rest.erase("integrity");
+  return {{"weights_fnv1a64", file_fingerprint(weights_path).fnv1a64},
+          {"sidecar_fnv1a64", fnv1a64_hex(rest.dump())}};
+}
+
+void verify_evaluator_integrity(const Json& sidecar, const std::string& sidecar_path,
+                                const std::string& weights_path) {
+  if (!sidecar.contains("integrity") || !sidecar["integrity"].is_object())
+    throw InputError(sidecar_path +
+                     ": no \"integrity\" hashes (written by an older Duet, or "
+                     "removed): retrain the evaluator");
+  const Json expected = evaluator_integrity(sidecar, weights_path);
+  if (sidecar["integrity"].value("sidecar_fnv1a64", "") != expected["sidecar_fnv1a64"])
+    throw InputError(sidecar_path +
+                     ": edited since training (its hash differs); retrain the "
+                     "evaluator rather than edit it");
+  if (sidecar["integrity"].value("weights_fnv1a64", "") != expected["weights_fnv1a64"])
+    throw InputError(weights_path +
+                     ": corrupt or replaced since training (its hash differs "
+                     "from " +
+                     sidecar_path + ")");
+}
+
 Evaluator Evaluator::load(const std::string& dir) {
   const std::string sidecar_path = evaluator_sidecar_path(dir);
   const Json sidecar = read_json_file(sidecar_path);
@@ -36,6 +61,9 @@ Evaluator Evaluator::load(const std::string& dir) {
     throw InputError(sidecar_path + ": not an evaluator sidecar (expected \"format\": \"" +
                      kEvaluatorFormat + "\")");
   }
+  const std::string weights = evaluator_weights_path(dir);
+  if (!std::filesystem::exists(weights)) throw InputError(weights + ": missing");
+  verify_evaluator_integrity(sidecar, sidecar_path, weights);
   auto impl = std::make_shared<Impl>(FeatureSchema::from_json(
       sidecar.contains("schema") ? sidecar["schema"] : Json(), sidecar_path));
   impl->sidecar = sidecar;
@@ -45,6 +73,9 @@ Evaluator Evaluator::load(const std::string& dir) {
       const Json& target = sidecar.at("targets").at(t);
       impl->mean[t] = target.at("log_mean").get<double>();
       impl->std[t] = target.at("log_std").get<double>();
+      if (!std::isfinite(impl->mean[t]) || !(impl->std[t] > 0) || !std::isfinite(impl->std[t]))
+        throw std::invalid_argument("target " + std::to_string(t) +
+                                    ": log_mean must be finite and log_std finite and > 0");
     }
     hidden = sidecar.at("network").at("hidden").get<std::vector<int64_t>>();
   } catch (const std::exception& e) {

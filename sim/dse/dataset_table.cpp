@@ -42,21 +42,39 @@ double parse_positive(const std::string& text, const std::string& where) {
 
 }  // namespace
 
+namespace {
+
+constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+
+uint64_t fnv1a64(uint64_t hash, const char* data, std::size_t size) {
+  for (std::size_t i = 0; i < size; ++i)
+    hash = (hash ^ static_cast<unsigned char>(data[i])) * 0x100000001b3ULL;
+  return hash;
+}
+
+std::string hex64(uint64_t hash) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return hex;
+}
+
+}  // namespace
+
 FileFingerprint file_fingerprint(const std::string& path) {
   std::ifstream in = open_input_file(path, kMaxDataInputBytes);
-  uint64_t hash = 0xcbf29ce484222325ULL;
+  uint64_t hash = kFnvOffset;
   FileFingerprint f;
   char buffer[1 << 16];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    for (std::streamsize i = 0; i < in.gcount(); ++i) {
-      hash = (hash ^ static_cast<unsigned char>(buffer[i])) * 0x100000001b3ULL;
-    }
+    hash = fnv1a64(hash, buffer, static_cast<std::size_t>(in.gcount()));
     f.bytes += in.gcount();
   }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
-  f.fnv1a64 = hex;
+  f.fnv1a64 = hex64(hash);
   return f;
+}
+
+std::string fnv1a64_hex(const std::string& bytes) {
+  return hex64(fnv1a64(kFnvOffset, bytes.data(), bytes.size()));
 }
 
 std::vector<std::string> split_csv_line(const std::string& line) {

@@ -31,6 +31,8 @@ struct FileFingerprint {
   std::string fnv1a64;
 };
 FileFingerprint file_fingerprint(const std::string& path);
+// FNV-1a 64 of `bytes`, as 16 hex digits (a check against corruption and edits, not tampering).
+std::string fnv1a64_hex(const std::string& bytes);
 
 // Splits one CSV line into fields (double-quoted fields may hold commas and "" escapes).
 std::vector<std::string> split_csv_line(const std::string& line);
