@@ -129,5 +129,49 @@ TEST(Dataset, BadOptionsExitWithCodeTwo) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
+// --resume and merge read only rows Duet could have written: a bad index, another column count,
+// a non-finite value or a sample written twice differently is an error naming the file and
+// line (a text index used to abort on std::stoll).
+TEST(Dataset, ResumeAndMergeRefuseRowsDuetDidNotWrite) {
+  test::TempDir dir;
+  const std::string text = generate(dir, "good.csv", 4, "");
+  const std::string good = dir.path("good.csv");
+  std::istringstream lines(text);
+  std::string header, first_row;
+  std::getline(lines, header);
+  std::getline(lines, first_row);
+  ASSERT_NE(first_row.find(",ok,"), std::string::npos) << text;
+  // The row with its latency_s replaced: by "nan", and by another number.
+  std::size_t column = 0;
+  for (std::size_t at = 0; at < header.find(",latency_s"); ++at) column += header[at] == ',';
+  std::size_t begin = 0;
+  for (std::size_t k = 0; k <= column; ++k) begin = first_row.find(',', begin) + 1;
+  const std::size_t end = first_row.find(',', begin);
+  std::string nan_row = first_row, changed = first_row;
+  nan_row.replace(begin, end - begin, "nan");
+  changed.replace(begin, end - begin, "1");
+  const std::pair<std::string, std::string> appended[] = {
+      {"abc,ok", "sample index \"abc\""},
+      {"-5,ok", "sample index \"-5\""},
+      {"3,ok,extra", "fields, the header has"},
+      {nan_row, "not a finite number"},
+      {changed, "appears twice with different values"},
+  };
+  for (const auto& [row, message] : appended) {
+    const std::string bad = dir.file("bad.csv", text + row + "\n");
+    auto r = test::run_duet("dataset --space " + kSpace + " --samples 6 --resume --out " + bad);
+    EXPECT_EQ(r.exit_code, 2) << row << "\n" << r.output;
+    EXPECT_NE(r.output.find("bad.csv:6: "), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << r.output;
+    r = test::run_duet("dataset merge --out " + dir.path("m.csv") + " " + good + " " + bad);
+    EXPECT_EQ(r.exit_code, 2) << row << "\n" << r.output;
+  }
+  const std::string part = dir.file("p.csv.part0", "0,x\n");
+  auto r = test::run_duet("dataset --space " + kSpace + " --samples 2 --resume --out " +
+                          dir.path("p.csv"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("p.csv.part0:1: 2 fields"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace duet

@@ -1,6 +1,7 @@
 #include "sim/dse/dataset.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "sim/dse/dataset_table.hpp"
 #include "sim/dse/sampled_hardware.hpp"
 #include "sim/dse/worker_processes.hpp"
 #include "sim/report_writer.hpp"
@@ -37,7 +39,28 @@ std::string join_row(const std::vector<std::string>& fields) {
   return out;
 }
 
-int64_t row_index(const std::string& line) { return std::stoll(line.substr(0, line.find(','))); }
+// A finished row's sample index; throws InputError naming the file and line for anything a
+// worker would not have written: a bad index, another column count, a non-finite number.
+int64_t checked_row_index(const std::string& path, std::size_t line_number, const std::string& line,
+                          std::size_t columns) {
+  const std::string where = path + ":" + std::to_string(line_number) + ": ";
+  const std::string fix = " (delete the file, or drop --resume)";
+  const std::string index = line.substr(0, line.find(','));
+  if (index.empty() || index.size() > 18 ||
+      index.find_first_not_of("0123456789") != std::string::npos)
+    throw InputError(where + "sample index \"" + index + "\" is not a non-negative integer" + fix);
+  const std::vector<std::string> fields = split_csv_line(line);
+  if (fields.size() != columns)
+    throw InputError(where + std::to_string(fields.size()) + " fields, the header has " +
+                     std::to_string(columns) + fix);
+  for (const auto& f : fields) {
+    std::string lower = f;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "nan" || lower == "inf" || lower == "-inf" || lower == "infinity")
+      throw InputError(where + "a value is \"" + f + "\", not a finite number" + fix);
+  }
+  return std::stoll(index);
+}
 
 std::string part_path(const std::string& out, int worker) {
   return out + ".part" + std::to_string(worker);
@@ -48,6 +71,7 @@ std::string part_path(const std::string& out, int worker) {
 std::map<int64_t, std::string> finished_rows(const DatasetOptions& o, const std::string& header,
                                              bool outputs) {
   std::map<int64_t, std::string> rows;
+  const std::size_t columns = split_csv_line(header).size();
   auto take = [&](const std::string& path, bool has_header) {
     const auto lines = complete_lines(path);
     for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -59,7 +83,12 @@ std::map<int64_t, std::string> finished_rows(const DatasetOptions& o, const std:
         }
         continue;
       }
-      if (row_index(lines[i]) >= 0) rows.emplace(row_index(lines[i]), lines[i]);
+      const int64_t index = checked_row_index(path, i + 1, lines[i], columns);
+      const auto [it, added] = rows.emplace(index, lines[i]);
+      if (!added && it->second != lines[i])
+        throw InputError(path + ":" + std::to_string(i + 1) + ": sample " + std::to_string(index) +
+                         " appears twice with different values (delete the file, or drop "
+                         "--resume)");
     }
   };
   if (outputs && std::filesystem::exists(o.out_path)) take(o.out_path, true);
@@ -249,11 +278,9 @@ int64_t merge_datasets(const std::vector<std::string>& inputs, const std::string
     if (lines.empty()) throw InputError(path + ": empty file");
     if (header.empty()) header = lines[0];
     if (lines[0] != header) throw InputError(path + ": columns differ from " + inputs[0]);
+    const std::size_t columns = split_csv_line(header).size();
     for (std::size_t i = 1; i < lines.size(); ++i) {
-      const int64_t index = row_index(lines[i]);
-      if (index < 0) {
-        throw InputError(path + ":" + std::to_string(i + 1) + ": not a dataset row");
-      }
+      const int64_t index = checked_row_index(path, i + 1, lines[i], columns);
       auto [it, inserted] = rows.emplace(index, lines[i]);
       if (!inserted && it->second != lines[i]) {
         throw InputError(path + ": sample " + std::to_string(index) +
