@@ -134,14 +134,20 @@ int predict(int argc, char** argv) {
   const DesignPrediction prediction =
       predict_design(evaluator, arch, read_network_choices(network_path, space),
                      allow_extrapolation, arch_path + " / " + network_path);
-  for (const auto& note : prediction.interpolated) {
-    std::cerr << "duet evaluator predict: warning: " << note
-              << " is between trained values: interpolating\n";
+  // One line per kind of warning, naming the model whose trained space it concerns.
+  auto joined = [](const std::vector<std::string>& notes) {
+    std::string list;
+    for (const auto& note : notes) list += (list.empty() ? "" : "; ") + note;
+    return list;
+  };
+  if (!prediction.interpolated.empty()) {
+    std::cerr << "duet evaluator predict: warning: " << model_dir
+              << ": between trained values, interpolating: " << joined(prediction.interpolated)
+              << "\n";
   }
   if (!prediction.extrapolated.empty()) {
-    std::string list;
-    for (const auto& note : prediction.extrapolated) list += "\n  " + note;
-    std::cerr << "duet evaluator predict: warning: extrapolating outside the trained space:" << list
+    std::cerr << "duet evaluator predict: warning: " << model_dir
+              << ": outside the trained space, extrapolating: " << joined(prediction.extrapolated)
               << "\n";
   }
   const CostVector& p = prediction.values;

@@ -8,7 +8,6 @@
 #include "models/data/fashion_mnist.hpp"
 #include "models/recast/plan.hpp"
 #include "models/recast/pricing.hpp"
-#include "workloads/workload_io.hpp"
 #include "models/recast/recast.hpp"
 #include "test_util.hpp"
 #include "workloads/input_error.hpp"
@@ -184,6 +183,8 @@ TEST(Recast, BadPlansExitWithCode2NamingTheField) {
       {R"({"name": "x", "blocks": [{"range": [0, 5], "type": "plain", "width": 1}]})",
        {"does not cover teacher block(s) 6-8", "resnet20 has 9 blocks"}},
       {R"({"name": "x", "blocks": [{"range": [0, 8], "type": "plain", "widht": 1}]})", {"widht"}},
+      {R"({"name": "x", "blocks": [{"range": [0, 8], "type": "plain", "width": 1e-9}]})",
+       {"blocks[0].width", "without a channel", "the smallest is"}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.plan);
@@ -194,6 +195,13 @@ TEST(Recast, BadPlansExitWithCode2NamingTheField) {
     EXPECT_NE(r.output.find(plan), std::string::npos) << r.output;
     for (const char* e : c.expected) EXPECT_NE(r.output.find(e), std::string::npos) << r.output;
   }
+  // The report's accelerator is checked before training, even with --no-sim.
+  const std::string good_plan = dir.file(
+      "good.json", R"({"name": "x", "blocks": [{"range": [0, 8], "type": "plain", "width": 1}]})");
+  const auto bogus = test::run_duet("recast --teacher " + teacher + " --plan " + good_plan +
+                                    " --out " + dir.path("out2") + " --no-sim --arch bogus");
+  EXPECT_EQ(bogus.exit_code, 2) << bogus.output;
+  EXPECT_NE(bogus.output.find("bogus"), std::string::npos) << bogus.output;
   const auto help = test::run_duet("recast --help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.output.find("--plan"), std::string::npos);

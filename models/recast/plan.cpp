@@ -78,6 +78,12 @@ RecastPlan parse_plan(const Json& j, const std::string& path, const NetworkSpec&
       }
       owner[i] = static_cast<int>(r);
       plan.targets[i] = target;
+      const int64_t channels = teacher.blocks[i].out_channels;
+      if (std::llround(target.width * static_cast<double>(channels)) < 1)
+        rule.fail("width", "width " + Json(target.width).dump() + " leaves block " +
+                               std::to_string(i) + " (" + std::to_string(channels) +
+                               " channels in the teacher) without a channel; the smallest is " +
+                               Json(0.5 / static_cast<double>(channels)).dump());
     }
   }
   top.reject_unknown_keys();

@@ -279,7 +279,9 @@ RecastResult Recaster::run() {
   plan_ = load_plan(o_.plan, teacher_spec_);
   student_spec_ = student_spec(teacher_spec_, plan_);
   std::unique_ptr<AcceleratorConfig> config;
-  if (o_.simulate) config = std::make_unique<AcceleratorConfig>(load_accelerator(o_.accelerator));
+  // Resolved even when not simulating: a bad --arch is an error, not silently unused.
+  config = std::make_unique<AcceleratorConfig>(load_accelerator(o_.accelerator));
+  if (!o_.simulate) config.reset();
   result_.teacher = teacher_spec_;
   result_.student = student_spec_;
 
