@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DUET := $(BUILD)/cli/duet
 
-.PHONY: deps build demo test test-notorch python bench format clean
+.PHONY: deps build demo test test-notorch test-asan fuzz-build fuzz fuzz-smoke python bench format clean
 
 deps:
 	bash scripts/install-deps
@@ -24,6 +24,25 @@ test-notorch: deps
 	cmake --build $(BUILD)-notorch -j $(JOBS)
 	cd $(BUILD)-notorch && ctest --output-on-failure -j $(JOBS)
 
+# The torch-free test suite under AddressSanitizer and UBSan.
+test-asan: deps
+	cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDUET_WITH_TORCH=OFF -DDUET_SANITIZE=ON
+	cmake --build $(BUILD)-asan -j $(JOBS)
+	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer harnesses of every input parser (tests/fuzz), built with clang and the sanitizers.
+FUZZ_RUNS ?= 1000000
+fuzz-build: deps
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDUET_FUZZ=ON -DDUET_WITH_TORCH=OFF
+	cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_accelerator_config fuzz_workload_json fuzz_scalesim_cfg fuzz_topology_csv fuzz_lut fuzz_search_space fuzz_onnx
+
+fuzz: fuzz-build
+	bash scripts/fuzz $(BUILD)-fuzz $(FUZZ_RUNS)
+
+# CI: a few seconds per harness.
+fuzz-smoke: fuzz-build
+	bash scripts/fuzz $(BUILD)-fuzz 1000000000 3
+
 # The Python package: import it with PYTHONPATH=$(BUILD)/python.
 python: build
 	@echo "python: PYTHONPATH=$(BUILD)/python /usr/bin/python3 -c 'import duet'"
@@ -37,4 +56,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-notorch
+	rm -rf $(BUILD) $(BUILD)-notorch $(BUILD)-asan $(BUILD)-fuzz

@@ -5,6 +5,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -444,6 +445,18 @@ TEST(OnnxImport, HostileProbeModelsAreRefusedInOneLine) {
   // Folding the empty constant used to divide by zero (SIGFPE); it folds to an empty constant.
   const auto folded = run_duet("workload show " + empty_constant.save(dir, "e.onnx"));
   EXPECT_EQ(folded.exit_code, 0) << folded.output;
+}
+
+// Inputs the fuzzer (make fuzz) found, kept as regressions: each is refused with InputError.
+TEST(OnnxImport, FuzzerFindingsAreRefused) {
+  int files = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(test::source_path("tests/fuzz/regressions"))) {
+    if (entry.path().extension() != ".onnx") continue;
+    ++files;
+    EXPECT_THROW(import_onnx(entry.path().string()), InputError) << entry.path();
+  }
+  EXPECT_GT(files, 0);
 }
 
 TEST(OnnxImport, BadModelsExitWithCodeTwoNamingTheNode) {

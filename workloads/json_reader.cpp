@@ -33,8 +33,9 @@ std::string read_text_file(const std::string& path) {
   return buffer.str();
 }
 
-Json read_json_file(const std::string& path) {
-  const std::string text = read_text_file(path);
+Json read_json_file(const std::string& path) { return parse_json_text(read_text_file(path), path); }
+
+Json parse_json_text(const std::string& text, const std::string& path) {
   // Duplicate keys are refused: nlohmann keeps the last one, so an edit to the first copy
   // would be silently ignored.
   std::vector<std::set<std::string>> keys;  // one set per open object

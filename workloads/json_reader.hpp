@@ -17,6 +17,9 @@ std::string read_text_file(const std::string& path);
 // Reads a JSON file; a missing file or malformed JSON throws InputError naming the file,
 // and for syntax errors the line and column.
 Json read_json_file(const std::string& path);
+// The same rules for text already in memory (errors name `source`): duplicate keys refused,
+// line and column for syntax errors.
+Json parse_json_text(const std::string& text, const std::string& source);
 
 // Levenshtein distance; used for "did you mean" suggestions.
 std::size_t edit_distance(const std::string& a, const std::string& b);

@@ -426,7 +426,10 @@ class Importer {
   void fused(const onnx::NodeProto& n) {
     const auto it = patterns_.fused.find(&n);
     if (it == patterns_.fused.end()) return;  // an inner node of the pattern
-    const Value& x = values_.at(it->second.input);
+    const auto found = values_.find(it->second.input);
+    if (found == values_.end())
+      fail(n, "input \"" + printable(it->second.input) + "\" is not defined before it");
+    const Value& x = found->second;
     if (x.kind != Value::kTensor)
       fail(n, "the fused " + std::string(op_name(it->second.op)) + " reads a constant");
     const int64_t rank = static_cast<int64_t>(x.shape.size());

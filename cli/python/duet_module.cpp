@@ -17,14 +17,6 @@ namespace py = pybind11;
 namespace duet::python {
 namespace {
 
-Json parse_json(const std::string& text, const std::string& what) {
-  try {
-    return Json::parse(text);
-  } catch (const Json::exception& e) {
-    throw InputError(what + ": not valid JSON (" + e.what() + ")");
-  }
-}
-
 struct WorkloadArguments {
   std::string arch = "mobile";
   std::optional<std::string> arch_json;
@@ -41,9 +33,9 @@ struct WorkloadArguments {
 SimRequest make_request(const WorkloadArguments& a, std::vector<std::string>& warnings) {
   SimRequest r;
   r.arch = a.arch;
-  if (a.arch_json) r.arch_json = parse_json(*a.arch_json, "arch");
+  if (a.arch_json) r.arch_json = parse_json_text(*a.arch_json, "arch");
   r.workload = a.workload;
-  if (a.workload_json) r.workload_json = parse_json(*a.workload_json, "workload");
+  if (a.workload_json) r.workload_json = parse_json_text(*a.workload_json, "workload");
   if (!r.workload_json && r.workload.empty())
     throw InputError("workload: give a zoo name, a file or a workload dict");
   r.zoo = {a.batch, a.seq_len};
