@@ -1,9 +1,12 @@
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <iostream>
+#include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/output_paths.hpp"
+#include "cli/progress_bar.hpp"
 #include "sim/accelerator_config.hpp"
 #include "sim/report_writer.hpp"
 #include "sim/sim_request.hpp"
@@ -57,7 +60,16 @@ int sim_command(int argc, char** argv) {
   options.trace = !trace_path.empty();
   options.fidelity = parse_fidelity(fidelity, "--fidelity");
   request.onnx = onnx_options(onnx);
+  // A bar only for long runs: most simulations take well under a second.
+  std::unique_ptr<ProgressBar> bar;
+  const auto started = std::chrono::steady_clock::now();
+  options.progress = [&](int64_t done, int64_t total) {
+    if (!bar && std::chrono::steady_clock::now() - started < std::chrono::seconds(2)) return;
+    if (!bar) bar = std::make_unique<ProgressBar>("simulate");
+    bar->update(done, total, std::to_string(done) + "/" + std::to_string(total) + " layers");
+  };
   const Report report = run_sim_request(request);
+  bar.reset();
 
   print_summary(std::cout, report, vm["verbose"].as<bool>());
   if (!out.empty()) write_file_atomically(out, report_json(report));

@@ -1,6 +1,8 @@
 #pragma once
 // The simulator's one entry point. The SystemC model is elaborated on the first call and reused
 // by every later call in the process; calls must come from one thread.
+#include <functional>
+
 #include "sim/accelerator_config.hpp"
 #include "sim/layer_plan.hpp"
 #include "sim/report.hpp"
@@ -16,6 +18,8 @@ struct SimOptions {
   bool trace = false;
   std::string tech_path;  // technology table; empty: configs/tech/<technology_nm>nm.json
   int64_t max_tiles = kDefaultMaxTiles;  // refuse larger runs before building them
+  // Told after each layer (layers done, layers in all); called from inside the simulation.
+  std::function<void(int64_t, int64_t)> progress;
 };
 
 Report simulate(const AcceleratorConfig& config, const Workload& workload,

@@ -120,18 +120,7 @@ struct Layer2d {
 Layer2d conv_layer(int64_t c, int64_t h, int64_t wd, int64_t kernel, int64_t stride, int64_t pad,
                    int64_t filters, uint32_t seed) {
   Layer2d l;
-  WorkloadBuilder b("conv");
-  b.input("x", {1, c, h, wd});
-  Layer conv;
-  conv.name = "conv";
-  conv.op = OpKind::kConv2d;
-  conv.inputs = {"x"};
-  conv.out_channels = filters;
-  conv.kernel = {kernel, kernel};
-  conv.stride = {stride, stride};
-  conv.padding = {pad, pad, pad, pad};
-  b.append(conv);
-  l.workload = b.finish();
+  l.workload = test::conv_workload(h, wd, kernel, kernel, c, filters, stride, {pad, pad, pad, pad});
   const Shape& out = l.workload.layers[0].output_shape;
   const int64_t ho = out[2], wo = out[3];
   std::mt19937 rng(seed);

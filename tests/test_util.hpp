@@ -38,10 +38,10 @@ inline AcceleratorConfig array_config(int64_t rows, int64_t cols, Dataflow dataf
   return c;
 }
 
-// A conv layer exactly as SCALE-Sim's topology CSV describes it (no padding; SCALE-Sim's
-// ceil output-size rule via bottom/right padding of stride - 1).
-inline Workload scalesim_conv(int64_t h, int64_t w, int64_t fh, int64_t fw, int64_t channels,
-                              int64_t filters, int64_t stride) {
+// One conv layer on a 1 x channels x h x w input; padding is top, left, bottom, right.
+inline Workload conv_workload(int64_t h, int64_t w, int64_t fh, int64_t fw, int64_t channels,
+                              int64_t filters, int64_t stride,
+                              const std::array<int64_t, 4>& padding) {
   WorkloadBuilder b("conv");
   b.input("x", {1, channels, h, w});
   Layer l;
@@ -51,9 +51,16 @@ inline Workload scalesim_conv(int64_t h, int64_t w, int64_t fh, int64_t fw, int6
   l.out_channels = filters;
   l.kernel = {fh, fw};
   l.stride = {stride, stride};
-  l.padding = {0, 0, stride - 1, stride - 1};
+  l.padding = padding;
   b.append(l);
   return b.finish();
+}
+
+// A conv layer exactly as SCALE-Sim's topology CSV describes it (no padding; SCALE-Sim's
+// ceil output-size rule via bottom/right padding of stride - 1).
+inline Workload scalesim_conv(int64_t h, int64_t w, int64_t fh, int64_t fw, int64_t channels,
+                              int64_t filters, int64_t stride) {
+  return conv_workload(h, w, fh, fw, channels, filters, stride, {0, 0, stride - 1, stride - 1});
 }
 
 inline Workload single_gemm(int64_t m, int64_t n, int64_t k) {

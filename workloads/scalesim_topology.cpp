@@ -35,8 +35,8 @@ int64_t parse_dim(const std::string& text, const std::string& where, const std::
     throw InputError(where + ": column \"" + column + "\": expected a positive integer, got \"" +
                      text + "\"");
   }
-  if (v <= 0) {
-    throw InputError(where + ": column \"" + column + "\": dimensions must be positive, got " +
+  if (v <= 0 || v > INT32_MAX) {
+    throw InputError(where + ": column \"" + column + "\": dimensions must be in [1, " + std::to_string(INT32_MAX) + "], got " +
                      text);
   }
   return v;

@@ -104,6 +104,11 @@ void infer_shapes(Workload& workload, const std::string& source) {
                          shape_string(input.shape));
       }
     }
+    // Every later product of shapes relies on this bound (the fuzzer found a CSV that passed
+    // 2^62 elements in its input alone).
+    if (checked_elements(input.shape) < 0)
+      throw InputError(source + ": input \"" + input.name + "\" has more than 2^62 elements " +
+                       shape_string(input.shape));
     if (!known.emplace(input.name, input.shape).second) {
       throw InputError(source + ": duplicate input name \"" + input.name + "\"");
     }

@@ -27,6 +27,8 @@ void Controller::run() {
       for (const Tile& tile : plans[i].tiles) load_requests.write({static_cast<int>(i), &tile});
       while (stats.tiles_left > 0) wait(layer_done_);
       stats.end = job_->now();
+      if (job_->options.progress)
+        job_->options.progress(static_cast<int64_t>(i + 1), static_cast<int64_t>(plans.size()));
     }
     job_->finished = true;
   }
