@@ -59,6 +59,8 @@ int sim_command(int argc, char** argv) {
   options.ideal_memory = vm["ideal-memory"].as<bool>();
   options.trace = !trace_path.empty();
   options.fidelity = parse_fidelity(fidelity, "--fidelity");
+  if (options.max_tiles < 1)
+    throw InputError("--max-tiles: expected at least 1, got " + std::to_string(options.max_tiles));
   request.onnx = onnx_options(onnx);
   // A bar only for long runs: most simulations take well under a second.
   std::unique_ptr<ProgressBar> bar;

@@ -223,6 +223,7 @@ TEST(BadInput, HugeWorkloadsAreRefusedBeforeMapping) {
       {"--workload " + huge_relu, {"layer \"r\" needs", "above the limit of 4000000"}},
       {"--workload " + gemm, {"layer \"g\" needs", "--max-tiles"}},
       {"--workload bert-base --max-tiles 1000", {"above the limit of 1000 tiles"}},
+      {"--workload resnet18 --max-tiles 0", {"--max-tiles: expected at least 1, got 0"}},
   };
   for (const auto& c : cases) expect_clean_failure(dir, c);
 }
