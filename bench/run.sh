@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Times `duet sim` on the mobile config for the README's three cases, pinned to one core.
+# Times `duet sim` on the mobile config for the README's cases, pinned to one core. BERT-base at
+# sequence 4096 (2.56 M tiles) is issue #12's memory case: target below 200 MB.
 # Usage: bench/run.sh [path/to/duet] [repeats]
 set -euo pipefail
 duet=${1:-build/cli/duet}
 repeats=${2:-5}
 cd "$(dirname "$0")/.."
 arch=configs/accel/mobile.json
-cases=("resnet50" "bert-base --seq-len 512" "resnet18")
+cases=("resnet50" "bert-base --seq-len 512" "resnet18" "bert-base --seq-len 4096")
 
 printf '| case | wall time, median of %s (s) | min (s) | peak RSS (MB) | simulated cycles |\n' "$repeats"
 printf '|---|---|---|---|---|\n'

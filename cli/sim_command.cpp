@@ -48,7 +48,7 @@ int sim_command(int argc, char** argv) {
       "fidelity", po::value(&fidelity)->default_value("fast"),
       "fast: one event per tile; cycle: step the PE array every cycle (slow, for checking)")(
       "max-tiles", po::value(&options.max_tiles)->default_value(options.max_tiles),
-      "refuse runs of more tiles than this (each holds about 500 bytes of memory)")(
+      "refuse runs with a layer of more tiles than this (tiles are held one layer at a time)")(
       "verbose,v", po::bool_switch(), "print the per-layer table");
   add_onnx_options(opts, onnx);
   po::variables_map vm;

@@ -74,20 +74,16 @@ struct Tile {
   int64_t total_load_bytes() const { return load_bytes[0] + load_bytes[1] + load_bytes[2]; }
 };
 
-// Every tile of a run is held in memory (the plan, its timeline and its trace: about 500 bytes
-// a tile), so their number is checked before they are built, against a limit the user can
-// raise (duet sim --max-tiles).
+// A layer's tiles are built when the controller reaches the layer and freed when it ends, so
+// memory is set by the largest layer. Their number per layer is checked before any is built,
+// against a limit the user can raise (duet sim --max-tiles).
 inline constexpr int64_t kDefaultMaxTiles = 4'000'000;
 
 class TileBudget {
  public:
   explicit TileBudget(int64_t limit) : limit_(limit) {}
-  // Throws InputError naming the layer when `tiles` more would pass the limit.
+  // Throws InputError naming the layer when it needs more than the limit.
   void check(const std::string& layer, int64_t tiles) const;
-  void reserve(const std::string& layer, int64_t tiles) {
-    check(layer, tiles);
-    used_ += tiles;
-  }
   // The product of `factors` (a tile count), or a value above any limit when it overflows.
   static int64_t count(std::initializer_list<int64_t> factors);
 
@@ -95,7 +91,6 @@ class TileBudget {
 
  private:
   int64_t limit_;
-  int64_t used_ = 0;
 };
 
 struct LayerPlan {
@@ -105,8 +100,9 @@ struct LayerPlan {
   std::string note;  // "fused into <producer>", "view", ...
   int64_t macs = 0;
   int64_t folds = 0;
-  std::string schedule;  // PE layers: full-stream (SCALE-Sim's) or stream-blocked:<T block>
-  std::vector<Tile> tiles;
+  std::string schedule;      // PE layers: full-stream (SCALE-Sim's) or stream-blocked:<T block>
+  int64_t stream_block = 0;  // PE layers: the T block the schedule chose
+  int64_t tile_count = 0;    // the tiles mapper.hpp's layer_tiles builds for it
 };
 
 }  // namespace duet

@@ -33,12 +33,11 @@ std::map<std::string, std::string> fusable_relus(const Workload& workload) {
 }  // namespace
 
 void TileBudget::check(const std::string& layer, int64_t tiles) const {
-  if (tiles <= limit_ - used_) return;
+  if (tiles <= limit_) return;
   const std::string count = tiles >= kSaturated ? "more than 2^62" : std::to_string(tiles);
-  throw InputError("layer \"" + layer + "\" needs " + count + " tiles, " +
-                   (used_ ? "after " + std::to_string(used_) + " in earlier layers, " : "") +
-                   "above the limit of " + std::to_string(limit_) +
-                   " tiles (about 500 bytes of memory each); raise it with --max-tiles");
+  throw InputError("layer \"" + layer + "\" needs " + count + " tiles, above the limit of " +
+                   std::to_string(limit_) + " tiles per layer (" + std::to_string(sizeof(Tile)) +
+                   " bytes of memory each); raise it with --max-tiles");
 }
 
 int64_t TileBudget::count(std::initializer_list<int64_t> factors) {
@@ -51,7 +50,7 @@ int64_t TileBudget::count(std::initializer_list<int64_t> factors) {
 
 std::vector<LayerPlan> map_workload(const AcceleratorConfig& config, const Workload& workload,
                                     bool ideal_memory, int64_t max_tiles) {
-  TileBudget budget(max_tiles);
+  const TileBudget budget(max_tiles);
   const auto fused = fusable_relus(workload);
   std::vector<LayerPlan> plans;
   plans.reserve(workload.layers.size());
@@ -69,17 +68,31 @@ std::vector<LayerPlan> map_workload(const AcceleratorConfig& config, const Workl
           break;
         case OpUnit::kPeArray:
           plan.unit = Unit::kPeArray;
-          map_pe_layer(config, layer, ideal_memory, budget, plan);
+          plan_pe_layer(config, layer, ideal_memory, budget, plan);
           break;
         case OpUnit::kSfu:
         case OpUnit::kDma:  // a gather through the buffer, planned with the SFU's rows
-          map_sfu_layer(config, layer, budget, plan);
+          plan_sfu_layer(config, layer, budget, plan);
           break;
       }
     }
     plans.push_back(std::move(plan));
   }
   return plans;
+}
+
+std::vector<Tile> layer_tiles(const AcceleratorConfig& config, const Layer& layer,
+                              const LayerPlan& plan) {
+  switch (plan.unit) {
+    case Unit::kPeArray:
+      return pe_layer_tiles(config, layer, plan);
+    case Unit::kSfu:
+    case Unit::kDmaOnly:
+      return sfu_layer_tiles(config, layer);
+    case Unit::kNone:
+      break;
+  }
+  return {};
 }
 
 }  // namespace duet

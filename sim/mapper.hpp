@@ -9,10 +9,17 @@
 
 namespace duet {
 
-// Throws InputError naming the layer and the bytes needed when a layer's smallest tile does not
-// fit its buffer partition.
+// Plans every layer (unit, schedule, tile count) without building its tiles. Throws InputError
+// naming the layer when its smallest tile does not fit its buffer partition, or when it needs
+// more than `max_tiles` tiles. The plans are in the workload's layer order.
 std::vector<LayerPlan> map_workload(const AcceleratorConfig& config, const Workload& workload,
                                     bool ideal_memory = false,
                                     int64_t max_tiles = kDefaultMaxTiles);
+
+// The tiles of one planned layer (plan.tile_count of them), in issue order; none for fused
+// layers and views. Built when the simulation reaches the layer, so that only one layer's
+// tiles are in memory at a time.
+std::vector<Tile> layer_tiles(const AcceleratorConfig& config, const Layer& layer,
+                              const LayerPlan& plan);
 
 }  // namespace duet

@@ -40,15 +40,6 @@ struct LayerReport {
   double energy_j = 0;
 };
 
-// When each tile's compute, load and store happened, so the cost model can find the busiest
-// window for peak power.
-struct TimelineEvent {
-  enum Kind { kCompute, kLoad, kStore } kind = kCompute;
-  const Tile* tile = nullptr;
-  int64_t start_cycle = 0;
-  int64_t cycles = 0;
-};
-
 struct TraceEvent {
   int track = 0;  // index into kTraceTracks
   int layer = 0;
@@ -89,7 +80,7 @@ struct Report {
   double energy_j = 0;
   double avg_power_w = 0;      // all energy, DRAM included, over the latency
   double on_chip_power_w = 0;  // without DRAM: what a chip's power figure compares to
-  double peak_power_w = 0;     // busiest window of the timeline, leakage included
+  double peak_power_w = 0;     // busiest window of the power profile, leakage included
   double peak_window_s = 0;
   double area_mm2 = 0;
   double edp_js = 0;

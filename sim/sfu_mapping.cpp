@@ -35,80 +35,106 @@ SfuKind resolve_kind(NonlinearImpl impl, SfuKind configured) {
   return configured;
 }
 
-}  // namespace
+// How a layer's rows are cut into tiles: everything but the tiles themselves.
+struct SfuGeometry {
+  bool dma_only = false;
+  RowWork work;
+  int64_t rows_per_tile = 0;
+  int64_t in_row = 0;  // bytes: DRAM -> ifmap (SFU) or filter (DMA-only) partition
+  int64_t out_row = 0;
+  int64_t weight_b = 0, act_b = 0;
+  int64_t lanes = 0;
 
-void map_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, TileBudget& budget,
-                   LayerPlan& plan) {
-  const int64_t act_b = data_type_bytes(cfg.activation_type);
+  int64_t tile_count() const { return ceil_div(work.rows, rows_per_tile); }
+};
+
+SfuGeometry sfu_geometry(const AcceleratorConfig& cfg, const Layer& layer) {
+  SfuGeometry g;
+  g.act_b = data_type_bytes(cfg.activation_type);
+  g.weight_b = data_type_bytes(cfg.weight_type);
   const int64_t slots = cfg.double_buffered ? 2 : 1;
   const int64_t in_slot = cfg.partition_bytes(cfg.partition.ifmap) / slots;
   const int64_t out_slot = cfg.partition_bytes(cfg.partition.ofmap) / slots;
-
   const OpDescriptor& op = op_descriptor(layer.op);
+  g.work = op.row_work(layer);
+  const RowWork& w = g.work;
   if (op.unit == OpUnit::kDma) {
     // A gather (embedding) or a constant operand: each row's weights move from DRAM through
     // the buffer and out as an activation.
-    plan.unit = Unit::kDmaOnly;
-    const RowWork w = op.row_work(layer);
-    const int64_t weight_b = data_type_bytes(cfg.weight_type);
-    const int64_t per_row = TileBudget::count({w.out_elements, std::max(weight_b, act_b)});
-    const int64_t rows_per_tile = std::min(in_slot, out_slot) / per_row;
-    if (rows_per_tile < 1) {
+    g.dma_only = true;
+    const int64_t per_row = TileBudget::count({w.out_elements, std::max(g.weight_b, g.act_b)});
+    g.rows_per_tile = std::min(in_slot, out_slot) / per_row;
+    if (g.rows_per_tile < 1) {
       throw InputError("layer \"" + layer.name +
                        "\": smallest tile does not fit the buffer: needs " +
                        std::to_string(per_row) + " bytes, " +
                        std::to_string(std::min(in_slot, out_slot)) + " available");
     }
-    budget.reserve(layer.name, ceil_div(w.rows, rows_per_tile));
-    for (int64_t first = 0; first < w.rows; first += rows_per_tile) {
-      const int64_t count = std::min(rows_per_tile, w.rows - first);
-      Tile tile;
-      tile.layer_start = first == 0;
-      tile.load_bytes[kFilter] = count * w.out_elements * weight_b;
-      tile.store_bytes = count * w.out_elements * act_b;
-      plan.tiles.push_back(tile);
-    }
-    return;
+    return g;
   }
-
-  plan.unit = Unit::kSfu;
-  const RowWork w = op.row_work(layer);
   // Saturating: a row too large for int64 cannot fit the buffer either.
-  const int64_t in_row = TileBudget::count({w.in_elements, act_b});
-  const int64_t out_row = TileBudget::count({w.out_elements, act_b});
-  const int64_t rows_per_tile = std::min(in_slot / in_row, out_slot / out_row);
-  if (rows_per_tile < 1) {
+  g.in_row = TileBudget::count({w.in_elements, g.act_b});
+  g.out_row = TileBudget::count({w.out_elements, g.act_b});
+  g.rows_per_tile = std::min(in_slot / g.in_row, out_slot / g.out_row);
+  if (g.rows_per_tile < 1) {
     throw InputError("layer \"" + layer.name +
                      "\": smallest tile does not fit the buffer: one row needs " +
-                     std::to_string(in_row) + " input and " + std::to_string(out_row) +
+                     std::to_string(g.in_row) + " input and " + std::to_string(g.out_row) +
                      " output bytes, " + std::to_string(in_slot) + " / " +
                      std::to_string(out_slot) + " available (ifmap / ofmap, per buffer slot)");
   }
-  const int64_t lanes =
-      std::min(cfg.sfu_lanes, std::max<int64_t>(1, cfg.buffer_bytes_per_cycle() / (2 * act_b)));
-  const SfuUnit unit(resolve_kind(layer.impl, cfg.sfu_kind), cfg);
-  budget.reserve(layer.name, ceil_div(w.rows, rows_per_tile));
+  g.lanes =
+      std::min(cfg.sfu_lanes, std::max<int64_t>(1, cfg.buffer_bytes_per_cycle() / (2 * g.act_b)));
+  return g;
+}
 
-  for (int64_t first = 0; first < w.rows; first += rows_per_tile) {
-    const int64_t rows = std::min(rows_per_tile, w.rows - first);
-    const SfuOps tile_ops(w.ops.scaled(rows), unit.kind());
-    Tile tile;
-    tile.layer_start = first == 0;
-    tile.compute_cycles =
-        pass_cycles(tile_ops.alu(), lanes, unit.alu_timing()) +
-        pass_cycles(tile_ops.exp, lanes, unit.timing(SfuFunction::kExp)) +
-        pass_cycles(tile_ops.reciprocal, lanes, unit.timing(SfuFunction::kReciprocal)) +
-        pass_cycles(tile_ops.rsqrt, lanes, unit.timing(SfuFunction::kRsqrt)) +
-        pass_cycles(tile_ops.gelu, lanes, unit.timing(SfuFunction::kGelu)) +
-        pass_cycles(tile_ops.silu, lanes, unit.timing(SfuFunction::kSilu));
-    tile.load_bytes[kIfmap] = rows * in_row;
-    tile.store_bytes = rows * out_row;
-    // Multi-pass ops (softmax, layernorm) read their rows again and write intermediates.
-    tile.work.sfu = tile_ops;
-    tile.work.buffer_read_bytes[kIfmap] = rows * in_row * w.data_passes;
-    tile.work.buffer_write_bytes[kOfmap] = rows * out_row * w.data_passes;
-    plan.tiles.push_back(tile);
+Tile dma_only_tile(const SfuGeometry& g, int64_t rows) {
+  Tile tile;
+  tile.load_bytes[kFilter] = rows * g.work.out_elements * g.weight_b;
+  tile.store_bytes = rows * g.work.out_elements * g.act_b;
+  return tile;
+}
+
+Tile sfu_tile(const SfuGeometry& g, const SfuUnit& unit, int64_t rows) {
+  const SfuOps tile_ops(g.work.ops.scaled(rows), unit.kind());
+  Tile tile;
+  tile.compute_cycles =
+      pass_cycles(tile_ops.alu(), g.lanes, unit.alu_timing()) +
+      pass_cycles(tile_ops.exp, g.lanes, unit.timing(SfuFunction::kExp)) +
+      pass_cycles(tile_ops.reciprocal, g.lanes, unit.timing(SfuFunction::kReciprocal)) +
+      pass_cycles(tile_ops.rsqrt, g.lanes, unit.timing(SfuFunction::kRsqrt)) +
+      pass_cycles(tile_ops.gelu, g.lanes, unit.timing(SfuFunction::kGelu)) +
+      pass_cycles(tile_ops.silu, g.lanes, unit.timing(SfuFunction::kSilu));
+  tile.load_bytes[kIfmap] = rows * g.in_row;
+  tile.store_bytes = rows * g.out_row;
+  // Multi-pass ops (softmax, layernorm) read their rows again and write intermediates.
+  tile.work.sfu = tile_ops;
+  tile.work.buffer_read_bytes[kIfmap] = rows * g.in_row * g.work.data_passes;
+  tile.work.buffer_write_bytes[kOfmap] = rows * g.out_row * g.work.data_passes;
+  return tile;
+}
+
+}  // namespace
+
+void plan_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, const TileBudget& budget,
+                    LayerPlan& plan) {
+  const SfuGeometry g = sfu_geometry(cfg, layer);
+  plan.unit = g.dma_only ? Unit::kDmaOnly : Unit::kSfu;
+  plan.tile_count = g.tile_count();
+  budget.check(layer.name, plan.tile_count);
+}
+
+std::vector<Tile> sfu_layer_tiles(const AcceleratorConfig& cfg, const Layer& layer) {
+  const SfuGeometry g = sfu_geometry(cfg, layer);
+  const SfuUnit unit(resolve_kind(layer.impl, cfg.sfu_kind), cfg);
+  std::vector<Tile> tiles;
+  tiles.reserve(static_cast<std::size_t>(g.tile_count()));
+  for (int64_t first = 0; first < g.work.rows; first += g.rows_per_tile) {
+    const int64_t rows = std::min(g.rows_per_tile, g.work.rows - first);
+    tiles.push_back(g.dma_only ? dma_only_tile(g, rows) : sfu_tile(g, unit, rows));
+    tiles.back().layer_start = first == 0;
   }
+  return tiles;
 }
 
 }  // namespace duet

@@ -38,7 +38,7 @@ LayerReport layer_report(const AcceleratorConfig& cfg, const LayerPlan& plan,
   r.stall_cycles = r.cycles - r.compute_cycles - r.sfu_cycles;
   r.macs = plan.macs;
   r.folds = plan.folds;
-  r.tiles = static_cast<int64_t>(plan.tiles.size());
+  r.tiles = plan.tile_count;
   const double peak = static_cast<double>(cfg.pe_rows * cfg.pe_cols);
   r.utilization = r.cycles > 0 ? static_cast<double>(r.macs) / (peak * r.cycles) : 0.0;
   r.dram_read_bytes = s.dram_read_bytes;
@@ -74,10 +74,15 @@ Report simulate(const AcceleratorConfig& config, const Workload& workload,
   const std::vector<LayerPlan> plans =
       map_workload(config, workload, options.ideal_memory, options.max_tiles);
 
+  PowerProfile power(cost);
   hw::Job job;
   job.config = &config;
   job.plans = &plans;
+  job.layer_tiles = [&](std::size_t i) {
+    return layer_tiles(config, workload.layers[i], plans[i]);
+  };
   job.options = options;
+  job.power = &power;
   hw::Accelerator::instance().run(job);
 
   Report report;
@@ -107,7 +112,7 @@ Report simulate(const AcceleratorConfig& config, const Workload& workload,
   const double peak = static_cast<double>(config.pe_rows * config.pe_cols);
   report.utilization =
       report.cycles > 0 ? static_cast<double>(report.macs) / (peak * report.cycles) : 0.0;
-  attach_costs(cost, job.timeline, report);
+  attach_costs(cost, power, report);
   report.trace = std::move(job.trace);
   report.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

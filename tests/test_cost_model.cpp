@@ -53,6 +53,34 @@ TEST(CostModel, EnergyIsAdditive) {
 }
 
 // Halving the buffer makes the same layer move more DRAM bytes; DRAM energy follows linearly.
+// Peak power is binned while the run goes: windows start one cycle long and double when the run
+// outgrows kMaxWindows of them, and a merge keeps every joule.
+TEST(PowerProfile, WindowsDoubleAndKeepTheEnergy) {
+  const AcceleratorConfig config = test::shipped("mobile");
+  const CostModel model = cost_model_for(config, "");
+  Tile load;
+  load.load_bytes[kIfmap] = 4096;
+  Tile store;
+  store.store_bytes = 512;
+  PowerProfile profile(model);
+  profile.add(PowerProfile::Activity::kLoad, load, 0, 10);
+  ASSERT_EQ(profile.window_cycles(), 1);
+  const double load_j = profile.busiest_window_j() * 10;  // spread evenly over its 10 cycles
+  EXPECT_NEAR(load_j,
+              model.transfer_energy(4096, 0).total() +
+                  4096 * model.buffer_access_pj(true) / config.bank_width_bytes * 1e-12,
+              1e-15);
+  // Cycle 5000 needs windows of 8 cycles (5000 / 8 = 625 < 1024; 5000 / 4 = 1250 is too many).
+  profile.add(PowerProfile::Activity::kStore, store, 5000, 1);
+  EXPECT_EQ(profile.window_cycles(), 8);
+  const double store_j = model.transfer_energy(0, 512).total() +
+                         512 * model.buffer_access_pj(false) / config.bank_width_bytes * 1e-12;
+  // The load's first 8 cycles share one window now.
+  EXPECT_NEAR(profile.busiest_window_j(), std::max(0.8 * load_j, store_j), 1e-15);
+  profile.add(PowerProfile::Activity::kLoad, load, 8 * PowerProfile::kMaxWindows, 1);
+  EXPECT_EQ(profile.window_cycles(), 16);
+}
+
 TEST(CostModel, DramEnergyIsLinearInBytes) {
   const Workload w = test::single_gemm(1024, 512, 512);
   AcceleratorConfig big = test::shipped("mobile");

@@ -269,8 +269,9 @@ void check_array(int rows, int cols) {
           plan.schedule.rfind(prefix, 0) == 0 ? std::stoll(plan.schedule.substr(prefix.size())) : t;
       const std::vector<Fold> folds = folds_of(l, df, rows, cols, block);
       // The mapper plans the same folds, in the same order.
+      const std::vector<Tile> tiles = layer_tiles(config, l.workload.layers.at(0), plan);
       std::vector<const Tile*> starts;
-      for (const Tile& tile : plan.tiles)
+      for (const Tile& tile : tiles)
         if (tile.fold_start) starts.push_back(&tile);
       ASSERT_EQ(starts.size(), folds.size());
       std::vector<int64_t> y(l.p * l.f, 0);

@@ -2,6 +2,7 @@
 // real overlap of load / compute / store, and compute- vs memory-bound classification.
 #include <gtest/gtest.h>
 
+#include "sim/mapper.hpp"
 #include "sim/simulate.hpp"
 #include "test_util.hpp"
 #include "workloads/zoo.hpp"
@@ -52,6 +53,33 @@ TEST(Simulator, PhysicalSanityOnTheWholeZoo) {
       EXPECT_EQ(r.macs, total_macs(w)) << arch << " " << name;
       EXPECT_GT(r.utilization, 0.0);
       EXPECT_LE(r.utilization, 1.0);
+    }
+  }
+}
+
+// Tiles are built layer by layer during the run: what layer_tiles builds is what the plan
+// counted, the PE tiles carry exactly the layer's MACs, and each layer has one first tile.
+TEST(Simulator, LayerTilesMatchTheirPlansOnTheZoo) {
+  for (const char* arch : {"mobile", "cloud"}) {
+    const AcceleratorConfig c = test::shipped(arch);
+    for (const auto& name : zoo_names()) {
+      const Workload w = zoo_workload(name);
+      const std::vector<LayerPlan> plans = map_workload(c, w);
+      ASSERT_EQ(plans.size(), w.layers.size());
+      for (std::size_t i = 0; i < plans.size(); ++i) {
+        const std::vector<Tile> tiles = layer_tiles(c, w.layers[i], plans[i]);
+        EXPECT_EQ(int64_t(tiles.size()), plans[i].tile_count)
+            << arch << " " << name << " " << plans[i].name;
+        int64_t macs = 0, starts = 0;
+        for (const Tile& t : tiles) {
+          macs += t.work.macs;
+          starts += t.layer_start;
+        }
+        if (plans[i].unit == Unit::kPeArray) {
+          EXPECT_EQ(macs, plans[i].macs) << plans[i].name;
+        }
+        EXPECT_EQ(starts, tiles.empty() ? 0 : 1) << arch << " " << name << " " << plans[i].name;
+      }
     }
   }
 }

@@ -123,8 +123,7 @@ EnergyBreakdown CostModel::compute_energy(const ComputeActivity& work,
   e.register_file = (work.rf_read_bytes + work.rf_write_bytes) * register_file_pj_ * kPj;
   double accesses_pj = 0;
   for (int o = 0; o < 3; ++o) {
-    accesses_pj +=
-        buffer_reads[o] * buffer_read_pj_ + buffer_writes[o] * buffer_write_pj_;
+    accesses_pj += buffer_reads[o] * buffer_read_pj_ + buffer_writes[o] * buffer_write_pj_;
   }
   e.global_buffer = accesses_pj * kPj;
   e.sfu = sfu_energy_pj(work.sfu) * kPj;

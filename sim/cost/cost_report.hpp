@@ -1,8 +1,7 @@
 #pragma once
-// Fills a report's energy, power and area from the run's activity and timeline.
-#include <vector>
-
+// Fills a report's energy, power and area from the run's activity and power profile.
 #include "sim/cost/cost_model.hpp"
+#include "sim/cost/power_profile.hpp"
 #include "sim/report.hpp"
 
 namespace duet {
@@ -11,7 +10,6 @@ namespace duet {
 // Tables are parsed once per path and process.
 CostModel cost_model_for(const AcceleratorConfig& config, const std::string& tech_path);
 
-void attach_costs(const CostModel& model, const std::vector<TimelineEvent>& timeline,
-                  Report& report);
+void attach_costs(const CostModel& model, const PowerProfile& power, Report& report);
 
 }  // namespace duet

@@ -42,8 +42,8 @@ void Accelerator::run(Job& job) {
   if (!job.finished) {
     std::size_t layer = 0;
     while (layer < job.stats.size() && job.stats[layer].tiles_left == 0) ++layer;
-    throw std::logic_error("the simulation stopped before its end (layer " +
-                           std::to_string(layer) + " of " + std::to_string(job.stats.size()) +
+    throw std::logic_error("the simulation stopped before its end (layer " + std::to_string(layer) +
+                           " of " + std::to_string(job.stats.size()) +
                            " has unfinished tiles): a deadlock in the hardware model");
   }
 }

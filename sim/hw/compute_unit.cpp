@@ -19,7 +19,7 @@ void ComputeUnit::run() {
     account(stats, used);
     stats.work += ref.tile->work;
     job_->record(track_, ref.layer, start, used);
-    job_->record_activity(TimelineEvent::kCompute, ref.tile, start, used);
+    job_->record_activity(PowerProfile::Activity::kCompute, *ref.tile, start, used);
     buffer_.count_compute(ref);
     buffer_.input_slots().release();
     dma_.store(ref);

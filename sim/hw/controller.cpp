@@ -23,8 +23,10 @@ void Controller::run() {
     for (std::size_t i = 0; i < plans.size(); ++i) {
       LayerStats& stats = job_->stats[i];
       stats.start = job_->now();
-      stats.tiles_left = static_cast<int64_t>(plans[i].tiles.size());
-      for (const Tile& tile : plans[i].tiles) load_requests.write({static_cast<int>(i), &tile});
+      // Only this layer's tiles are alive: they are freed when its last one is stored.
+      const std::vector<Tile> tiles = job_->layer_tiles(i);
+      stats.tiles_left = static_cast<int64_t>(tiles.size());
+      for (const Tile& tile : tiles) load_requests.write({static_cast<int>(i), &tile});
       while (stats.tiles_left > 0) wait(layer_done_);
       stats.end = job_->now();
       if (job_->options.progress)

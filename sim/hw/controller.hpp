@@ -1,6 +1,6 @@
 #pragma once
-// Walks the layer schedule: issues every tile of a layer to the DMA, waits until the layer's
-// last tile is stored, then starts the next layer.
+// Walks the layer schedule: builds a layer's tiles, issues them to the DMA, waits until the
+// layer's last tile is stored, frees them, then starts the next layer.
 #include <systemc>
 
 #include "sim/hw/job.hpp"

@@ -40,7 +40,7 @@ void Dma::load_engine() {
     const sc_core::sc_time arrival =
         transfer(tlm::TLM_READ_COMMAND, ref.layer, ref.tile->total_load_bytes());
     job_->record(kTraceDmaIn, ref.layer, start, job_->now() - start);
-    job_->record_activity(TimelineEvent::kLoad, ref.tile, start, job_->now() - start);
+    job_->record_activity(PowerProfile::Activity::kLoad, *ref.tile, start, job_->now() - start);
     buffer_.count_load(ref);
     arriving_.push(arrival, ref);
   }
@@ -66,7 +66,7 @@ void Dma::store_engine() {
     const int64_t start = job_->now();
     const sc_core::sc_time ack = transfer(tlm::TLM_WRITE_COMMAND, ref.layer, ref.tile->store_bytes);
     job_->record(kTraceDmaOut, ref.layer, start, job_->now() - start);
-    job_->record_activity(TimelineEvent::kStore, ref.tile, start, job_->now() - start);
+    job_->record_activity(PowerProfile::Activity::kStore, *ref.tile, start, job_->now() - start);
     buffer_.count_store(ref);
     // The data has left the buffer; the layer is done only once DRAM acknowledges it.
     buffer_.output_slots().release();

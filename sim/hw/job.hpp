@@ -1,10 +1,12 @@
 #pragma once
 // The per-run data every hardware module reads: the accelerator's parameters, the mapped
 // layers, and the statistics the modules record. Modules are elaborated once; a job is data.
+#include <functional>
 #include <systemc>
 #include <vector>
 
 #include "sim/accelerator_config.hpp"
+#include "sim/cost/power_profile.hpp"
 #include "sim/layer_plan.hpp"
 #include "sim/report.hpp"
 #include "sim/simulate.hpp"
@@ -40,19 +42,22 @@ struct LayerStats {
 struct Job {
   const AcceleratorConfig* config = nullptr;
   const std::vector<LayerPlan>* plans = nullptr;
+  // Builds a layer's tiles when the controller reaches it (mapper.hpp's layer_tiles).
+  std::function<std::vector<Tile>(std::size_t layer)> layer_tiles;
   SimOptions options;
   std::vector<LayerStats> stats;
   bool finished = false;  // the controller walked every layer to its end
   std::vector<TraceEvent> trace;
-  std::vector<TimelineEvent> timeline;  // always recorded; the cost model's peak power uses it
-  int64_t origin = 0;                   // absolute cycle at which the job started
+  PowerProfile* power = nullptr;  // every tile's activity, for peak power
+  int64_t origin = 0;             // absolute cycle at which the job started
 
   int64_t now() const { return to_cycles(sc_core::sc_time_stamp()) - origin; }
   void record(TraceTrack track, int layer, int64_t start, int64_t length) {
     if (options.trace && length > 0) trace.push_back({track, layer, start, length});
   }
-  void record_activity(TimelineEvent::Kind kind, const Tile* tile, int64_t start, int64_t length) {
-    timeline.push_back({kind, tile, start, length});
+  void record_activity(PowerProfile::Activity activity, const Tile& tile, int64_t start,
+                       int64_t length) {
+    power->add(activity, tile, start, length);
   }
 };
 
