@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DUET := $(BUILD)/cli/duet
 
-.PHONY: deps build demo test test-notorch test-ubsan fuzz-build fuzz fuzz-smoke python bench format clean
+.PHONY: deps build demo test test-notorch test-sanitize fuzz-build fuzz fuzz-smoke python bench format clean
 
 deps:
 	bash scripts/install-deps
@@ -24,17 +24,17 @@ test-notorch: deps
 	cmake --build $(BUILD)-notorch -j $(JOBS)
 	cd $(BUILD)-notorch && ctest --output-on-failure -j $(JOBS)
 
-# The torch-free test suite under UBSan (CMakeLists.txt says why not ASan: SystemC's coroutines).
-test-ubsan: deps
-	cmake -S . -B $(BUILD)-ubsan -DCMAKE_BUILD_TYPE=Release -DDUET_WITH_TORCH=OFF -DDUET_SANITIZE=ON
-	cmake --build $(BUILD)-ubsan -j $(JOBS)
-	cd $(BUILD)-ubsan && UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+# The torch-free test suite under AddressSanitizer and UBSan (libtorch is not instrumented).
+test-sanitize: deps
+	cmake -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDUET_WITH_TORCH=OFF -DDUET_SANITIZE=ON
+	cmake --build $(BUILD)-sanitize -j $(JOBS)
+	cd $(BUILD)-sanitize && UBSAN_OPTIONS=print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
 
 # libFuzzer harnesses of every input parser (tests/fuzz), built with clang and the sanitizers.
 FUZZ_RUNS ?= 1000000
 fuzz-build: deps
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDUET_FUZZ=ON -DDUET_WITH_TORCH=OFF
-	cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_accelerator_config fuzz_workload_json fuzz_scalesim_cfg fuzz_topology_csv fuzz_lut fuzz_search_space fuzz_onnx
+	cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_accelerator_config fuzz_workload_json fuzz_scalesim_cfg fuzz_topology_csv fuzz_lut fuzz_search_space fuzz_onnx fuzz_recast_plan fuzz_study
 
 fuzz: fuzz-build
 	bash scripts/fuzz $(BUILD)-fuzz $(FUZZ_RUNS)
@@ -56,4 +56,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-notorch $(BUILD)-ubsan $(BUILD)-fuzz
+	rm -rf $(BUILD) $(BUILD)-notorch $(BUILD)-sanitize $(BUILD)-fuzz

@@ -15,6 +15,11 @@ namespace {
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+// A byte count for a message; TileBudget::count saturates instead of overflowing.
+std::string bytes_text(int64_t bytes) {
+  return bytes >= TileBudget::kSaturated ? "more than 2^62" : std::to_string(bytes);
+}
+
 // Cycles of one pass of `count` evaluations over the lanes: each lane starts one every
 // initiation interval, and the last result appears one latency after its start.
 int64_t pass_cycles(int64_t count, int64_t lanes, const FunctionTiming& t) {
@@ -66,9 +71,8 @@ SfuGeometry sfu_geometry(const AcceleratorConfig& cfg, const Layer& layer) {
     g.rows_per_tile = std::min(in_slot, out_slot) / per_row;
     if (g.rows_per_tile < 1) {
       throw InputError("layer \"" + layer.name +
-                       "\": smallest tile does not fit the buffer: needs " +
-                       std::to_string(per_row) + " bytes, " +
-                       std::to_string(std::min(in_slot, out_slot)) + " available");
+                       "\": smallest tile does not fit the buffer: needs " + bytes_text(per_row) +
+                       " bytes, " + std::to_string(std::min(in_slot, out_slot)) + " available");
     }
     return g;
   }
@@ -79,7 +83,7 @@ SfuGeometry sfu_geometry(const AcceleratorConfig& cfg, const Layer& layer) {
   if (g.rows_per_tile < 1) {
     throw InputError("layer \"" + layer.name +
                      "\": smallest tile does not fit the buffer: one row needs " +
-                     std::to_string(g.in_row) + " input and " + std::to_string(g.out_row) +
+                     bytes_text(g.in_row) + " input and " + bytes_text(g.out_row) +
                      " output bytes, " + std::to_string(in_slot) + " / " +
                      std::to_string(out_slot) + " available (ifmap / ofmap, per buffer slot)");
   }

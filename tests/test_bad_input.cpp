@@ -217,7 +217,17 @@ TEST(BadInput, HugeWorkloadsAreRefusedBeforeMapping) {
   const std::string gemm = dir.file(
       "gemm.json",
       R"({"inputs": {"x": [1000000, 1000]}, "layers": [{"name": "g", "op": "gemm", "out_features": 1000000}]})");
+  // A row whose bytes overflow int64 (2^61 fp32 elements) is named as such, not as a negative
+  // or wrapped count.
+  std::string fp32 = read_text(test::source_path("configs/accel/mobile.json"));
+  fp32.replace(fp32.find("\"activation\": \"int8\""), 20, "\"activation\": \"fp32\"");
+  const std::string fp32_arch = dir.file("fp32.json", fp32);
+  const std::string wide_row = dir.file(
+      "row.json",
+      R"({"inputs": {"x": [1, 2305843009213693952]}, "layers": [{"name": "n", "op": "layernorm"}]})");
   const Case cases[] = {
+      {"--arch " + fp32_arch + " --workload " + wide_row,
+       {"layer \"n\": smallest tile does not fit the buffer: one row needs more than 2^62 input"}},
       {"--workload resnet50 --batch 100000000", {"layer \"conv1\" needs", "--max-tiles"}},
       {"--workload bert-base --batch 100000000", {"tiles", "--max-tiles"}},
       {"--workload " + huge_relu, {"layer \"r\" needs", "above the limit of 4000000"}},

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/coexplore/hardware_choices.hpp"
 #include "models/coexplore/study.hpp"
 #include "models/evaluator/evaluator.hpp"
 
@@ -15,13 +16,6 @@ struct HardwareCandidate {
   CostVector predicted{};
   double log_objective = 0;
 };
-
-// The `mobile` accelerator's value of every hardware dimension as a grid choice (the nearest
-// on a log scale for numbers); InputError when a categorical value is not in the grid.
-std::vector<int> mobile_hardware_choices(const SearchSpace& space);
-
-// Number of points in the space's hardware grid (product of the dimensions' sizes).
-int64_t hardware_grid_size(const SearchSpace& space);
 
 // The `keep` best hardware points for `blocks` among those the evaluator predicts to meet the
 // constraints with limits scaled by `margin`, best first. `evaluator_calls` grows by the grid

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "models/coexplore/hardware_grid.hpp"
+#include "models/coexplore/hardware_choices.hpp"
 #include "sim/accelerator_config.hpp"
 #include "sim/dse/search_space.hpp"
 #include "workloads/input_error.hpp"
