@@ -11,6 +11,7 @@
 #include <cmath>
 #include <vector>
 
+#include "sim/ifmap_halo.hpp"
 #include "sim/systolic_timing.hpp"
 #include "workloads/input_error.hpp"
 
@@ -49,6 +50,7 @@ struct PeGeometry {
   int64_t ofmap_part = 0;
   Operands op{};
   bool os = false;
+  bool ifmap_halo = false;  // a WS conv: its stream chunks reload their ifmap halo
 };
 
 PeGeometry pe_geometry(const AcceleratorConfig& cfg, const Layer& layer) {
@@ -87,6 +89,7 @@ PeGeometry pe_geometry(const AcceleratorConfig& cfg, const Layer& layer) {
       break;
   }
   g.os = g.df == Dataflow::kOutputStationary;
+  g.ifmap_halo = g.df == Dataflow::kWeightStationary && layer.op == OpKind::kConv2d;
   g.nr = ceil_div(g.sr, g.R), g.nc = ceil_div(g.sc, g.C);
   const int64_t row_slot = g.op.row_partition / slots, col_slot = g.op.col_partition / slots;
   const int64_t ofmap_slot = g.ofmap_part / slots;
@@ -179,7 +182,18 @@ void for_each_tile(const PeGeometry& g, int64_t block, Visit&& visit) {
             work.macs = macs;
             double row_load = 0, col_load = 0;
             int64_t psum_load = 0, store = 0;
-            if (!row_resident || cf == 0) row_load = double(len) * rows_used * op.row_dram_bytes;
+            if (!row_resident || cf == 0) {
+              row_load = double(len) * rows_used * op.row_dram_bytes;
+              if (g.ifmap_halo) {
+                // The previous chunk is full, or the last of the previous block.
+                const int64_t p0 = b0 + tile.stream_begin;
+                const int64_t previous = ch > 0 ? chunk : (block - 1) % chunk + 1;
+                const int64_t halo = ifmap_halo_positions(*g.layer, p0 - previous, p0, p0 + len);
+                const Layer& conv = *g.layer;
+                row_load += double(halo) * rows_used * op.row_sram_bytes /
+                            double(conv.kernel[0] * conv.kernel[1]);
+              }
+            }
             work.buffer_read_bytes[op.row_operand] += len * rows_used * op.row_sram_bytes;
             if (os) {
               if (!col_slice_resident || rf == 0) {
