@@ -28,7 +28,10 @@ struct LayerReport {
   int64_t dram_read_bytes = 0;
   int64_t dram_write_bytes = 0;
   int64_t dram_busy_cycles = 0;
-  int64_t sram_reads = 0;  // bank-width accesses, all operands
+  int64_t dma_in_cycles = 0;       // loads occupying (or waiting for) the DRAM channel
+  int64_t dma_out_cycles = 0;      // stores
+  int64_t exposed_sfu_cycles = 0;  // this layer's SFU work while the PE array was idle
+  int64_t sram_reads = 0;          // bank-width accesses, all operands
   int64_t sram_writes = 0;
   PerOperand buffer_read_bytes{};
   PerOperand buffer_write_bytes{};
@@ -72,6 +75,13 @@ struct Report {
   int64_t compute_cycles = 0;
   int64_t sfu_cycles = 0;
   int64_t stall_cycles = 0;
+  // Busy cycles per unit, and the time the units did not hide: SFU work while the PE array was
+  // idle, and DMA transfers while both compute units were idle.
+  int64_t dma_in_cycles = 0;
+  int64_t dma_out_cycles = 0;
+  int64_t dram_busy_cycles = 0;
+  int64_t exposed_sfu_cycles = 0;
+  int64_t exposed_memory_cycles = 0;
   double wall_time_s = 0;  // host time the simulation took
 
   // Cost model (docs/cost-model.md).

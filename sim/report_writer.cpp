@@ -73,6 +73,10 @@ std::string shares(std::vector<std::pair<std::string, double>> parts) {
   return out.str();
 }
 
+double share(int64_t part, int64_t whole) {
+  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
 OrderedJson layer_json(const LayerReport& l, const Report& r) {
   OrderedJson j = {{"name", l.name},
                    {"op", l.op},
@@ -90,6 +94,9 @@ OrderedJson layer_json(const LayerReport& l, const Report& r) {
                    {"dram_read_bytes", l.dram_read_bytes},
                    {"dram_write_bytes", l.dram_write_bytes},
                    {"dram_busy_cycles", l.dram_busy_cycles},
+                   {"dma_in_cycles", l.dma_in_cycles},
+                   {"dma_out_cycles", l.dma_out_cycles},
+                   {"exposed_sfu_cycles", l.exposed_sfu_cycles},
                    {"sram_reads", l.sram_reads},
                    {"sram_writes", l.sram_writes},
                    {"energy_j", l.energy_j},
@@ -134,8 +141,11 @@ std::string report_json(const Report& r) {
                   {"utilization", r.utilization},
                   {"compute_cycles", r.compute_cycles},
                   {"sfu_cycles", r.sfu_cycles},
-                  {"sfu_cycle_share", r.cycles > 0 ? double(r.sfu_cycles) / r.cycles : 0.0},
+                  {"sfu_cycle_share", share(r.sfu_cycles, r.cycles)},
                   {"stall_cycles", r.stall_cycles},
+                  {"exposed_sfu_cycles", r.exposed_sfu_cycles},
+                  {"exposed_sfu_share", share(r.exposed_sfu_cycles, r.cycles)},
+                  {"exposed_memory_cycles", r.exposed_memory_cycles},
                   {"dram_read_bytes", r.dram_read_bytes},
                   {"dram_write_bytes", r.dram_write_bytes},
                   {"energy_j", r.energy_j},
@@ -146,6 +156,19 @@ std::string report_json(const Report& r) {
                   {"area_mm2", r.area_mm2},
                   {"edp_js", r.edp_js},
                   {"simulation_wall_time_s", r.wall_time_s}};
+  // Busy cycles and busy share of the run, per unit.
+  const std::pair<const char*, int64_t> units[] = {{"pe_array", r.compute_cycles},
+                                                   {"sfu", r.sfu_cycles},
+                                                   {"dma_in", r.dma_in_cycles},
+                                                   {"dma_out", r.dma_out_cycles},
+                                                   {"dram", r.dram_busy_cycles}};
+  OrderedJson busy, utilization;
+  for (const auto& [unit, cycles] : units) {
+    busy[unit] = cycles;
+    utilization[unit] = share(cycles, r.cycles);
+  }
+  j["unit_busy_cycles"] = std::move(busy);
+  j["unit_utilization"] = std::move(utilization);
   j["technology"] = {{"node_nm", r.technology_nm}, {"table", r.tech_table}};
   j["energy_breakdown_j"] = breakdown_json(r.energy.components());
   j["energy_detail_j"] = {{"mac", r.energy.mac}, {"pe_to_pe", r.energy.pe_to_pe}};
@@ -161,12 +184,14 @@ std::string report_json(const Report& r) {
 std::string layers_csv(const Report& r) {
   std::ostringstream out;
   out << "name,op,unit,bound,start_cycle,cycles,compute_cycles,sfu_cycles,stall_cycles,macs,"
-         "utilization,dram_read_bytes,dram_write_bytes,sram_reads,sram_writes,energy_j\n";
+         "utilization,dram_read_bytes,dram_write_bytes,sram_reads,sram_writes,dma_in_cycles,"
+         "dma_out_cycles,exposed_sfu_cycles,energy_j\n";
   for (const auto& l : r.layers) {
     out << csv_field(l.name) << ',' << l.op << ',' << l.unit << ',' << l.bound << ','
         << l.start_cycle << ',' << l.cycles << ',' << l.compute_cycles << ',' << l.sfu_cycles << ','
         << l.stall_cycles << ',' << l.macs << ',' << l.utilization << ',' << l.dram_read_bytes
         << ',' << l.dram_write_bytes << ',' << l.sram_reads << ',' << l.sram_writes << ','
+        << l.dma_in_cycles << ',' << l.dma_out_cycles << ',' << l.exposed_sfu_cycles << ','
         << l.energy_j << '\n';
   }
   return out.str();
@@ -206,7 +231,15 @@ void print_summary(std::ostream& out, const Report& r, bool per_layer) {
   out << "  SFU           " << r.sfu_cycles << " cycles ("
       << (r.cycles > 0 ? 100.0 * r.sfu_cycles / r.cycles : 0.0) << " % of cycles; " << r.sfu_kind
       << ", " << r.energy.sfu * 1e3 << " mJ, " << r.area.sfu << " mm2)\n";
+  out << "  exposed SFU   " << r.exposed_sfu_cycles << " cycles ("
+      << 100.0 * share(r.exposed_sfu_cycles, r.cycles) << " % of cycles, SFU work the PE array "
+      << "did not hide)\n";
   out << "  stalls        " << r.stall_cycles << " cycles\n";
+  out << "  busy          PE array " << 100.0 * share(r.compute_cycles, r.cycles) << " %, SFU "
+      << 100.0 * share(r.sfu_cycles, r.cycles) << " %, DMA-in "
+      << 100.0 * share(r.dma_in_cycles, r.cycles) << " %, DMA-out "
+      << 100.0 * share(r.dma_out_cycles, r.cycles) << " %, DRAM "
+      << 100.0 * share(r.dram_busy_cycles, r.cycles) << " %\n";
   out << "  DRAM read     " << human_count(static_cast<double>(r.dram_read_bytes)) << "B\n";
   out << "  DRAM write    " << human_count(static_cast<double>(r.dram_write_bytes)) << "B\n";
   out << "  energy        " << r.energy_j * 1e3 << " mJ  (" << shares(r.energy.components())

@@ -54,6 +54,8 @@ LayerReport layer_report(const AcceleratorConfig& cfg, const LayerPlan& plan,
   }
   r.work = s.work;
   r.dma_transfers = s.dma_transfers;
+  r.dma_in_cycles = s.dma_in_cycles;
+  r.dma_out_cycles = s.dma_out_cycles;
   if (plan.unit == Unit::kNone) {
     r.bound = plan.note == "view" ? "view" : "fused";
   } else {
@@ -99,6 +101,7 @@ Report simulate(const AcceleratorConfig& config, const Workload& workload,
   report.sfu_lanes = config.sfu_lanes;
   for (std::size_t i = 0; i < plans.size(); ++i) {
     LayerReport layer = layer_report(config, plans[i], job.stats[i], options);
+    layer.exposed_sfu_cycles = job.activity.exposed_sfu_by_layer()[i];
     report.cycles += layer.cycles;
     report.macs += layer.macs;
     report.compute_cycles += layer.compute_cycles;
@@ -106,8 +109,13 @@ Report simulate(const AcceleratorConfig& config, const Workload& workload,
     report.stall_cycles += layer.stall_cycles;
     report.dram_read_bytes += layer.dram_read_bytes;
     report.dram_write_bytes += layer.dram_write_bytes;
+    report.dram_busy_cycles += layer.dram_busy_cycles;
     report.layers.push_back(std::move(layer));
   }
+  report.dma_in_cycles = job.activity.busy_cycles(hw::UnitActivity::kDmaIn);
+  report.dma_out_cycles = job.activity.busy_cycles(hw::UnitActivity::kDmaOut);
+  report.exposed_sfu_cycles = job.activity.exposed_sfu_cycles();
+  report.exposed_memory_cycles = job.activity.exposed_memory_cycles();
   report.latency_s = static_cast<double>(report.cycles) / (config.clock_ghz * 1e9);
   const double peak = static_cast<double>(config.pe_rows * config.pe_cols);
   report.utilization =

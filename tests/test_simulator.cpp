@@ -84,6 +84,30 @@ TEST(Simulator, LayerTilesMatchTheirPlansOnTheZoo) {
   }
 }
 
+// Per-unit busy time and the time the units do not hide. Layers run one after another, so
+// every SFU cycle is exposed and the memory-only time fits within the stalls.
+TEST(Simulator, UnitBusyAndExposedTimeOnTheZoo) {
+  const AcceleratorConfig c = test::shipped("mobile");
+  for (const auto& name : zoo_names()) {
+    const Report r = simulate(c, zoo_workload(name));
+    int64_t exposed = 0, dma_in = 0, dma_out = 0;
+    for (const auto& l : r.layers) {
+      exposed += l.exposed_sfu_cycles;
+      dma_in += l.dma_in_cycles;
+      dma_out += l.dma_out_cycles;
+      EXPECT_EQ(l.exposed_sfu_cycles, l.sfu_cycles) << name << " " << l.name;
+    }
+    EXPECT_EQ(r.exposed_sfu_cycles, r.sfu_cycles) << name;
+    EXPECT_EQ(exposed, r.exposed_sfu_cycles) << name;
+    EXPECT_EQ(dma_in, r.dma_in_cycles) << name;
+    EXPECT_EQ(dma_out, r.dma_out_cycles) << name;
+    EXPECT_LE(r.exposed_memory_cycles, r.stall_cycles) << name;
+    EXPECT_GT(r.dma_in_cycles, 0) << name;
+    for (int64_t busy : {r.compute_cycles, r.sfu_cycles, r.dma_in_cycles, r.dma_out_cycles})
+      EXPECT_LE(busy, r.cycles) << name;
+  }
+}
+
 // A GEMM whose DRAM time and compute time are similar: with double buffering, loads of the
 // next tile overlap compute, so the layer takes clearly less than the two added up.
 TEST(Simulator, LoadComputeAndStoreOverlap) {

@@ -55,6 +55,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name) : sc_module(name) {
 void Accelerator::run(Job& job) {
   job.origin = to_cycles(sc_core::sc_time_stamp());
   job.stats.assign(job.plans->size(), LayerStats{});
+  job.activity.reset(0, job.plans->size());
   buffer_.start_job(&job);
   dram_.start_job(&job);
   dma_.start_job(&job);
@@ -63,6 +64,7 @@ void Accelerator::run(Job& job) {
   controller_.start_job(&job);
   sc_core::sc_start();
   forget_coroutine_frames();
+  job.activity.finish(job.now());
   // The kernel also returns when no event is left: a deadlock would otherwise give a silently
   // partial report.
   if (!job.finished) {

@@ -14,7 +14,10 @@ void ComputeUnit::run() {
     TileRef ref = tiles.read();
     buffer_.output_slots().acquire();
     const int64_t start = job_->now();
+    const auto unit = track_ == kTraceSfu ? UnitActivity::kSfu : UnitActivity::kPeArray;
+    job_->activity.start(unit, ref.layer, start);
     const int64_t used = compute(ref);
+    job_->activity.stop(unit, job_->now());
     LayerStats& stats = job_->stats[ref.layer];
     account(stats, used);
     stats.work += ref.tile->work;

@@ -37,8 +37,11 @@ void Dma::load_engine() {
     TileRef ref = load_requests.read();
     buffer_.input_slots().acquire();
     const int64_t start = job_->now();
+    job_->activity.start(UnitActivity::kDmaIn, ref.layer, start);
     const sc_core::sc_time arrival =
         transfer(tlm::TLM_READ_COMMAND, ref.layer, ref.tile->total_load_bytes());
+    job_->activity.stop(UnitActivity::kDmaIn, job_->now());
+    job_->stats[ref.layer].dma_in_cycles += job_->now() - start;
     job_->record(kTraceDmaIn, ref.layer, start, job_->now() - start);
     job_->record_activity(PowerProfile::Activity::kLoad, *ref.tile, start, job_->now() - start);
     buffer_.count_load(ref);
@@ -64,7 +67,10 @@ void Dma::store_engine() {
   while (true) {
     TileRef ref = store_requests_.pop();
     const int64_t start = job_->now();
+    job_->activity.start(UnitActivity::kDmaOut, ref.layer, start);
     const sc_core::sc_time ack = transfer(tlm::TLM_WRITE_COMMAND, ref.layer, ref.tile->store_bytes);
+    job_->activity.stop(UnitActivity::kDmaOut, job_->now());
+    job_->stats[ref.layer].dma_out_cycles += job_->now() - start;
     job_->record(kTraceDmaOut, ref.layer, start, job_->now() - start);
     job_->record_activity(PowerProfile::Activity::kStore, *ref.tile, start, job_->now() - start);
     buffer_.count_store(ref);

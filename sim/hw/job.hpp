@@ -7,6 +7,7 @@
 
 #include "sim/accelerator_config.hpp"
 #include "sim/cost/power_profile.hpp"
+#include "sim/hw/unit_activity.hpp"
 #include "sim/layer_plan.hpp"
 #include "sim/report.hpp"
 #include "sim/simulate.hpp"
@@ -36,6 +37,8 @@ struct LayerStats {
   PerOperand buffer_reads{};  // bank-width accesses
   PerOperand buffer_writes{};
   int64_t dma_transfers = 0;
+  int64_t dma_in_cycles = 0;  // loads occupying (or waiting for) the DRAM channel
+  int64_t dma_out_cycles = 0;
   int64_t tiles_left = 0;
 };
 
@@ -49,6 +52,7 @@ struct Job {
   bool finished = false;  // the controller walked every layer to its end
   std::vector<TraceEvent> trace;
   PowerProfile* power = nullptr;  // every tile's activity, for peak power
+  UnitActivity activity;          // when each unit is busy
   int64_t origin = 0;             // absolute cycle at which the job started
 
   int64_t now() const { return to_cycles(sc_core::sc_time_stamp()) - origin; }
