@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """NN-LUT system study: BERT-base on the mobile accelerator at several sequence lengths, once per
-SFU kind (exact, nnlut, ibert) with equal lanes. Writes a CSV and a plot.
+SFU kind (exact, nnlut, ibert) with equal lanes, under both schedules (sequential: every SFU
+cycle exposed; overlap: SFU work may hide under the PE array). Writes a CSV and a plot.
 
     python3 analysis/nnlut_system_study.py --duet build/cli/duet \
         --csv data/nnlut-system-study.csv --plot data/nnlut-system-study.png
@@ -14,23 +15,28 @@ import sys
 import tempfile
 
 KINDS = ["exact", "ibert", "nnlut"]
+SCHEDULES = ["sequential", "overlap"]
 SEQS = [16, 64, 128, 256, 512, 1024]
 
 
-def run(duet, arch, seq, kind, tmp):
-    out = os.path.join(tmp, f"{kind}-{seq}.json")
+def run(duet, arch, seq, kind, schedule, tmp):
+    out = os.path.join(tmp, f"{kind}-{seq}-{schedule}.json")
     subprocess.run([duet, "sim", "--arch", arch, "--workload", "bert-base", "--seq-len", str(seq),
-                    "--nonlinear", kind, "--out", out], check=True, stdout=subprocess.DEVNULL)
+                    "--nonlinear", kind, "--schedule", schedule, "--out", out], check=True,
+                   stdout=subprocess.DEVNULL)
     with open(out) as f:
         r = json.load(f)
     s = r["summary"]
     return {
         "seq_len": seq,
         "sfu_kind": kind,
+        "schedule": schedule,
         "cycles": s["cycles"],
         "latency_s": s["latency_s"],
         "sfu_cycles": s["sfu_cycles"],
         "sfu_cycle_share": s["sfu_cycle_share"],
+        "exposed_sfu_cycles": s["exposed_sfu_cycles"],
+        "exposed_sfu_share": s["exposed_sfu_share"],
         "sfu_energy_j": r["energy_breakdown_j"]["sfu"],
         "sfu_area_mm2": r["area_breakdown_mm2"]["sfu"],
         "energy_j": s["energy_j"],
@@ -42,21 +48,33 @@ def plot(rows, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    fig, axes = plt.subplots(1, 4, figsize=(17, 3.8))
     for kind in KINDS:
-        mine = sorted((r for r in rows if r["sfu_kind"] == kind), key=lambda r: r["seq_len"])
-        seqs = [r["seq_len"] for r in mine]
-        axes[0].plot(seqs, [100 * r["sfu_cycle_share"] for r in mine], marker="o", label=kind)
-        axes[1].plot(seqs, [1e3 * r["latency_s"] for r in mine], marker="o", label=kind)
-        axes[2].plot(seqs, [1e3 * r["sfu_energy_j"] for r in mine], marker="o", label=kind)
-    titles = ["SFU share of cycles (%)", "BERT-base latency (ms)", "SFU energy (mJ)"]
+        for schedule, style in zip(SCHEDULES, ["-", "--"]):
+            mine = sorted((r for r in rows if r["sfu_kind"] == kind and r["schedule"] == schedule),
+                          key=lambda r: r["seq_len"])
+            seqs = [r["seq_len"] for r in mine]
+            label = f"{kind}, {schedule}"
+            color = {"exact": "C0", "ibert": "C1", "nnlut": "C2"}[kind]
+            if schedule == "sequential":
+                axes[0].plot(seqs, [100 * r["sfu_cycle_share"] for r in mine], style, marker="o",
+                             color=color, label=kind)
+                axes[3].plot(seqs, [1e3 * r["sfu_energy_j"] for r in mine], style, marker="o",
+                             color=color, label=kind)
+            axes[1].plot(seqs, [100 * r["exposed_sfu_share"] for r in mine], style, marker="o",
+                         color=color, label=label)
+            axes[2].plot(seqs, [1e3 * r["latency_s"] for r in mine], style, marker="o",
+                         color=color, label=label)
+    titles = ["SFU share of cycles (%)", "exposed SFU share (%)", "BERT-base latency (ms)",
+              "SFU energy (mJ)"]
     for ax, title in zip(axes, titles):
         ax.set_xscale("log", base=2)
         ax.set_xlabel("sequence length")
         ax.set_title(title)
         ax.grid(alpha=0.3)
-    axes[1].set_yscale("log")
     axes[2].set_yscale("log")
+    axes[3].set_yscale("log")
+    axes[1].legend(fontsize=7)
     axes[0].legend()
     areas = {r["sfu_kind"]: r["sfu_area_mm2"] for r in rows}
     fig.suptitle("BERT-base on mobile (32x32, 32 SFU lanes); SFU area: " +
@@ -77,9 +95,12 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for seq in SEQS:
             for kind in KINDS:
-                rows.append(run(args.duet, args.arch, seq, kind, tmp))
-                print(f"seq {seq:5d} {kind:6s} cycles {rows[-1]['cycles']:>12d} "
-                      f"SFU share {100 * rows[-1]['sfu_cycle_share']:5.1f}%", file=sys.stderr)
+                for schedule in SCHEDULES:
+                    rows.append(run(args.duet, args.arch, seq, kind, schedule, tmp))
+                    r = rows[-1]
+                    print(f"seq {seq:5d} {kind:6s} {schedule:10s} cycles {r['cycles']:>12d} "
+                          f"SFU share {100 * r['sfu_cycle_share']:5.1f}% exposed "
+                          f"{100 * r['exposed_sfu_share']:5.1f}%", file=sys.stderr)
     tmp_csv = args.csv + ".tmp"
     with open(tmp_csv, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Times `duet sim` on the mobile config for the README's cases, pinned to one core. BERT-base at
-# sequence 4096 (2.56 M tiles) is issue #12's memory case: target below 200 MB.
+# sequence 4096 (2.56 M tiles) is issue #12's memory case: target below 200 MB. The overlap
+# schedule must stay within 1.5x of sequential (issue #13).
 # Usage: bench/run.sh [path/to/duet] [repeats]
 set -euo pipefail
 duet=${1:-build/cli/duet}
 repeats=${2:-5}
 cd "$(dirname "$0")/.."
 arch=configs/accel/mobile.json
-cases=("resnet50" "bert-base --seq-len 512" "resnet18" "bert-base --seq-len 4096")
+cases=("resnet50" "bert-base --seq-len 512" "resnet18" "bert-base --seq-len 4096"
+       "resnet50 --schedule overlap" "bert-base --seq-len 512 --schedule overlap")
 
 printf '| case | wall time, median of %s (s) | min (s) | peak RSS (MB) | simulated cycles |\n' "$repeats"
 printf '|---|---|---|---|---|\n'

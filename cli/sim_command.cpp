@@ -45,6 +45,9 @@ int sim_command(int argc, char** argv) {
       "NN-LUT table set (configs/luts/default.json): sets the unit's entries and precision")(
       "tech", po::value(&options.tech_path),
       "technology table for energy and area (default: configs/tech/<technology_nm>nm.json)")(
+      "schedule", po::value(&request.schedule),
+      "sequential (layers one after another) or overlap (the PE array, SFU and DMA work on "
+      "tiles of a window of layers at once); default: the config's, else sequential")(
       "fidelity", po::value(&fidelity)->default_value("fast"),
       "fast: one event per tile; cycle: step the PE array every cycle (slow, for checking)")(
       "max-tiles", po::value(&options.max_tiles)->default_value(options.max_tiles),

@@ -85,6 +85,15 @@ const char* sfu_kind_name(SfuKind k) {
   return "?";
 }
 
+const char* schedule_name(Schedule s) { return s == Schedule::kOverlap ? "overlap" : "sequential"; }
+
+Schedule parse_schedule(const std::string& name, const std::string& where) {
+  for (Schedule s : {Schedule::kSequential, Schedule::kOverlap}) {
+    if (name == schedule_name(s)) return s;
+  }
+  throw InputError(where + ": unknown schedule \"" + name + "\" (allowed: sequential, overlap)");
+}
+
 SfuKind parse_sfu_kind(const std::string& name, const std::string& where) {
   for (SfuKind k : {SfuKind::kExact, SfuKind::kNnlut, SfuKind::kIbert}) {
     if (name == sfu_kind_name(k)) return k;
@@ -157,6 +166,8 @@ AcceleratorConfig accelerator_config_from_json(const Json& root, const std::stri
       parse_data_type(sfu.choice_or("lut_precision", "int32", {"fp32", "fp16", "int32"}));
   sfu.reject_unknown_keys();
 
+  c.schedule =
+      parse_schedule(top.choice_or("schedule", "sequential", {"sequential", "overlap"}), path);
   top.string_or("description", "");
   top.reject_unknown_keys();
   return c;
@@ -193,7 +204,8 @@ Json accelerator_config_to_json(const AcceleratorConfig& c) {
             {"lanes", c.sfu_lanes},
             {"pipeline_depth", c.sfu_pipeline_depth},
             {"lut_entries", c.sfu_lut_entries},
-            {"lut_precision", data_type_name(c.sfu_lut_precision)}}}};
+            {"lut_precision", data_type_name(c.sfu_lut_precision)}}},
+          {"schedule", schedule_name(c.schedule)}};
 }
 
 std::string configs_dir() {

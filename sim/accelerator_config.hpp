@@ -10,6 +10,9 @@ namespace duet {
 enum class Dataflow { kWeightStationary, kOutputStationary, kInputStationary };
 enum class DataType { kInt8, kInt16, kInt32, kFp16, kBf16, kFp32 };
 enum class SfuKind { kExact, kNnlut, kIbert };
+// How the controller orders tiles (docs/architecture.md, "Schedules"): layers strictly one after
+// another, or tiles of a window of layers as soon as their inputs are stored.
+enum class Schedule { kSequential, kOverlap };
 
 const char* dataflow_name(Dataflow d);
 const char* data_type_name(DataType t);
@@ -17,6 +20,9 @@ int data_type_bytes(DataType t);
 const char* sfu_kind_name(SfuKind k);
 // Throws InputError listing exact, nnlut, ibert.
 SfuKind parse_sfu_kind(const std::string& name, const std::string& where);
+const char* schedule_name(Schedule s);
+// Throws InputError naming `where` and listing sequential, overlap.
+Schedule parse_schedule(const std::string& name, const std::string& where);
 
 struct BufferPartition {
   double ifmap = 0.4;
@@ -54,6 +60,8 @@ struct AcceleratorConfig {
   int64_t sfu_pipeline_depth = 4;
   int64_t sfu_lut_entries = 16;                   // nnlut: table entries (comparators + 1)
   DataType sfu_lut_precision = DataType::kInt32;  // nnlut: datapath precision
+
+  Schedule schedule = Schedule::kSequential;
 
   int64_t buffer_bytes() const { return buffer_kib * 1024; }
   int64_t partition_bytes(double share) const {

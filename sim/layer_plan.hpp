@@ -70,6 +70,12 @@ struct Tile {
   bool fold_start = false;
   bool fold_end = false;
   bool layer_start = false;
+  // Dependencies, for the overlap schedule (docs/architecture.md, "Schedules"). Outputs are
+  // final in row-major order: once this tile and those before it are stored, the first
+  // `done_prefix` elements of the layer's output are. The tile reads the first
+  // need[j] / LayerPlan::need_den[j] of input j (all of it when need_den[j] is 0).
+  int64_t done_prefix = 0;
+  std::array<int64_t, 2> need{};
 
   int64_t total_load_bytes() const { return load_bytes[0] + load_bytes[1] + load_bytes[2]; }
 };
@@ -103,6 +109,18 @@ struct LayerPlan {
   std::string schedule;      // PE layers: full-stream (SCALE-Sim's) or stream-blocked:<T block>
   int64_t stream_block = 0;  // PE layers: the T block the schedule chose
   int64_t tile_count = 0;    // the tiles mapper.hpp's layer_tiles builds for it
+
+  // Dependencies (see Tile). The layers whose outputs this one reads, through views and fused
+  // clamps; `whole` when the path reorders elements (a transpose, a slice...), so that all of
+  // the source is needed.
+  struct Source {
+    int layer = 0;
+    int input = 0;  // which of the tile's need[] applies
+    bool whole = false;
+  };
+  std::vector<Source> sources;
+  std::array<int64_t, 2> need_den{};
+  int64_t output_elements = 0;
 };
 
 }  // namespace duet

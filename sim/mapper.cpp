@@ -30,6 +30,26 @@ std::map<std::string, std::string> fusable_relus(const Workload& workload) {
   return fused;
 }
 
+// The layers with tiles whose outputs `name` is made of, for input `input` of a consumer:
+// through reshapes and fused clamps, which keep the element order, and through other views
+// (transpose, slice, concat, pad), after which all of the source is needed.
+void add_sources(const std::map<std::string, int>& index, const Workload& workload,
+                 const std::vector<LayerPlan>& plans, const std::string& name, int input,
+                 bool whole, std::vector<LayerPlan::Source>& sources) {
+  const auto it = index.find(name);
+  if (it == index.end()) return;  // a workload input: there from the start
+  const int p = it->second;
+  if (plans[p].unit != Unit::kNone) {
+    sources.push_back({p, input, whole});
+    return;
+  }
+  const Layer& view = workload.layers[static_cast<std::size_t>(p)];
+  const bool keeps_order = view.op == OpKind::kReshape || plans[p].note.rfind("fused", 0) == 0;
+  for (const auto& in : view.inputs) {
+    add_sources(index, workload, plans, in, input, whole || !keeps_order, sources);
+  }
+}
+
 }  // namespace
 
 void TileBudget::check(const std::string& layer, int64_t tiles) const {
@@ -77,6 +97,16 @@ std::vector<LayerPlan> map_workload(const AcceleratorConfig& config, const Workl
       }
     }
     plans.push_back(std::move(plan));
+  }
+  std::map<std::string, int> index;
+  for (std::size_t i = 0; i < workload.layers.size(); ++i) {
+    const Layer& layer = workload.layers[i];
+    for (std::size_t j = 0; j < layer.inputs.size(); ++j) {
+      // need[] covers two operands; further ones (a many-input concat) are needed whole.
+      add_sources(index, workload, plans, layer.inputs[j],
+                  static_cast<int>(std::min<std::size_t>(j, 1)), j > 1, plans[i].sources);
+    }
+    index[layer.name] = static_cast<int>(i);
   }
   return plans;
 }

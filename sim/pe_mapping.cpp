@@ -51,6 +51,10 @@ struct PeGeometry {
   Operands op{};
   bool os = false;
   bool ifmap_halo = false;  // a WS conv: its stream chunks reload their ifmap halo
+  // Dependencies: a gemm / matmul output is repeats x P rows of F; a conv's (NCHW) is final per
+  // group when N is 1, else only at the end.
+  bool conv = false;
+  int64_t p = 0, f = 0, out_elements = 0, images = 1;
 };
 
 PeGeometry pe_geometry(const AcceleratorConfig& cfg, const Layer& layer) {
@@ -62,6 +66,10 @@ PeGeometry pe_geometry(const AcceleratorConfig& cfg, const Layer& layer) {
   g.act_b = data_type_bytes(cfg.activation_type);
   g.acc_b = data_type_bytes(cfg.accumulator_type);
   g.repeats = v.repeats;
+  g.conv = layer.op == OpKind::kConv2d;
+  g.p = v.p, g.f = v.f;
+  g.out_elements = elements(layer.output_shape);
+  if (g.conv) g.images = layer.input_shapes[0][0];
   // matmul's second operand is an activation, not a weight.
   const int64_t act_b = g.act_b;
   const int64_t filt_b = layer.op == OpKind::kMatmul ? act_b : data_type_bytes(cfg.weight_type);
@@ -144,6 +152,7 @@ void for_each_tile(const PeGeometry& g, int64_t block, Visit&& visit) {
   const int64_t acc_b = g.acc_b, act_b = g.act_b, chunk = g.chunk;
   const bool os = g.os;
   bool first = true;
+  int64_t done = 0;
   // Operands that fit their whole partition are fetched from DRAM once per block.
   const bool row_resident = double(sr) * block * op.row_dram_bytes <= double(op.row_partition);
   const bool psum_resident = !os && block * std::min(sc, C) * acc_b <= g.ofmap_part;
@@ -233,6 +242,31 @@ void for_each_tile(const PeGeometry& g, int64_t block, Visit&& visit) {
             tile.load_bytes[op.col_operand] = std::llround(col_load);
             tile.load_bytes[kOfmap] = psum_load;
             tile.store_bytes = store;
+            // Rows of P this tile reads, and whether it finishes rows of the output.
+            const bool last_block = b0 + block >= t;
+            int64_t rows_end = 0;
+            bool finishes = false;
+            switch (g.df) {
+              case Dataflow::kWeightStationary:
+                rows_end = b0 + tile.stream_end;
+                finishes = cf == nc - 1 && rf == nr - 1;
+                break;
+              case Dataflow::kInputStationary:
+                rows_end = cf * C + cols_used;
+                finishes = rf == nr - 1 && tile.fold_end && last_block;
+                break;
+              case Dataflow::kOutputStationary:
+                rows_end = rf * R + rows_used;
+                finishes = cf == nc - 1 && tile.fold_end;
+                break;
+            }
+            const bool repeat_end = last_block && cf == nc - 1 && rf == nr - 1 && tile.fold_end;
+            if (!g.conv && finishes) done = (rep * g.p + rows_end) * g.f;
+            if (g.conv && repeat_end && (g.images == 1 || rep == g.repeats - 1)) {
+              done = g.out_elements / g.repeats * (rep + 1);
+            }
+            tile.done_prefix = done;
+            tile.need = {rep * g.p + rows_end, rep + 1};
             visit(tile);
           }
         }
@@ -274,6 +308,17 @@ void plan_pe_layer(const AcceleratorConfig& cfg, const Layer& layer, bool ideal_
     }
   }
   plan.folds = g.repeats * g.nc * g.nr * ceil_div(g.t, plan.stream_block);
+  plan.output_elements = g.out_elements;
+  if (!g.conv) {
+    // Operand A is read by rows of P; matmul's B per repeat (unless it is broadcast).
+    if (elements(layer.input_shapes[0]) == g.repeats * g.p * gemm_view(layer).k) {
+      plan.need_den[0] = g.repeats * g.p;
+    }
+    if (layer.input_shapes.size() > 1 && elements(layer.input_shapes[1]) % g.repeats == 0 &&
+        elements(layer.input_shapes[1]) / g.repeats == gemm_view(layer).k * g.f) {
+      plan.need_den[1] = g.repeats;
+    }
+  }
   plan.schedule = plan.stream_block == g.t ? "full-stream"
                                            : "stream-blocked:" + std::to_string(plan.stream_block);
 }

@@ -56,6 +56,7 @@ struct Report {
   std::string accelerator;
   std::string workload;
   std::string dataflow;
+  std::string schedule;
   std::string fidelity;
   bool ideal_memory = false;
   double clock_ghz = 1.0;

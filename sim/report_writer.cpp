@@ -132,9 +132,10 @@ std::string report_json(const Report& r) {
   OrderedJson j;
   j["accelerator"] = r.accelerator;
   j["workload"] = r.workload;
-  j["options"] = {{"dataflow", r.dataflow},         {"fidelity", r.fidelity},
-                  {"ideal_memory", r.ideal_memory}, {"clock_ghz", r.clock_ghz},
-                  {"pe_rows", r.pe_rows},           {"pe_cols", r.pe_cols}};
+  j["options"] = {{"dataflow", r.dataflow},   {"schedule", r.schedule},
+                  {"fidelity", r.fidelity},   {"ideal_memory", r.ideal_memory},
+                  {"clock_ghz", r.clock_ghz}, {"pe_rows", r.pe_rows},
+                  {"pe_cols", r.pe_cols}};
   j["summary"] = {{"cycles", r.cycles},
                   {"latency_s", r.latency_s},
                   {"macs", r.macs},

@@ -40,6 +40,23 @@ SfuKind resolve_kind(NonlinearImpl impl, SfuKind configured) {
   return configured;
 }
 
+// Whether the op's rows are consecutive runs of its output and of each same-sized input, so
+// that a row block can start as soon as its rows of the inputs are stored, and its consumers
+// once it is (the overlap schedule). Pooling and axis-wise softmax read across rows.
+bool rows_in_order(const Layer& layer) {
+  switch (layer.op) {
+    case OpKind::kSoftmax:
+      return layer.axis == static_cast<int64_t>(layer.input_shapes[0].size()) - 1;
+    case OpKind::kMaxPool:
+    case OpKind::kAvgPool:
+    case OpKind::kGlobalAvgPool:
+    case OpKind::kMemory:
+      return false;
+    default:
+      return true;
+  }
+}
+
 // How a layer's rows are cut into tiles: everything but the tiles themselves.
 struct SfuGeometry {
   bool dma_only = false;
@@ -126,17 +143,33 @@ void plan_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, const Tile
   plan.unit = g.dma_only ? Unit::kDmaOnly : Unit::kSfu;
   plan.tile_count = g.tile_count();
   budget.check(layer.name, plan.tile_count);
+  plan.output_elements = elements(layer.output_shape);
+  if (rows_in_order(layer) && !g.dma_only) {
+    for (std::size_t j = 0; j < std::min<std::size_t>(2, layer.input_shapes.size()); ++j) {
+      if (elements(layer.input_shapes[j]) == plan.output_elements) plan.need_den[j] = g.work.rows;
+    }
+  }
 }
 
 std::vector<Tile> sfu_layer_tiles(const AcceleratorConfig& cfg, const Layer& layer) {
   const SfuGeometry g = sfu_geometry(cfg, layer);
   const SfuUnit unit(resolve_kind(layer.impl, cfg.sfu_kind), cfg);
+  const int64_t out = elements(layer.output_shape);
+  const bool in_order = rows_in_order(layer);
   std::vector<Tile> tiles;
   tiles.reserve(static_cast<std::size_t>(g.tile_count()));
   for (int64_t first = 0; first < g.work.rows; first += g.rows_per_tile) {
     const int64_t rows = std::min(g.rows_per_tile, g.work.rows - first);
-    tiles.push_back(g.dma_only ? dma_only_tile(g, rows) : sfu_tile(g, unit, rows));
-    tiles.back().layer_start = first == 0;
+    Tile& tile = tiles.emplace_back(g.dma_only ? dma_only_tile(g, rows) : sfu_tile(g, unit, rows));
+    tile.layer_start = first == 0;
+    const int64_t end = first + rows;
+    const bool last = end == g.work.rows;
+    // out * end / rows without overflow (out and rows stay below 2^62).
+    tile.done_prefix = last ? out
+                       : in_order
+                           ? static_cast<int64_t>(static_cast<__int128>(out) * end / g.work.rows)
+                           : 0;
+    tile.need = {end, end};
   }
   return tiles;
 }

@@ -1,5 +1,6 @@
 #include "sim/simulate.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "sim/cost/cost_report.hpp"
@@ -91,6 +92,7 @@ Report simulate(const AcceleratorConfig& config, const Workload& workload,
   report.accelerator = config.name;
   report.workload = workload.name;
   report.dataflow = dataflow_name(config.dataflow);
+  report.schedule = schedule_name(config.schedule);
   report.fidelity = options.fidelity == Fidelity::kCycle ? "cycle" : "fast";
   report.ideal_memory = options.ideal_memory;
   report.clock_ghz = config.clock_ghz;
@@ -111,6 +113,14 @@ Report simulate(const AcceleratorConfig& config, const Workload& workload,
     report.dram_write_bytes += layer.dram_write_bytes;
     report.dram_busy_cycles += layer.dram_busy_cycles;
     report.layers.push_back(std::move(layer));
+  }
+  if (config.schedule == Schedule::kOverlap) {
+    // Layers overlap: the run ends with the last layer, and stalls are the time neither
+    // compute unit worked.
+    report.cycles = 0;
+    for (const auto& l : report.layers)
+      report.cycles = std::max(report.cycles, l.start_cycle + l.cycles);
+    report.stall_cycles = report.cycles - job.activity.compute_busy_cycles();
   }
   report.dma_in_cycles = job.activity.busy_cycles(hw::UnitActivity::kDmaIn);
   report.dma_out_cycles = job.activity.busy_cycles(hw::UnitActivity::kDmaOut);

@@ -63,16 +63,27 @@ class PatternFinder {
   static const onnx::NodeProto* only_user(const onnx::NodeProto* n, const Users& users,
                                           const std::string& op) {
     if (!n || n->output_size() != 1) return nullptr;
-    const auto it = users.find(n->output(0));
+    const auto it = users.find(out(*n, 0));
     if (it == users.end() || it->second.size() != 1 || !it->second[0]) return nullptr;
     return it->second[0]->op_type() == op ? it->second[0] : nullptr;
   }
 
   // The input of binary node n other than `value`, or "" if `value` is not one of them.
+  // A node's input or output name, or "" when a malformed node has fewer (protobuf does not
+  // check the index).
+  static const std::string& in(const onnx::NodeProto& n, int i) {
+    static const std::string none;
+    return i < n.input_size() ? n.input(i) : none;
+  }
+  static const std::string& out(const onnx::NodeProto& n, int i) {
+    static const std::string none;
+    return i < n.output_size() ? n.output(i) : none;
+  }
+
   static std::string other_input(const onnx::NodeProto* n, const std::string& value) {
     if (!n || n->input_size() != 2) return "";
-    if (n->input(0) == value) return n->input(1);
-    if (n->input(1) == value) return n->input(0);
+    if (in(*n, 0) == value) return in(*n, 1);
+    if (in(*n, 1) == value) return in(*n, 0);
     return "";
   }
 
@@ -89,21 +100,22 @@ class PatternFinder {
 
   // GELU as torch exports it: x * 0.5 * (1 + erf(x / sqrt(2))), in either multiplication order.
   void find_gelu(const onnx::NodeProto& erf, const Producers& producer, const Users& users) {
-    const auto p = producer.find(erf.input(0));
+    const auto p = producer.find(in(erf, 0));
     if (p == producer.end() || p->second->op_type() != "Div" ||
-        !near(p->second->input(1), producer, std::sqrt(2.0)))
+        !near(in(*p->second, 1), producer, std::sqrt(2.0)))
       return;
     const onnx::NodeProto* div = p->second;
-    const std::string x = div->input(0);
-    if (uses(users, div->output(0)) != 1) return;
+    const std::string x = in(*div, 0);
+    if (x.empty()) return;
+    if (uses(users, out(*div, 0)) != 1) return;
     const onnx::NodeProto* plus = only_user(&erf, users, "Add");
-    if (!plus || !near(other_input(plus, erf.output(0)), producer, 1.0)) return;
+    if (!plus || !near(other_input(plus, out(erf, 0)), producer, 1.0)) return;
     const onnx::NodeProto* times = only_user(plus, users, "Mul");
-    const std::string other = other_input(times, plus->output(0));
+    const std::string other = other_input(times, out(*plus, 0));
     if (other.empty()) return;
     if (other == x) {  // (x * (1 + erf)) * 0.5
       const onnx::NodeProto* half = only_user(times, users, "Mul");
-      if (half && near(other_input(half, times->output(0)), producer, 0.5))
+      if (half && near(other_input(half, out(*times, 0)), producer, 0.5))
         record(OpKind::kGelu, x, {div, &erf, plus, times, half});
       return;
     }
@@ -116,15 +128,16 @@ class PatternFinder {
   // LayerNorm over the last axis as exporters decompose it: d = x - mean(x);
   // d / sqrt(mean(d^2) + eps), then optionally * gamma + beta.
   void find_layer_norm(const onnx::NodeProto& mean, const Producers& producer, const Users& users) {
-    const std::string x = mean.input(0);
+    const std::string x = in(mean, 0);
+    if (x.empty()) return;
     std::vector<int64_t> axes = ints_attribute(mean, "axes");
     double axis_input = 0;
-    if (axes.empty() && mean.input_size() > 1 && scalar_of(mean.input(1), producer, axis_input))
+    if (axes.empty() && mean.input_size() > 1 && scalar_of(in(mean, 1), producer, axis_input))
       axes = {static_cast<int64_t>(axis_input)};  // opset 18: axes as an input
     if (axes.size() != 1) return;
     const onnx::NodeProto* sub = only_user(&mean, users, "Sub");
-    if (!sub || sub->input(0) != x || sub->input(1) != mean.output(0)) return;
-    const auto found = users.find(sub->output(0));
+    if (!sub || in(*sub, 0) != x || in(*sub, 1) != out(mean, 0)) return;
+    const auto found = users.find(out(*sub, 0));
     if (found == users.end() || found->second.size() != 2) return;
     const auto& d_users = found->second;
     const onnx::NodeProto *pow = nullptr, *div = nullptr;
@@ -132,8 +145,7 @@ class PatternFinder {
       if (u && u->op_type() == "Pow") pow = u;
       if (u && u->op_type() == "Div") div = u;
     }
-    if (!pow || !div || !near(pow->input(1), producer, 2.0) || div->input(0) != sub->output(0))
-      return;
+    if (!pow || !div || !near(in(*pow, 1), producer, 2.0) || in(*div, 0) != out(*sub, 0)) return;
     const onnx::NodeProto* var = only_user(pow, users, "ReduceMean");
     const onnx::NodeProto* eps = only_user(var, users, "Add");
     const onnx::NodeProto* sqrt = only_user(eps, users, "Sqrt");
@@ -149,8 +161,8 @@ class PatternFinder {
   // SiLU: x * sigmoid(x). HardSwish: x * hardsigmoid(x), which exporters before opset 14 write.
   void find_gated(const onnx::NodeProto& gate, const Users& users, OpKind op) {
     const onnx::NodeProto* times = only_user(&gate, users, "Mul");
-    if (times && other_input(times, gate.output(0)) == gate.input(0))
-      record(op, gate.input(0), {&gate, times});
+    if (times && other_input(times, out(gate, 0)) == in(gate, 0))
+      record(op, in(gate, 0), {&gate, times});
   }
 
   // HardSwish's gate is clip(x / 6 + 1/2, 0, 1).

@@ -55,6 +55,15 @@ int64_t constant_weights(const Layer& l) { return elements(l.output_shape); }
 
 namespace {
 
+// k * n + c, saturated at 2^62: a row that long can never fit a buffer, and the mapper refuses
+// it by its bytes, but the count must not overflow first.
+int64_t saturated(int64_t k, int64_t n, int64_t c = 0) {
+  constexpr int64_t kCap = int64_t{1} << 62;
+  int64_t v = 0;
+  if (__builtin_mul_overflow(k, n, &v) || __builtin_add_overflow(v, c, &v) || v > kCap) return kCap;
+  return v;
+}
+
 ElementOps ops(int64_t compare, int64_t add, int64_t mul, int64_t exp = 0, int64_t reciprocal = 0,
                int64_t rsqrt = 0, int64_t gelu = 0, int64_t silu = 0) {
   return {compare, add, mul, exp, reciprocal, rsqrt, gelu, silu};
@@ -98,14 +107,15 @@ RowWork memory_rows(const Layer& l) {
 RowWork softmax_rows(const Layer& l) {
   const int64_t len = l.input_shapes[0][l.axis];
   // max (compare), subtract and sum (add), exp, multiply per element; one reciprocal per row.
-  return {elements(l.output_shape) / len, len, len, ops(len, 2 * len, len, len, 1), 3};
+  return {elements(l.output_shape) / len, len, len, ops(len, saturated(2, len), len, len, 1), 3};
 }
 
 RowWork layernorm_rows(const Layer& l) {
   const int64_t len = l.input_shapes[0].back();
   // mean (add, one scale), variance (sub, square, add, one scale), normalise (sub, mul),
   // scale and shift (mul, add); one rsqrt per row.
-  return {elements(l.output_shape) / len, len, len, ops(0, 4 * len, 3 * len + 2, 0, 0, 1), 3};
+  return {elements(l.output_shape) / len, len, len,
+          ops(0, saturated(4, len), saturated(3, len, 2), 0, 0, 1), 3};
 }
 
 namespace {
@@ -120,7 +130,7 @@ RowWork window_rows(const Layer& l, const ElementOps& per_row) {
 }
 
 int64_t window_minus_one_per_row(const Layer& l) {
-  return l.output_shape[3] * (l.kernel[0] * l.kernel[1] - 1);
+  return saturated(l.output_shape[3], saturated(l.kernel[0], l.kernel[1], -1));
 }
 
 }  // namespace

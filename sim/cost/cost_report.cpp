@@ -30,10 +30,16 @@ CostModel cost_model_for(const AcceleratorConfig& config, const std::string& tec
 void attach_costs(const CostModel& model, const PowerProfile& power, Report& report) {
   const double seconds_per_cycle = 1.0 / (report.clock_ghz * 1e9);
   report.energy = EnergyBreakdown{};
+  // Leakage runs for the whole run once. When layers overlap, each layer gets its share of the
+  // run's leakage in proportion to its span.
+  int64_t spans = 0;
+  for (const auto& layer : report.layers) spans += layer.cycles;
+  const double leakage_scale =
+      spans == report.cycles || spans == 0 ? 1.0 : double(report.cycles) / double(spans);
   for (auto& layer : report.layers) {
     layer.energy = model.compute_energy(layer.work, layer.buffer_reads, layer.buffer_writes);
     layer.energy += model.transfer_energy(layer.dram_read_bytes, layer.dram_write_bytes);
-    layer.energy.leakage = model.leakage_j(layer.cycles * seconds_per_cycle);
+    layer.energy.leakage = model.leakage_j(layer.cycles * seconds_per_cycle) * leakage_scale;
     layer.energy_j = layer.energy.total();
     report.energy += layer.energy;
   }

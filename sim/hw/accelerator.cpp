@@ -1,5 +1,6 @@
 #include "sim/hw/accelerator.hpp"
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -18,12 +19,17 @@ namespace duet::hw {
 namespace {
 
 // SystemC's QuickThreads switch stacks behind AddressSanitizer's back, which leaves the redzones
-// of frames that ran on the coroutine stacks poisoned in its shadow of this thread's stack; ASan
-// then reports false stack-buffer-overflows in later frames. Clear them after each kernel run
-// (ASan does the same before a noreturn call or a longjmp).
+// of frames that ran below this one during sc_start poisoned in ASan's shadow of this thread's
+// stack; ASan then reports false stack-buffer-overflows in later frames. Clear the shadow of the
+// dead stack below this frame after each kernel run, as ASan does before a longjmp. (Only the
+// shadow is written, and it is mapped for every address.) __asan_handle_no_return would do the
+// same, but ASan ignores it in forked dataset workers.
 void forget_coroutine_frames() {
 #ifdef DUET_ASAN
-  __asan_handle_no_return();
+  char here = 0;
+  constexpr std::uintptr_t kBelow = std::uintptr_t{1} << 20;
+  const std::uintptr_t top = reinterpret_cast<std::uintptr_t>(&here);
+  __asan_unpoison_memory_region(reinterpret_cast<void*>(top - kBelow), kBelow);
 #endif
 }
 
@@ -61,6 +67,7 @@ void Accelerator::run(Job& job) {
   dma_.start_job(&job);
   pe_array_.start_job(&job);
   sfu_.start_job(&job);
+  job.wake = [this] { controller_.wake(); };
   controller_.start_job(&job);
   sc_core::sc_start();
   forget_coroutine_frames();

@@ -22,7 +22,7 @@ class Accelerator : public sc_core::sc_module {
  private:
   explicit Accelerator(sc_core::sc_module_name name);
 
-  sc_core::sc_fifo<TileRef> load_queue_{"load_queue", 2};
+  sc_core::sc_fifo<TileRef> load_queue_{"load_queue", Controller::kLoadQueueDepth};
   sc_core::sc_fifo<TileRef> pe_queue_{"pe_queue", 1};
   sc_core::sc_fifo<TileRef> sfu_queue_{"sfu_queue", 1};
   Controller controller_{"controller"};

@@ -12,6 +12,7 @@ ComputeUnit::ComputeUnit(sc_core::sc_module_name name, GlobalBuffer& buffer, Dma
 void ComputeUnit::run() {
   while (true) {
     TileRef ref = tiles.read();
+    job_->unit_took((*job_->plans)[ref.layer].unit);
     buffer_.output_slots().acquire();
     const int64_t start = job_->now();
     const auto unit = track_ == kTraceSfu ? UnitActivity::kSfu : UnitActivity::kPeArray;

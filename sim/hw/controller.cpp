@@ -13,26 +13,141 @@ void Controller::start_job(Job* job) {
 }
 
 void Controller::tile_stored(const TileRef& ref) {
-  if (--job_->stats[ref.layer].tiles_left == 0) layer_done_.notify(sc_core::SC_ZERO_TIME);
+  LayerStats& stats = job_->stats[ref.layer];
+  if (job_->config->schedule == Schedule::kOverlap) {
+    stored_prefix_[ref.layer] = ref.tile->done_prefix;
+    if (--stats.tiles_left == 0) complete(ref.layer);
+    wake();
+    return;
+  }
+  if (--stats.tiles_left == 0) layer_done_.notify(sc_core::SC_ZERO_TIME);
 }
 
 void Controller::run() {
   while (true) {
     wait(start_);
-    const auto& plans = *job_->plans;
-    for (std::size_t i = 0; i < plans.size(); ++i) {
-      LayerStats& stats = job_->stats[i];
-      stats.start = job_->now();
-      // Only this layer's tiles are alive: they are freed when its last one is stored.
-      const std::vector<Tile> tiles = job_->layer_tiles(i);
-      stats.tiles_left = static_cast<int64_t>(tiles.size());
-      for (const Tile& tile : tiles) load_requests.write({static_cast<int>(i), &tile});
-      while (stats.tiles_left > 0) wait(layer_done_);
-      stats.end = job_->now();
-      if (job_->options.progress)
-        job_->options.progress(static_cast<int64_t>(i + 1), static_cast<int64_t>(plans.size()));
+    if (job_->config->schedule == Schedule::kOverlap) {
+      run_overlap();
+    } else {
+      run_sequential();
     }
     job_->finished = true;
+  }
+}
+
+void Controller::run_sequential() {
+  const auto& plans = *job_->plans;
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    LayerStats& stats = job_->stats[i];
+    stats.start = job_->now();
+    // Only this layer's tiles are alive: they are freed when its last one is stored.
+    const std::vector<Tile> tiles = job_->layer_tiles(i);
+    stats.tiles_left = static_cast<int64_t>(tiles.size());
+    for (const Tile& tile : tiles) load_requests.write({static_cast<int>(i), &tile});
+    while (stats.tiles_left > 0) wait(layer_done_);
+    stats.end = job_->now();
+    if (job_->options.progress)
+      job_->options.progress(static_cast<int64_t>(i + 1), static_cast<int64_t>(plans.size()));
+  }
+}
+
+void Controller::complete(int layer) {
+  const auto& plans = *job_->plans;
+  complete_[layer] = 1;
+  stored_prefix_[layer] = plans[layer].output_elements;
+  job_->stats[layer].end = job_->now();
+  ++completed_;
+  if (job_->options.progress)
+    job_->options.progress(completed_, static_cast<int64_t>(plans.size()));
+}
+
+// Every source holds the prefix of its output that the tile reads.
+bool Controller::ready(int layer, const Tile& tile) const {
+  const LayerPlan& plan = (*job_->plans)[layer];
+  for (const LayerPlan::Source& s : plan.sources) {
+    if (complete_[s.layer]) continue;
+    const int64_t den = plan.need_den[s.input];
+    if (s.whole || den == 0) return false;
+    const int64_t total = (*job_->plans)[s.layer].output_elements;
+    const auto needed = (static_cast<__int128>(total) * tile.need[s.input] + den - 1) / den;
+    if (stored_prefix_[s.layer] < needed) return false;
+  }
+  return true;
+}
+
+// The oldest layer's next tile that is ready, whose unit has fewer tiles waiting than the
+// buffer has slots, and that does not break into another layer's PE fold.
+Controller::WindowLayer* Controller::pick(std::deque<WindowLayer>& window) {
+  const int slots = job_->config->double_buffered ? 2 : 1;
+  for (WindowLayer& w : window) {
+    if (w.next == w.tiles.size()) continue;
+    const Unit unit = (*job_->plans)[w.layer].unit;
+    if (unit == Unit::kPeArray && open_fold_layer_ >= 0 && open_fold_layer_ != w.layer) continue;
+    if (job_->waiting[static_cast<std::size_t>(unit)] >= slots) continue;
+    // A PE fold starts only when all of its chunks can follow: the array keeps it until its
+    // end, so a chunk waiting on a layer that needs the array would never come.
+    std::size_t last = w.next;
+    if (unit == Unit::kPeArray) {
+      while (!w.tiles[last].fold_end) ++last;
+    }
+    if (ready(w.layer, w.tiles[last])) return &w;
+  }
+  return nullptr;
+}
+
+void Controller::issue(WindowLayer& w) {
+  const Tile& tile = w.tiles[w.next++];
+  const Unit unit = (*job_->plans)[w.layer].unit;
+  if (w.next == 1) job_->stats[w.layer].start = job_->now();
+  if (unit == Unit::kPeArray) {
+    if (tile.fold_start) open_fold_layer_ = w.layer;
+    if (tile.fold_end) open_fold_layer_ = -1;
+  }
+  ++job_->waiting[static_cast<std::size_t>(unit)];
+  load_requests.write({w.layer, &tile});
+}
+
+void Controller::run_overlap() {
+  const auto& plans = *job_->plans;
+  const int n = static_cast<int>(plans.size());
+  stored_prefix_.assign(plans.size(), 0);
+  complete_.assign(plans.size(), 0);
+  completed_ = 0;
+  open_fold_layer_ = -1;
+  std::deque<WindowLayer> window;  // deque: tiles stay put while in flight
+  int admitted = 0;
+  while (completed_ < n) {
+    // Layers finished at the front leave (their tiles are all stored); new ones enter.
+    while (!window.empty() && complete_[window.front().layer]) window.pop_front();
+    while (admitted < n && (window.empty() || admitted - window.front().layer < kWindowLayers)) {
+      WindowLayer w;
+      w.layer = admitted++;
+      w.tiles = job_->layer_tiles(static_cast<std::size_t>(w.layer));
+      job_->stats[w.layer].tiles_left = static_cast<int64_t>(w.tiles.size());
+      window.push_back(std::move(w));
+    }
+    // Views and fused layers have no tiles (and no need_den): they are done when their
+    // sources are.
+    bool progressed = false;
+    for (WindowLayer& w : window) {
+      if (w.tiles.empty() && !complete_[w.layer] && ready(w.layer, Tile{})) {
+        job_->stats[w.layer].start = job_->now();
+        complete(w.layer);
+        progressed = true;
+      }
+    }
+    if (progressed) continue;
+    // One tile at a time, when the DMA has taken the last (the load queue is empty): the choice
+    // is made as late as it can be.
+    if (load_requests->num_free() < kLoadQueueDepth) {
+      wait(changed_ | load_requests->data_read_event());
+      continue;
+    }
+    if (WindowLayer* w = pick(window)) {
+      issue(*w);
+    } else {
+      wait(changed_);
+    }
   }
 }
 

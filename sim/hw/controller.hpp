@@ -1,7 +1,12 @@
 #pragma once
-// Walks the layer schedule: builds a layer's tiles, issues them to the DMA, waits until the
-// layer's last tile is stored, frees them, then starts the next layer.
+// Issues tiles to the DMA in one of two schedules (docs/architecture.md, "Schedules").
+// sequential: builds a layer's tiles, issues them, waits until the layer's last tile is stored,
+// frees them, then starts the next layer.
+// overlap: keeps a window of layers and issues, one at a time when the DMA can take it, the
+// next tile of the oldest layer whose inputs are stored and whose unit is not already fed.
+#include <deque>
 #include <systemc>
+#include <vector>
 
 #include "sim/hw/job.hpp"
 
@@ -11,15 +16,39 @@ class Controller : public sc_core::sc_module {
  public:
   sc_core::sc_fifo_out<TileRef> load_requests;
 
+  // Layers the overlap schedule looks ahead over (views and fused layers included).
+  static constexpr int kWindowLayers = 8;
+  static constexpr int kLoadQueueDepth = 2;
+
   explicit Controller(sc_core::sc_module_name name);
   void start_job(Job* job);
   void tile_stored(const TileRef& ref);
+  void wake() { changed_.notify(sc_core::SC_ZERO_TIME); }
 
  private:
+  struct WindowLayer {
+    int layer = 0;
+    std::vector<Tile> tiles;
+    std::size_t next = 0;  // the next tile to issue
+  };
+
   void run();
+  void run_sequential();
+  void run_overlap();
+  void complete(int layer);
+  bool ready(int layer, const Tile& tile) const;
+  WindowLayer* pick(std::deque<WindowLayer>& window);
+  void issue(WindowLayer& w);
+
   Job* job_ = nullptr;
   sc_core::sc_event start_;
   sc_core::sc_event layer_done_;
+  sc_core::sc_event changed_;
+  // Overlap schedule: per layer, the output prefix stored so far and whether it is complete.
+  std::vector<int64_t> stored_prefix_;
+  std::vector<char> complete_;
+  int completed_ = 0;
+  int open_fold_layer_ = -1;  // a PE fold is in progress: its layer keeps the PE array
 };
 
 }  // namespace duet::hw

@@ -56,6 +56,7 @@ void Dma::loaded(const TileRef& ref) {
   } else if (unit == Unit::kPeArray) {
     to_pe_array.write(ref);
   } else {
+    job_->unit_took(unit);
     // Memory-only layers (embedding gathers) go straight back out.
     buffer_.output_slots().acquire();
     buffer_.input_slots().release();

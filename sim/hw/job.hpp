@@ -1,6 +1,7 @@
 #pragma once
 // The per-run data every hardware module reads: the accelerator's parameters, the mapped
 // layers, and the statistics the modules record. Modules are elaborated once; a job is data.
+#include <array>
 #include <functional>
 #include <systemc>
 #include <vector>
@@ -53,7 +54,15 @@ struct Job {
   std::vector<TraceEvent> trace;
   PowerProfile* power = nullptr;  // every tile's activity, for peak power
   UnitActivity activity;          // when each unit is busy
-  int64_t origin = 0;             // absolute cycle at which the job started
+  // Tiles issued to each unit (by Unit) that the unit has not taken yet, and the controller's
+  // wake-up when that changes (the overlap schedule keeps each unit's queue short).
+  std::array<int, 4> waiting{};
+  std::function<void()> wake;
+  void unit_took(Unit unit) {
+    --waiting[static_cast<std::size_t>(unit)];
+    if (wake) wake();
+  }
+  int64_t origin = 0;  // absolute cycle at which the job started
 
   int64_t now() const { return to_cycles(sc_core::sc_time_stamp()) - origin; }
   void record(TraceTrack track, int layer, int64_t start, int64_t length) {

@@ -22,6 +22,7 @@ class UnitActivity {
 
   int64_t busy_cycles(UnitId unit) const { return busy_[unit]; }
   int64_t exposed_sfu_cycles() const { return exposed_sfu_; }
+  int64_t compute_busy_cycles() const { return compute_busy_; }  // PE array or SFU busy
   int64_t exposed_memory_cycles() const { return exposed_memory_; }
   // Per layer, indexed like the job's plans.
   const std::vector<int64_t>& exposed_sfu_by_layer() const { return exposed_sfu_by_layer_; }
@@ -34,6 +35,7 @@ class UnitActivity {
   std::array<int64_t, kUnitCount> busy_{};
   int64_t exposed_sfu_ = 0;
   int64_t exposed_memory_ = 0;
+  int64_t compute_busy_ = 0;
   std::vector<int64_t> exposed_sfu_by_layer_;
   int64_t last_ = 0;
 };

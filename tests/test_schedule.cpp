@@ -1,0 +1,91 @@
+// The two schedules (docs/architecture.md, "Schedules"): overlap never loses to sequential, is
+// bounded below by every unit's busy time, repeats itself exactly, and hides SFU work under the
+// PE array in attention. (Each unit running one tile at a time is checked inside every run.)
+#include <gtest/gtest.h>
+
+#include "sim/report_writer.hpp"
+#include "sim/simulate.hpp"
+#include "test_util.hpp"
+#include "workloads/input_error.hpp"
+#include "workloads/zoo.hpp"
+
+namespace duet {
+namespace {
+
+Report run(AcceleratorConfig config, const Workload& w, Schedule schedule) {
+  config.schedule = schedule;
+  return simulate(config, w);
+}
+
+std::string without_wall_time(Report r) {
+  r.wall_time_s = 0;
+  return report_json(r);
+}
+
+TEST(Schedule, OverlapIsBoundedByTheUnitsAndBySequential) {
+  for (const char* arch : {"mobile", "cloud"}) {
+    const AcceleratorConfig c = test::shipped(arch);
+    for (const auto& name : zoo_names()) {
+      if (name == "bert-large" || name == "vgg16") continue;  // the suite's time budget
+      const Workload w = zoo_workload(name);
+      const Report seq = run(c, w, Schedule::kSequential);
+      const Report ov = run(c, w, Schedule::kOverlap);
+      SCOPED_TRACE(std::string(arch) + " " + name);
+      EXPECT_LE(ov.cycles, seq.cycles);
+      for (int64_t busy : {ov.compute_cycles, ov.sfu_cycles, ov.dma_in_cycles, ov.dma_out_cycles,
+                           ov.dram_busy_cycles})
+        EXPECT_LE(busy, ov.cycles);
+      // Overlap changes when work happens, not how much.
+      EXPECT_EQ(ov.compute_cycles, seq.compute_cycles);
+      EXPECT_EQ(ov.sfu_cycles, seq.sfu_cycles);
+      EXPECT_EQ(ov.dram_read_bytes, seq.dram_read_bytes);
+      EXPECT_EQ(ov.macs, seq.macs);
+      EXPECT_LE(ov.exposed_sfu_cycles, ov.sfu_cycles);
+      EXPECT_GE(ov.stall_cycles, 0);
+      for (const auto& l : ov.layers) {
+        EXPECT_LE(l.start_cycle + l.cycles, ov.cycles) << l.name;
+        EXPECT_GE(l.cycles, l.compute_cycles + l.sfu_cycles) << l.name;
+      }
+    }
+  }
+}
+
+TEST(Schedule, OverlapRepeatsItselfExactly) {
+  const AcceleratorConfig c = test::shipped("mobile");
+  const Workload w = zoo_workload("bert-base", {1, 128});
+  const Report first = run(c, w, Schedule::kOverlap);
+  run(c, zoo_workload("resnet18"), Schedule::kSequential);  // another job in between
+  EXPECT_EQ(without_wall_time(first), without_wall_time(run(c, w, Schedule::kOverlap)));
+}
+
+// While the SFU computes the softmax of one head, the PE array works on the next head's QK^T:
+// part of the SFU time is hidden. In sequential every SFU cycle is exposed.
+TEST(Schedule, OverlapHidesSoftmaxUnderAttentionMatmuls) {
+  const AcceleratorConfig c = test::shipped("mobile");
+  const Workload w = zoo_workload("bert-base", {1, 512});
+  const Report seq = run(c, w, Schedule::kSequential);
+  const Report ov = run(c, w, Schedule::kOverlap);
+  EXPECT_EQ(seq.exposed_sfu_cycles, seq.sfu_cycles);
+  EXPECT_LT(ov.exposed_sfu_cycles, seq.sfu_cycles * 95 / 100);
+  EXPECT_LT(ov.cycles, seq.cycles);
+  for (const auto& l : ov.layers) {
+    if (l.op == "softmax") {
+      EXPECT_LT(l.exposed_sfu_cycles, l.sfu_cycles) << l.name;
+    }
+  }
+}
+
+TEST(Schedule, ConfigKeyAndReport) {
+  const AcceleratorConfig mobile = test::shipped("mobile");
+  EXPECT_EQ(mobile.schedule, Schedule::kSequential);
+  Json j = accelerator_config_to_json(mobile);
+  j["schedule"] = "overlap";
+  EXPECT_EQ(accelerator_config_from_json(j, "x.json").schedule, Schedule::kOverlap);
+  j["schedule"] = "eager";
+  EXPECT_THROW(accelerator_config_from_json(j, "x.json"), InputError);
+  const Report r = run(mobile, zoo_workload("resnet18"), Schedule::kOverlap);
+  EXPECT_EQ(r.schedule, "overlap");
+}
+
+}  // namespace
+}  // namespace duet
