@@ -109,6 +109,7 @@ struct LayerPlan {
   std::string schedule;      // PE layers: full-stream (SCALE-Sim's) or stream-blocked:<T block>
   int64_t stream_block = 0;  // PE layers: the T block the schedule chose
   int64_t tile_count = 0;    // the tiles mapper.hpp's layer_tiles builds for it
+  int64_t row_blocks = 1;    // SFU layers: at least this many tiles (overlap streaming)
 
   // Dependencies (see Tile). The layers whose outputs this one reads, through views and fused
   // clamps; `whole` when the path reorders elements (a transpose, a slice...), so that all of

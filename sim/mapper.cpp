@@ -50,6 +50,27 @@ void add_sources(const std::map<std::string, int>& index, const Workload& worklo
   }
 }
 
+// Overlap: a row-wise SFU layer fed rows by a GEMM / matmul, or by another streaming SFU layer,
+// is cut into row blocks so that it can follow its producer. Others stay as they are: more
+// tiles would only add pass latencies.
+constexpr int64_t kStreamRowBlocks = 16;
+
+void stream_rows(const AcceleratorConfig& config, const Layer& layer, const TileBudget& budget,
+                 std::vector<LayerPlan>& plans, std::size_t i) {
+  LayerPlan& plan = plans[i];
+  if (plan.unit != Unit::kSfu || !rows_in_order(layer)) return;
+  bool fed_rows = false;
+  for (const LayerPlan::Source& s : plan.sources) {
+    const LayerPlan& source = plans[static_cast<std::size_t>(s.layer)];
+    const bool streams =
+        (source.unit == Unit::kPeArray && source.op != OpKind::kConv2d) || source.row_blocks > 1;
+    if (!s.whole && plan.need_den[s.input] > 0 && streams) fed_rows = true;
+  }
+  if (!fed_rows) return;
+  plan.row_blocks = kStreamRowBlocks;
+  plan_sfu_layer(config, layer, budget, plan);
+}
+
 }  // namespace
 
 void TileBudget::check(const std::string& layer, int64_t tiles) const {
@@ -107,6 +128,7 @@ std::vector<LayerPlan> map_workload(const AcceleratorConfig& config, const Workl
                   static_cast<int>(std::min<std::size_t>(j, 1)), j > 1, plans[i].sources);
     }
     index[layer.name] = static_cast<int>(i);
+    if (config.schedule == Schedule::kOverlap) stream_rows(config, layer, budget, plans, i);
   }
   return plans;
 }
@@ -118,7 +140,7 @@ std::vector<Tile> layer_tiles(const AcceleratorConfig& config, const Layer& laye
       return pe_layer_tiles(config, layer, plan);
     case Unit::kSfu:
     case Unit::kDmaOnly:
-      return sfu_layer_tiles(config, layer);
+      return sfu_layer_tiles(config, layer, plan);
     case Unit::kNone:
       break;
   }

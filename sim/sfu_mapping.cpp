@@ -40,9 +40,8 @@ SfuKind resolve_kind(NonlinearImpl impl, SfuKind configured) {
   return configured;
 }
 
-// Whether the op's rows are consecutive runs of its output and of each same-sized input, so
-// that a row block can start as soon as its rows of the inputs are stored, and its consumers
-// once it is (the overlap schedule). Pooling and axis-wise softmax read across rows.
+}  // namespace
+
 bool rows_in_order(const Layer& layer) {
   switch (layer.op) {
     case OpKind::kSoftmax:
@@ -57,6 +56,8 @@ bool rows_in_order(const Layer& layer) {
   }
 }
 
+namespace {
+
 // How a layer's rows are cut into tiles: everything but the tiles themselves.
 struct SfuGeometry {
   bool dma_only = false;
@@ -70,7 +71,7 @@ struct SfuGeometry {
   int64_t tile_count() const { return ceil_div(work.rows, rows_per_tile); }
 };
 
-SfuGeometry sfu_geometry(const AcceleratorConfig& cfg, const Layer& layer) {
+SfuGeometry sfu_geometry(const AcceleratorConfig& cfg, const Layer& layer, int64_t row_blocks) {
   SfuGeometry g;
   g.act_b = data_type_bytes(cfg.activation_type);
   g.weight_b = data_type_bytes(cfg.weight_type);
@@ -104,6 +105,9 @@ SfuGeometry sfu_geometry(const AcceleratorConfig& cfg, const Layer& layer) {
                      " output bytes, " + std::to_string(in_slot) + " / " +
                      std::to_string(out_slot) + " available (ifmap / ofmap, per buffer slot)");
   }
+  // At least `row_blocks` tiles, so that the layer can stream behind its producer (each tile
+  // pays the SFU's pass latencies once).
+  g.rows_per_tile = std::min(g.rows_per_tile, ceil_div(w.rows, row_blocks));
   g.lanes =
       std::min(cfg.sfu_lanes, std::max<int64_t>(1, cfg.buffer_bytes_per_cycle() / (2 * g.act_b)));
   return g;
@@ -139,7 +143,7 @@ Tile sfu_tile(const SfuGeometry& g, const SfuUnit& unit, int64_t rows) {
 
 void plan_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, const TileBudget& budget,
                     LayerPlan& plan) {
-  const SfuGeometry g = sfu_geometry(cfg, layer);
+  const SfuGeometry g = sfu_geometry(cfg, layer, plan.row_blocks);
   plan.unit = g.dma_only ? Unit::kDmaOnly : Unit::kSfu;
   plan.tile_count = g.tile_count();
   budget.check(layer.name, plan.tile_count);
@@ -151,8 +155,9 @@ void plan_sfu_layer(const AcceleratorConfig& cfg, const Layer& layer, const Tile
   }
 }
 
-std::vector<Tile> sfu_layer_tiles(const AcceleratorConfig& cfg, const Layer& layer) {
-  const SfuGeometry g = sfu_geometry(cfg, layer);
+std::vector<Tile> sfu_layer_tiles(const AcceleratorConfig& cfg, const Layer& layer,
+                                  const LayerPlan& plan) {
+  const SfuGeometry g = sfu_geometry(cfg, layer, plan.row_blocks);
   const SfuUnit unit(resolve_kind(layer.impl, cfg.sfu_kind), cfg);
   const int64_t out = elements(layer.output_shape);
   const bool in_order = rows_in_order(layer);

@@ -35,9 +35,10 @@ TEST(Schedule, OverlapIsBoundedByTheUnitsAndBySequential) {
       for (int64_t busy : {ov.compute_cycles, ov.sfu_cycles, ov.dma_in_cycles, ov.dma_out_cycles,
                            ov.dram_busy_cycles})
         EXPECT_LE(busy, ov.cycles);
-      // Overlap changes when work happens, not how much.
+      // Overlap changes when work happens, not how much; SFU layers that stream behind a GEMM
+      // are cut into more row blocks, each paying the pass latencies.
       EXPECT_EQ(ov.compute_cycles, seq.compute_cycles);
-      EXPECT_EQ(ov.sfu_cycles, seq.sfu_cycles);
+      EXPECT_GE(ov.sfu_cycles, seq.sfu_cycles);
       EXPECT_EQ(ov.dram_read_bytes, seq.dram_read_bytes);
       EXPECT_EQ(ov.macs, seq.macs);
       EXPECT_LE(ov.exposed_sfu_cycles, ov.sfu_cycles);
