@@ -43,7 +43,11 @@ void Controller::run_sequential() {
     // Only this layer's tiles are alive: they are freed when its last one is stored.
     const std::vector<Tile> tiles = job_->layer_tiles(i);
     stats.tiles_left = static_cast<int64_t>(tiles.size());
-    for (const Tile& tile : tiles) load_requests.write({static_cast<int>(i), &tile});
+    const auto unit = static_cast<std::size_t>(plans[i].unit);
+    for (const Tile& tile : tiles) {
+      ++job_->waiting[unit];  // as in overlap, so that the units' counts stay true
+      load_requests.write({static_cast<int>(i), &tile});
+    }
     while (stats.tiles_left > 0) wait(layer_done_);
     stats.end = job_->now();
     if (job_->options.progress)
