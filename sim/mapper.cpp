@@ -30,23 +30,25 @@ std::map<std::string, std::string> fusable_relus(const Workload& workload) {
   return fused;
 }
 
-// The layers with tiles whose outputs `name` is made of, for input `input` of a consumer:
-// through reshapes and fused clamps, which keep the element order, and through other views
-// (transpose, slice, concat, pad), after which all of the source is needed.
-void add_sources(const std::map<std::string, int>& index, const Workload& workload,
-                 const std::vector<LayerPlan>& plans, const std::string& name, int input,
-                 bool whole, std::vector<LayerPlan::Source>& sources) {
-  const auto it = index.find(name);
-  if (it == index.end()) return;  // a workload input: there from the start
-  const int p = it->second;
-  if (plans[p].unit != Unit::kNone) {
-    sources.push_back({p, input, whole});
-    return;
-  }
-  const Layer& view = workload.layers[static_cast<std::size_t>(p)];
-  const bool keeps_order = view.op == OpKind::kReshape || plans[p].note.rfind("fused", 0) == 0;
-  for (const auto& in : view.inputs) {
-    add_sources(index, workload, plans, in, input, whole || !keeps_order, sources);
+// The layer whose output `name` is, for input `input` of a consumer: through reshapes and
+// fused clamps, which keep the element order and have one input. Any other view (transpose,
+// slice, concat, pad) is the source itself, needed whole: the controller completes it when its
+// own sources are, so that chains and diamonds of views cost one step per layer.
+void add_source(const std::map<std::string, int>& index, const Workload& workload,
+                const std::vector<LayerPlan>& plans, std::string name, int input, bool whole,
+                std::vector<LayerPlan::Source>& sources) {
+  while (true) {
+    const auto it = index.find(name);
+    if (it == index.end()) return;  // a workload input: there from the start
+    const int p = it->second;
+    const Layer& producer = workload.layers[static_cast<std::size_t>(p)];
+    const bool keeps_order =
+        producer.op == OpKind::kReshape || plans[p].note.rfind("fused", 0) == 0;
+    if (plans[p].unit != Unit::kNone || !keeps_order) {
+      sources.push_back({p, input, whole || plans[p].unit == Unit::kNone});
+      return;
+    }
+    name = producer.inputs[0];
   }
 }
 
@@ -124,8 +126,8 @@ std::vector<LayerPlan> map_workload(const AcceleratorConfig& config, const Workl
     const Layer& layer = workload.layers[i];
     for (std::size_t j = 0; j < layer.inputs.size(); ++j) {
       // need[] covers two operands; further ones (a many-input concat) are needed whole.
-      add_sources(index, workload, plans, layer.inputs[j],
-                  static_cast<int>(std::min<std::size_t>(j, 1)), j > 1, plans[i].sources);
+      add_source(index, workload, plans, layer.inputs[j],
+                 static_cast<int>(std::min<std::size_t>(j, 1)), j > 1, plans[i].sources);
     }
     index[layer.name] = static_cast<int>(i);
     if (config.schedule == Schedule::kOverlap) stream_rows(config, layer, budget, plans, i);

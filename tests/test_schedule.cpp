@@ -7,6 +7,7 @@
 #include "sim/simulate.hpp"
 #include "test_util.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/workload_io.hpp"
 #include "workloads/zoo.hpp"
 
 namespace duet {
@@ -74,6 +75,32 @@ TEST(Schedule, OverlapHidesSoftmaxUnderAttentionMatmuls) {
       EXPECT_LT(l.exposed_sfu_cycles, l.sfu_cycles) << l.name;
     }
   }
+}
+
+// Dependencies pass through views one step per layer: 300 concats of a tensor with itself (a
+// chain of diamonds, 2^300 paths) are planned and simulated at once.
+TEST(Schedule, ChainsOfViewsCostOneStepPerLayer) {
+  Json layers = Json::array();
+  layers.push_back({{"name", "r"}, {"op", "relu"}, {"inputs", {"x"}}});
+  std::string last = "r";
+  for (int i = 0; i < 300; ++i) {
+    const std::string name = "c" + std::to_string(i);
+    layers.push_back({{"name", name}, {"op", "concat"}, {"axis", 0}, {"inputs", {last, last}}});
+    const std::string half = "s" + std::to_string(i);
+    layers.push_back({{"name", half},
+                      {"op", "slice"},
+                      {"axis", 0},
+                      {"start", 0},
+                      {"end", 1},
+                      {"inputs", {name}}});
+    last = half;
+  }
+  layers.push_back({{"name", "out"}, {"op", "gelu"}, {"inputs", {last}}});
+  const Json root = {{"name", "views"}, {"inputs", {{"x", {1, 64}}}}, {"layers", layers}};
+  const Workload w = workload_from_json(root, "views.json", "views");
+  const Report r = run(test::shipped("mobile"), w, Schedule::kOverlap);
+  EXPECT_EQ(r.layers.size(), 602u);
+  EXPECT_GT(r.sfu_cycles, 0);
 }
 
 TEST(Schedule, ConfigKeyAndReport) {
