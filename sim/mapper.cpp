@@ -130,7 +130,11 @@ std::vector<LayerPlan> map_workload(const AcceleratorConfig& config, const Workl
                  static_cast<int>(std::min<std::size_t>(j, 1)), j > 1, plans[i].sources);
     }
     index[layer.name] = static_cast<int>(i);
-    if (config.schedule == Schedule::kOverlap) stream_rows(config, layer, budget, plans, i);
+    // Single-buffered, a loaded tile holds the only slot until computed: the units cannot work
+    // at once, and row blocks would only add latency.
+    if (config.schedule == Schedule::kOverlap && config.double_buffered) {
+      stream_rows(config, layer, budget, plans, i);
+    }
   }
   return plans;
 }
