@@ -59,6 +59,11 @@ int sim_command(int argc, char** argv) {
   check_output_paths(given_outputs(vm, {"out", "layers-csv", "trace"}),
                      {request.arch, request.workload, options.tech_path, request.luts});
 
+  // An empty value would silently keep the config's setting.
+  for (const char* name : {"nonlinear", "luts", "schedule"}) {
+    if (vm.count(name) && vm[name].as<std::string>().empty())
+      throw InputError(std::string("--") + name + ": expected a value, got an empty string");
+  }
   options.ideal_memory = vm["ideal-memory"].as<bool>();
   options.trace = !trace_path.empty();
   options.fidelity = parse_fidelity(fidelity, "--fidelity");

@@ -261,6 +261,12 @@ TEST(BadInput, CliOptions) {
                                      : "this build has no libtorch";
     EXPECT_NE(r.output.find(expected), std::string::npos) << r.output;
   }
+  for (const char* option : {"nonlinear", "luts", "schedule"}) {
+    r = run_duet(std::string("sim --workload resnet18 --") + option + " \"\"");
+    EXPECT_EQ(r.exit_code, 2) << option;
+    EXPECT_NE(r.output.find(std::string("--") + option + ": expected a value"), std::string::npos)
+        << r.output;
+  }
 }
 
 // Without libtorch, its commands say so with exit 2; with it, they run.
