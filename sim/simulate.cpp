@@ -73,24 +73,32 @@ LayerReport layer_report(const AcceleratorConfig& cfg, const LayerPlan& plan,
 Report simulate(const AcceleratorConfig& config, const Workload& workload,
                 const SimOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
-  const CostModel cost = cost_model_for(config, options.tech_path);  // bad tables fail early
   const std::vector<LayerPlan> plans =
       map_workload(config, workload, options.ideal_memory, options.max_tiles);
+  Report report = simulate_plans(
+      config, plans,
+      [&](std::size_t i) { return layer_tiles(config, workload.layers[i], plans[i]); }, options);
+  report.workload = workload.name;
+  report.wall_time_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return report;
+}
 
+Report simulate_plans(const AcceleratorConfig& config, const std::vector<LayerPlan>& plans,
+                      const LayerTiles& tiles, const SimOptions& options) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  const CostModel cost = cost_model_for(config, options.tech_path);  // bad tables fail early
   PowerProfile power(cost);
   hw::Job job;
   job.config = &config;
   job.plans = &plans;
-  job.layer_tiles = [&](std::size_t i) {
-    return layer_tiles(config, workload.layers[i], plans[i]);
-  };
+  job.layer_tiles = tiles;
   job.options = options;
   job.power = &power;
   hw::Accelerator::instance().run(job);
 
   Report report;
   report.accelerator = config.name;
-  report.workload = workload.name;
   report.dataflow = dataflow_name(config.dataflow);
   report.schedule = schedule_name(config.schedule);
   report.fidelity = options.fidelity == Fidelity::kCycle ? "cycle" : "fast";

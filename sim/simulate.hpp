@@ -25,4 +25,10 @@ struct SimOptions {
 Report simulate(const AcceleratorConfig& config, const Workload& workload,
                 const SimOptions& options = {});
 
+// Runs layers that are already planned: `tiles(i)` builds layer i's tiles when the run reaches
+// it. simulate() is map_workload followed by this; tests use it to run task graphs built by hand.
+using LayerTiles = std::function<std::vector<Tile>(std::size_t layer)>;
+Report simulate_plans(const AcceleratorConfig& config, const std::vector<LayerPlan>& plans,
+                      const LayerTiles& tiles, const SimOptions& options = {});
+
 }  // namespace duet

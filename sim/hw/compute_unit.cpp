@@ -12,13 +12,16 @@ ComputeUnit::ComputeUnit(sc_core::sc_module_name name, GlobalBuffer& buffer, Dma
 void ComputeUnit::run() {
   while (true) {
     TileRef ref = tiles.read();
-    job_->unit_took((*job_->plans)[ref.layer].unit);
+    const Unit kind = (*job_->plans)[ref.layer].unit;
+    job_->unit_took(kind);
     buffer_.output_slots().acquire();
+    ++job_->running[static_cast<std::size_t>(kind)];
     const int64_t start = job_->now();
     const auto unit = track_ == kTraceSfu ? UnitActivity::kSfu : UnitActivity::kPeArray;
     job_->activity.start(unit, ref.layer, start);
     const int64_t used = compute(ref);
     job_->activity.stop(unit, job_->now());
+    --job_->running[static_cast<std::size_t>(kind)];
     LayerStats& stats = job_->stats[ref.layer];
     account(stats, used);
     stats.work += ref.tile->work;
@@ -26,6 +29,7 @@ void ComputeUnit::run() {
     job_->record_activity(PowerProfile::Activity::kCompute, *ref.tile, start, used);
     buffer_.count_compute(ref);
     buffer_.input_slots().release();
+    job_->state_changed();
     dma_.store(ref);
   }
 }

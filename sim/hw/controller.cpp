@@ -79,24 +79,34 @@ bool Controller::ready(int layer, const Tile& tile) const {
   return true;
 }
 
-// The oldest layer's next tile that is ready, whose unit has fewer tiles waiting than the
-// buffer has slots, and that does not break into another layer's PE fold.
+// The next tile to issue, among the window's layers whose next tile is ready, whose unit has
+// fewer tiles waiting than the buffer has slots, and that do not break into another layer's PE
+// fold. The unit with the least work in hand (waiting plus computing) goes first, so that a
+// freed slot feeds an idle unit rather than queue behind a busy one; then the oldest layer, so
+// that the window moves on.
 Controller::WindowLayer* Controller::pick(std::deque<WindowLayer>& window) {
   const int slots = job_->config->double_buffered ? 2 : 1;
+  WindowLayer* best = nullptr;
+  int best_load = 0;
   for (WindowLayer& w : window) {
     if (w.next == w.tiles.size()) continue;
     const Unit unit = (*job_->plans)[w.layer].unit;
+    const auto u = static_cast<std::size_t>(unit);
     if (unit == Unit::kPeArray && open_fold_layer_ >= 0 && open_fold_layer_ != w.layer) continue;
-    if (job_->waiting[static_cast<std::size_t>(unit)] >= slots) continue;
+    if (job_->waiting[u] >= slots) continue;
+    const int load = job_->waiting[u] + job_->running[u];
+    if (best != nullptr && load >= best_load) continue;
     // A PE fold starts only when all of its chunks can follow: the array keeps it until its
     // end, so a chunk waiting on a layer that needs the array would never come.
     std::size_t last = w.next;
     if (unit == Unit::kPeArray) {
       while (!w.tiles[last].fold_end) ++last;
     }
-    if (ready(w.layer, w.tiles[last])) return &w;
+    if (!ready(w.layer, w.tiles[last])) continue;
+    best = &w;
+    best_load = load;
   }
-  return nullptr;
+  return best;
 }
 
 void Controller::issue(WindowLayer& w) {
@@ -141,10 +151,15 @@ void Controller::run_overlap() {
       }
     }
     if (progressed) continue;
-    // One tile at a time, when the DMA has taken the last (the load queue is empty): the choice
-    // is made as late as it can be.
-    if (load_requests->num_free() < kLoadQueueDepth) {
+    // A tile is issued only when the DMA would start loading it at once, and only once every
+    // event of the current cycle has landed (stores acknowledged, slots freed): the choice is
+    // made as late as it can be, with all that is known.
+    if (load_requests->num_free() < kLoadQueueDepth || !dma_ready()) {
       wait(changed_ | load_requests->data_read_event());
+      continue;
+    }
+    if (sc_core::sc_pending_activity_at_current_time()) {
+      wait(sc_core::SC_ZERO_TIME);
       continue;
     }
     if (WindowLayer* w = pick(window)) {

@@ -2,9 +2,10 @@
 // Issues tiles to the DMA in one of two schedules (docs/architecture.md, "Schedules").
 // sequential: builds a layer's tiles, issues them, waits until the layer's last tile is stored,
 // frees them, then starts the next layer.
-// overlap: keeps a window of layers and issues, one at a time when the DMA can take it, the
-// next tile of the oldest layer whose inputs are stored and whose unit is not already fed.
+// overlap: keeps a window of layers and, whenever the DMA could start a load at once, issues
+// one ready tile: first for the unit with the least work in hand, then from the oldest layer.
 #include <deque>
+#include <functional>
 #include <systemc>
 #include <vector>
 
@@ -15,6 +16,8 @@ namespace duet::hw {
 class Controller : public sc_core::sc_module {
  public:
   sc_core::sc_fifo_out<TileRef> load_requests;
+  // The DMA would start a load at once (an idle load engine and a free input slot).
+  std::function<bool()> dma_ready;
 
   // Layers the overlap schedule looks ahead over (views and fused layers included).
   static constexpr int kWindowLayers = 8;

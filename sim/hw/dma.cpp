@@ -34,7 +34,10 @@ sc_core::sc_time Dma::transfer(tlm::tlm_command command, int layer, int64_t byte
 
 void Dma::load_engine() {
   while (true) {
+    awaiting_request_ = true;
+    if (job_ != nullptr) job_->state_changed();
     TileRef ref = load_requests.read();
+    awaiting_request_ = false;
     buffer_.input_slots().acquire();
     const int64_t start = job_->now();
     job_->activity.start(UnitActivity::kDmaIn, ref.layer, start);
@@ -60,6 +63,7 @@ void Dma::loaded(const TileRef& ref) {
     // Memory-only layers (embedding gathers) go straight back out.
     buffer_.output_slots().acquire();
     buffer_.input_slots().release();
+    job_->state_changed();
     store(ref);
   }
 }

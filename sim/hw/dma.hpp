@@ -25,6 +25,9 @@ class Dma : public sc_core::sc_module {
   void start_job(Job* job) { job_ = job; }
   // Queues a computed tile for its store; the caller holds an output slot.
   void store(const TileRef& ref) { store_requests_.push(ref); }
+  // The load engine waits for a request and the buffer has a free input slot: a tile issued
+  // now would start loading at once (the overlap schedule decides as late as this).
+  bool ready_for_load() const { return awaiting_request_ && buffer_.input_slots().available() > 0; }
   // Called for every tile once its results are in DRAM.
   std::function<void(const TileRef&)> on_stored;
 
@@ -41,6 +44,7 @@ class Dma : public sc_core::sc_module {
   DelayLine arriving_{"arriving"};
   DelayLine acknowledged_{"acknowledged"};
   Job* job_ = nullptr;
+  bool awaiting_request_ = false;
 };
 
 }  // namespace duet::hw

@@ -57,9 +57,14 @@ struct Job {
   // Tiles issued to each unit (by Unit) that the unit has not taken yet, and the controller's
   // wake-up when that changes (the overlap schedule keeps each unit's queue short).
   std::array<int, 4> waiting{};
+  std::array<int, 4> running{};  // tiles each unit is computing (0 or 1)
   std::function<void()> wake;
   void unit_took(Unit unit) {
     --waiting[static_cast<std::size_t>(unit)];
+    state_changed();
+  }
+  // A unit took a tile, a buffer slot was freed or the DMA wants a request.
+  void state_changed() {
     if (wake) wake();
   }
   int64_t origin = 0;  // absolute cycle at which the job started

@@ -8,6 +8,7 @@ namespace duet::hw {
 class SlotPool {
  public:
   void reset(int slots) { free_ = slots; }
+  int available() const { return free_; }
   void acquire() {
     while (free_ == 0) sc_core::wait(freed_);
     --free_;

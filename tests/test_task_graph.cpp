@@ -1,0 +1,192 @@
+// The overlap schedule on task graphs built by hand (docs/architecture.md, "Schedules"): a
+// two-stage pipeline follows the pipeline law exactly, and no run beats the critical path of
+// its task graph, computed here independently of the controller.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <iostream>
+#include <random>
+
+#include "sim/mapper.hpp"
+#include "sim/simulate.hpp"
+#include "test_util.hpp"
+#include "workloads/zoo.hpp"
+
+namespace duet {
+namespace {
+
+// A hand-built layer: `tiles` tiles of `cycles` each on `unit`, finishing its output in order
+// (tile j completes the first j + 1 of `tiles` parts), each reading the matching prefix of its
+// sources (or all of a `whole` source).
+struct Stage {
+  Unit unit = Unit::kPeArray;
+  int64_t tiles = 1;
+  std::vector<int64_t> cycles;  // per tile
+  std::vector<int> sources;     // earlier stages, at most two
+  bool whole = false;
+  int64_t load_bytes = 0;
+  int64_t store_bytes = 0;
+};
+
+struct Graph {
+  std::vector<LayerPlan> plans;
+  std::vector<std::vector<Tile>> tiles;
+};
+
+Graph build(const std::vector<Stage>& stages) {
+  Graph g;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    const Stage& s = stages[i];
+    LayerPlan p;
+    p.name = "stage" + std::to_string(i);
+    p.unit = s.unit;
+    p.tile_count = s.tiles;
+    p.output_elements = s.tiles;
+    for (std::size_t k = 0; k < s.sources.size(); ++k) {
+      p.sources.push_back({s.sources[k], static_cast<int>(k), s.whole});
+      p.need_den[k] = s.tiles;
+    }
+    std::vector<Tile> tiles;
+    for (int64_t j = 0; j < s.tiles; ++j) {
+      Tile t;
+      t.compute_cycles = s.cycles[static_cast<std::size_t>(j)];
+      t.fold_start = t.fold_end = true;  // each PE tile is a fold of its own
+      t.layer_start = j == 0;
+      t.done_prefix = j + 1;
+      t.need = {j + 1, j + 1};
+      t.load_bytes[kIfmap] = s.load_bytes;
+      t.store_bytes = s.store_bytes;
+      tiles.push_back(t);
+    }
+    g.plans.push_back(p);
+    g.tiles.push_back(tiles);
+  }
+  return g;
+}
+
+Report run(AcceleratorConfig config, const Graph& g, bool double_buffered) {
+  config.schedule = Schedule::kOverlap;
+  config.double_buffered = double_buffered;
+  return simulate_plans(config, g.plans, [&](std::size_t i) { return g.tiles[i]; });
+}
+
+// The longest chain of dependencies, with unlimited units and buffers and free transfers: a
+// tile takes its compute cycles from the moment its inputs are final and the layer's previous
+// tile is done (a layer's tiles run in order on their unit). A tile's output prefix is final
+// once it and the tiles before it are done.
+int64_t critical_path(const std::vector<LayerPlan>& plans,
+                      const std::vector<std::vector<Tile>>& tiles) {
+  std::vector<std::vector<int64_t>> final_at(plans.size());  // per tile, prefix done by then
+  std::vector<int64_t> complete(plans.size(), 0);
+  auto time_of_prefix = [&](int layer, int64_t needed) {
+    const auto& ts = tiles[static_cast<std::size_t>(layer)];
+    const auto& at = final_at[static_cast<std::size_t>(layer)];
+    for (std::size_t t = 0; t < ts.size(); ++t)
+      if (ts[t].done_prefix >= needed) return at[t];
+    return complete[static_cast<std::size_t>(layer)];
+  };
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    const LayerPlan& p = plans[i];
+    auto ready_for = [&](const Tile& tile) {
+      int64_t ready = 0;
+      for (const LayerPlan::Source& s : p.sources) {
+        const int64_t den = p.need_den[static_cast<std::size_t>(s.input)];
+        int64_t at = complete[static_cast<std::size_t>(s.layer)];
+        if (!s.whole && den != 0) {
+          const int64_t total = plans[static_cast<std::size_t>(s.layer)].output_elements;
+          const auto needed = static_cast<int64_t>(
+              (static_cast<__int128>(total) * tile.need[static_cast<std::size_t>(s.input)] + den -
+               1) /
+              den);
+          at = time_of_prefix(s.layer, needed);
+        }
+        ready = std::max(ready, at);
+      }
+      return ready;
+    };
+    if (tiles[i].empty()) {
+      complete[i] = ready_for(Tile{});
+      continue;
+    }
+    int64_t so_far = 0;
+    for (const Tile& t : tiles[i]) {
+      so_far = std::max(so_far, ready_for(t)) + t.compute_cycles;
+      final_at[i].push_back(so_far);
+    }
+    complete[i] = so_far;
+  }
+  return *std::max_element(complete.begin(), complete.end());
+}
+
+TEST(TaskGraph, TwoStagePipelineFollowsThePipelineLaw) {
+  const AcceleratorConfig c = test::shipped("mobile");
+  for (const auto& [n, gemm, sfu] : std::vector<std::array<int64_t, 3>>{
+           {1, 100, 40}, {6, 100, 40}, {6, 40, 100}, {9, 70, 70}, {16, 3, 250}}) {
+    Stage producer, consumer;
+    producer.tiles = consumer.tiles = n;
+    producer.cycles.assign(static_cast<std::size_t>(n), gemm);
+    consumer.unit = Unit::kSfu;
+    consumer.cycles.assign(static_cast<std::size_t>(n), sfu);
+    consumer.sources = {0};
+    const Graph g = build({producer, consumer});
+    SCOPED_TRACE(std::to_string(n) + " items, g " + std::to_string(gemm) + ", s " +
+                 std::to_string(sfu));
+    EXPECT_EQ(run(c, g, true).cycles, gemm + sfu + (n - 1) * std::max(gemm, sfu));
+    EXPECT_EQ(run(c, g, false).cycles, n * (gemm + sfu));
+  }
+}
+
+// Random graphs of PE and SFU stages with streamed and whole dependencies and DRAM traffic.
+TEST(TaskGraph, NoRunBeatsItsCriticalPathOrItsBusiestUnit) {
+  const AcceleratorConfig c = test::shipped("mobile");
+  std::mt19937_64 rng(7);
+  auto uniform = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  };
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<Stage> stages;
+    const int64_t count = uniform(1, 7);
+    for (int64_t i = 0; i < count; ++i) {
+      Stage s;
+      s.unit = uniform(0, 1) == 0 ? Unit::kPeArray : Unit::kSfu;
+      s.tiles = uniform(1, 6);
+      for (int64_t j = 0; j < s.tiles; ++j) s.cycles.push_back(uniform(1, 400));
+      for (int64_t k = 0; k < std::min<int64_t>(i, uniform(0, 2)); ++k)
+        s.sources.push_back(static_cast<int>(uniform(0, i - 1)));
+      s.whole = uniform(0, 3) == 0;
+      s.load_bytes = uniform(0, 1) * uniform(0, 8192);
+      s.store_bytes = uniform(0, 1) * uniform(0, 8192);
+      stages.push_back(s);
+    }
+    const Graph g = build(stages);
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    for (bool double_buffered : {true, false}) {
+      const Report r = run(c, g, double_buffered);
+      EXPECT_GE(r.cycles, critical_path(g.plans, g.tiles));
+      EXPECT_GE(r.cycles, std::max({r.compute_cycles, r.sfu_cycles, r.dma_in_cycles}));
+      AcceleratorConfig seq = c;
+      seq.double_buffered = double_buffered;
+      EXPECT_LE(r.cycles,
+                simulate_plans(seq, g.plans, [&](std::size_t i) { return g.tiles[i]; }).cycles);
+    }
+  }
+}
+
+TEST(TaskGraph, ZooRunsDoNotBeatTheirCriticalPath) {
+  AcceleratorConfig c = test::shipped("mobile");
+  c.schedule = Schedule::kOverlap;
+  for (const Workload& w : {zoo_workload("resnet18"), zoo_workload("bert-base", {1, 128})}) {
+    const std::vector<LayerPlan> plans = map_workload(c, w);
+    std::vector<std::vector<Tile>> tiles;
+    for (std::size_t i = 0; i < plans.size(); ++i)
+      tiles.push_back(layer_tiles(c, w.layers[i], plans[i]));
+    const Report r = simulate(c, w);
+    const int64_t path = critical_path(plans, tiles);
+    EXPECT_GE(r.cycles, path) << w.name;
+    EXPECT_GT(path, r.cycles / 2) << w.name;  // the bound is not vacuous
+    std::cout << w.name << ": " << r.cycles << " cycles, critical path " << path << "\n";
+  }
+}
+
+}  // namespace
+}  // namespace duet
