@@ -170,6 +170,9 @@ std::string report_json(const Report& r) {
   }
   j["unit_busy_cycles"] = std::move(busy);
   j["unit_utilization"] = std::move(utilization);
+  OrderedJson peak;
+  for (int o = 0; o < 3; ++o) peak[kOperandNames[o]] = r.buffer_peak_bytes[o];
+  j["buffer_peak_bytes"] = std::move(peak);
   j["technology"] = {{"node_nm", r.technology_nm}, {"table", r.tech_table}};
   j["energy_breakdown_j"] = breakdown_json(r.energy.components());
   j["energy_detail_j"] = {{"mac", r.energy.mac}, {"pe_to_pe", r.energy.pe_to_pe}};

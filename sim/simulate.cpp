@@ -134,6 +134,7 @@ Report simulate_plans(const AcceleratorConfig& config, const std::vector<LayerPl
   report.dma_out_cycles = job.activity.busy_cycles(hw::UnitActivity::kDmaOut);
   report.exposed_sfu_cycles = job.activity.exposed_sfu_cycles();
   report.exposed_memory_cycles = job.activity.exposed_memory_cycles();
+  report.buffer_peak_bytes = job.buffer_peak_bytes;
   report.latency_s = static_cast<double>(report.cycles) / (config.clock_ghz * 1e9);
   const double peak = static_cast<double>(config.pe_rows * config.pe_cols);
   report.utilization =

@@ -45,6 +45,13 @@ TEST(Schedule, OverlapIsBoundedByTheUnitsAndBySequential) {
       EXPECT_EQ(ov.dram_read_bytes, seq.dram_read_bytes);
       EXPECT_EQ(ov.macs, seq.macs);
       EXPECT_LE(ov.exposed_sfu_cycles, ov.sfu_cycles);
+      // Live tiles fit their partitions (a run that overfills one stops with an internal error).
+      const double shares[] = {c.partition.ifmap, c.partition.filter, c.partition.ofmap};
+      for (int o = 0; o < 3; ++o) {
+        EXPECT_LE(ov.buffer_peak_bytes[o], c.partition_bytes(shares[o])) << kOperandNames[o];
+        EXPECT_LE(seq.buffer_peak_bytes[o], c.partition_bytes(shares[o])) << kOperandNames[o];
+      }
+      EXPECT_GT(ov.buffer_peak_bytes[kIfmap] + ov.buffer_peak_bytes[kFilter], 0);
       EXPECT_GE(ov.stall_cycles, 0);
       for (const auto& l : ov.layers) {
         EXPECT_LE(l.start_cycle + l.cycles, ov.cycles) << l.name;

@@ -73,6 +73,7 @@ void Accelerator::run(Job& job) {
   sc_core::sc_start();
   forget_coroutine_frames();
   job.activity.finish(job.now());
+  job.buffer_peak_bytes = buffer_.peak_bytes();
   // The kernel also returns when no event is left: a deadlock would otherwise give a silently
   // partial report.
   if (!job.finished) {

@@ -14,7 +14,7 @@ void ComputeUnit::run() {
     TileRef ref = tiles.read();
     const Unit kind = (*job_->plans)[ref.layer].unit;
     job_->unit_took(kind);
-    buffer_.output_slots().acquire();
+    buffer_.acquire_output(ref);
     ++job_->running[static_cast<std::size_t>(kind)];
     const int64_t start = job_->now();
     const auto unit = track_ == kTraceSfu ? UnitActivity::kSfu : UnitActivity::kPeArray;
@@ -28,7 +28,7 @@ void ComputeUnit::run() {
     job_->record(track_, ref.layer, start, used);
     job_->record_activity(PowerProfile::Activity::kCompute, *ref.tile, start, used);
     buffer_.count_compute(ref);
-    buffer_.input_slots().release();
+    buffer_.release_input(ref);
     job_->state_changed();
     dma_.store(ref);
   }

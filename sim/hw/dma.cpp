@@ -38,7 +38,7 @@ void Dma::load_engine() {
     if (job_ != nullptr) job_->state_changed();
     TileRef ref = load_requests.read();
     awaiting_request_ = false;
-    buffer_.input_slots().acquire();
+    buffer_.acquire_input(ref);
     const int64_t start = job_->now();
     job_->activity.start(UnitActivity::kDmaIn, ref.layer, start);
     const sc_core::sc_time arrival =
@@ -61,8 +61,8 @@ void Dma::loaded(const TileRef& ref) {
   } else {
     job_->unit_took(unit);
     // Memory-only layers (embedding gathers) go straight back out.
-    buffer_.output_slots().acquire();
-    buffer_.input_slots().release();
+    buffer_.acquire_output(ref);
+    buffer_.release_input(ref);
     job_->state_changed();
     store(ref);
   }
@@ -80,7 +80,7 @@ void Dma::store_engine() {
     job_->record_activity(PowerProfile::Activity::kStore, *ref.tile, start, job_->now() - start);
     buffer_.count_store(ref);
     // The data has left the buffer; the layer is done only once DRAM acknowledges it.
-    buffer_.output_slots().release();
+    buffer_.release_output(ref);
     acknowledged_.push(ack, ref);
   }
 }

@@ -27,7 +27,7 @@ class Dma : public sc_core::sc_module {
   void store(const TileRef& ref) { store_requests_.push(ref); }
   // The load engine waits for a request and the buffer has a free input slot: a tile issued
   // now would start loading at once (the overlap schedule decides as late as this).
-  bool ready_for_load() const { return awaiting_request_ && buffer_.input_slots().available() > 0; }
+  bool ready_for_load() const { return awaiting_request_ && buffer_.free_input_slots() > 0; }
   // Called for every tile once its results are in DRAM.
   std::function<void(const TileRef&)> on_stored;
 

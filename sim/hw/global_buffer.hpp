@@ -1,6 +1,9 @@
 #pragma once
 // The banked on-chip buffer. Its input and output partitions are double-buffered (two tile
-// slots each) or single-buffered, per job; it counts accesses at the bank width.
+// slots each) or single-buffered, per job; it counts accesses at the bank width. It also keeps
+// the bytes live in each partition, from a tile's load to the end of its compute (inputs) and
+// from the start of its compute to the end of its store (outputs), and stops the run if they
+// ever exceed a partition (a bug in the model: the mapper sizes tiles to fit).
 #include <systemc>
 
 #include "sim/hw/job.hpp"
@@ -13,8 +16,14 @@ class GlobalBuffer : public sc_core::sc_module {
   explicit GlobalBuffer(sc_core::sc_module_name name) : sc_module(name) {}
 
   void start_job(Job* job);
-  SlotPool& input_slots() { return input_slots_; }
-  SlotPool& output_slots() { return output_slots_; }
+  int free_input_slots() const { return input_slots_.available(); }
+  // Wait for a slot, then hold the tile's bytes in their partitions.
+  void acquire_input(const TileRef& ref);
+  void acquire_output(const TileRef& ref);
+  void release_input(const TileRef& ref);
+  void release_output(const TileRef& ref);
+  // The most bytes each partition held at once during the job.
+  const PerOperand& peak_bytes() const { return peak_; }
   // Account buffer traffic to the tile's layer, per operand, at the bank width.
   void count_compute(const TileRef& ref);
   void count_load(const TileRef& ref);
@@ -22,7 +31,11 @@ class GlobalBuffer : public sc_core::sc_module {
 
  private:
   void add(int layer, Operand operand, int64_t read_bytes, int64_t write_bytes);
+  void hold(Operand operand, int64_t bytes);
   Job* job_ = nullptr;
+  PerOperand capacity_{};
+  PerOperand live_{};
+  PerOperand peak_{};
   SlotPool input_slots_;
   SlotPool output_slots_;
 };

@@ -52,8 +52,9 @@ struct Job {
   std::vector<LayerStats> stats;
   bool finished = false;  // the controller walked every layer to its end
   std::vector<TraceEvent> trace;
-  PowerProfile* power = nullptr;  // every tile's activity, for peak power
-  UnitActivity activity;          // when each unit is busy
+  PowerProfile* power = nullptr;   // every tile's activity, for peak power
+  UnitActivity activity;           // when each unit is busy
+  PerOperand buffer_peak_bytes{};  // the most each buffer partition held at once
   // Tiles issued to each unit (by Unit) that the unit has not taken yet, and the controller's
   // wake-up when that changes (the overlap schedule keeps each unit's queue short).
   std::array<int, 4> waiting{};
