@@ -58,8 +58,11 @@ struct ComputeActivity {
 
 struct Tile {
   int64_t compute_cycles = 0;  // fast mode; exact
-  PerOperand load_bytes{};     // DRAM -> each buffer partition
-  int64_t store_bytes = 0;     // ofmap partition -> DRAM
+  // SFU tiles: of the compute cycles, the last ones that only drain the pipeline. Under the
+  // overlap schedule the next tile enters the SFU while they run.
+  int64_t drain_cycles = 0;
+  PerOperand load_bytes{};  // DRAM -> each buffer partition
+  int64_t store_bytes = 0;  // ofmap partition -> DRAM
   ComputeActivity work;
   // Systolic geometry, for the cycle-fidelity stepper.
   int32_t active_rows = 0;

@@ -84,7 +84,7 @@ struct Report {
   int64_t exposed_sfu_cycles = 0;
   int64_t exposed_memory_cycles = 0;
   PerOperand buffer_peak_bytes{};  // the most each buffer partition held at once
-  double wall_time_s = 0;  // host time the simulation took
+  double wall_time_s = 0;          // host time the simulation took
 
   // Cost model (docs/cost-model.md).
   std::string tech_table;

@@ -1,8 +1,9 @@
 // SFU mapping. An op's rows of element operations come from its descriptor
 // (workloads/op_work.cpp); they run as passes over the tile's elements. ALU passes take one
 // element per lane per cycle; function passes take the timing of the SFU kind that runs the
-// layer (sim/sfu_unit.hpp). Each pass pays its latency once per tile. The lanes cannot outrun
-// the global buffer: two accesses (read + write) per element per cycle.
+// layer (sim/sfu_unit.hpp). Each pass pays its latency once per tile (under the overlap schedule
+// the next tile enters while a tile's last results drain: Tile::drain_cycles). The lanes cannot
+// outrun the global buffer: two accesses (read + write) per element per cycle.
 #include "sim/sfu_mapping.hpp"
 
 #include <algorithm>
@@ -123,13 +124,24 @@ Tile dma_only_tile(const SfuGeometry& g, int64_t rows) {
 Tile sfu_tile(const SfuGeometry& g, const SfuUnit& unit, int64_t rows) {
   const SfuOps tile_ops(g.work.ops.scaled(rows), unit.kind());
   Tile tile;
-  tile.compute_cycles =
-      pass_cycles(tile_ops.alu(), g.lanes, unit.alu_timing()) +
-      pass_cycles(tile_ops.exp, g.lanes, unit.timing(SfuFunction::kExp)) +
-      pass_cycles(tile_ops.reciprocal, g.lanes, unit.timing(SfuFunction::kReciprocal)) +
-      pass_cycles(tile_ops.rsqrt, g.lanes, unit.timing(SfuFunction::kRsqrt)) +
-      pass_cycles(tile_ops.gelu, g.lanes, unit.timing(SfuFunction::kGelu)) +
-      pass_cycles(tile_ops.silu, g.lanes, unit.timing(SfuFunction::kSilu));
+  // Whichever pass comes last, at least the shortest drain of the passes the tile runs overlaps
+  // the next tile's first inputs (a conservative bound: passes do not overlap inside a tile).
+  int64_t drain = -1;
+  const std::pair<int64_t, FunctionTiming> passes[] = {
+      {tile_ops.alu(), unit.alu_timing()},
+      {tile_ops.exp, unit.timing(SfuFunction::kExp)},
+      {tile_ops.reciprocal, unit.timing(SfuFunction::kReciprocal)},
+      {tile_ops.rsqrt, unit.timing(SfuFunction::kRsqrt)},
+      {tile_ops.gelu, unit.timing(SfuFunction::kGelu)},
+      {tile_ops.silu, unit.timing(SfuFunction::kSilu)}};
+  tile.compute_cycles = 0;
+  for (const auto& [count, timing] : passes) {
+    if (count == 0) continue;
+    tile.compute_cycles += pass_cycles(count, g.lanes, timing);
+    const int64_t pass_drain = std::max<int64_t>(0, timing.latency - timing.initiation_interval);
+    drain = drain < 0 ? pass_drain : std::min(drain, pass_drain);
+  }
+  tile.drain_cycles = std::max<int64_t>(0, drain);
   tile.load_bytes[kIfmap] = rows * g.in_row;
   tile.store_bytes = rows * g.out_row;
   // Multi-pass ops (softmax, layernorm) read their rows again and write intermediates.

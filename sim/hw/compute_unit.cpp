@@ -7,6 +7,7 @@ ComputeUnit::ComputeUnit(sc_core::sc_module_name name, GlobalBuffer& buffer, Dma
     : sc_module(name), tiles("tiles"), buffer_(buffer), dma_(dma), track_(track) {
   SC_HAS_PROCESS(ComputeUnit);
   SC_THREAD(run);
+  draining_.deliver = [this](const TileRef& ref) { dma_.store(ref); };
 }
 
 void ComputeUnit::run() {
@@ -17,20 +18,30 @@ void ComputeUnit::run() {
     buffer_.acquire_output(ref);
     ++job_->running[static_cast<std::size_t>(kind)];
     const int64_t start = job_->now();
+    // The previous tile's drain that this one hides is counted once, as this tile's.
+    if (results_at_ > start) account(job_->stats[results_layer_], start - results_at_);
     const auto unit = track_ == kTraceSfu ? UnitActivity::kSfu : UnitActivity::kPeArray;
     job_->activity.start(unit, ref.layer, start);
-    const int64_t used = compute(ref);
-    job_->activity.stop(unit, job_->now());
+    const Busy busy = compute(ref);
+    const int64_t now = job_->now();
+    job_->activity.stop(unit, now, busy.drain);
     --job_->running[static_cast<std::size_t>(kind)];
     LayerStats& stats = job_->stats[ref.layer];
-    account(stats, used);
+    account(stats, busy.occupied + busy.drain);
     stats.work += ref.tile->work;
-    job_->record(track_, ref.layer, start, used);
-    job_->record_activity(PowerProfile::Activity::kCompute, *ref.tile, start, used);
+    job_->record(track_, ref.layer, start, busy.occupied);
+    job_->record_activity(PowerProfile::Activity::kCompute, *ref.tile, start,
+                          busy.occupied + busy.drain);
     buffer_.count_compute(ref);
     buffer_.release_input(ref);
     job_->state_changed();
-    dma_.store(ref);
+    results_at_ = now + busy.drain;
+    results_layer_ = ref.layer;
+    if (busy.drain == 0) {
+      dma_.store(ref);
+    } else {
+      draining_.push(sc_core::sc_time_stamp() + cycles(busy.drain), ref);
+    }
   }
 }
 

@@ -17,35 +17,47 @@ void GlobalBuffer::start_job(Job* job) {
                job->config->partition_bytes(share.ofmap)};
   live_ = {};
   peak_ = {};
+  changed_at_ = 0;
 }
 
-void GlobalBuffer::hold(Operand operand, int64_t bytes) {
-  live_[operand] += bytes;
-  peak_[operand] = std::max(peak_[operand], live_[operand]);
-  if (live_[operand] > capacity_[operand]) {
-    throw std::logic_error(std::string("the ") + kOperandNames[operand] + " partition holds " +
-                           std::to_string(live_[operand]) + " bytes, more than its " +
-                           std::to_string(capacity_[operand]));
+// The bytes live in a partition change at `now`. The state that held since the last change is
+// what counts: several changes within one cycle (a store ending as the next load lands) are
+// one step, as they are in hardware.
+void GlobalBuffer::change(Operand operand, int64_t bytes) {
+  const int64_t now = job_->now();
+  if (now > changed_at_) {
+    for (Operand o : {kIfmap, kFilter, kOfmap}) {
+      peak_[o] = std::max(peak_[o], live_[o]);
+      if (live_[o] > capacity_[o]) {
+        throw std::logic_error(std::string("the ") + kOperandNames[o] + " partition held " +
+                               std::to_string(live_[o]) + " bytes, more than its " +
+                               std::to_string(capacity_[o]));
+      }
+    }
+    changed_at_ = now;
   }
+  live_[operand] += bytes;
 }
 
 void GlobalBuffer::acquire_input(const TileRef& ref) {
   input_slots_.acquire();
-  for (Operand o : {kIfmap, kFilter, kOfmap}) hold(o, ref.tile->load_bytes[o]);
+  for (Operand o : {kIfmap, kFilter, kOfmap}) change(o, ref.tile->load_bytes[o]);
 }
 
+// Partial sums loaded into the ofmap partition are accumulated in place and stored from there:
+// that region is the tile's output, held until its store ends.
 void GlobalBuffer::release_input(const TileRef& ref) {
-  for (Operand o : {kIfmap, kFilter, kOfmap}) live_[o] -= ref.tile->load_bytes[o];
+  for (Operand o : {kIfmap, kFilter}) change(o, -ref.tile->load_bytes[o]);
   input_slots_.release();
 }
 
 void GlobalBuffer::acquire_output(const TileRef& ref) {
   output_slots_.acquire();
-  hold(kOfmap, ref.tile->store_bytes);
+  change(kOfmap, std::max<int64_t>(0, ref.tile->store_bytes - ref.tile->load_bytes[kOfmap]));
 }
 
 void GlobalBuffer::release_output(const TileRef& ref) {
-  live_[kOfmap] -= ref.tile->store_bytes;
+  change(kOfmap, -std::max(ref.tile->store_bytes, ref.tile->load_bytes[kOfmap]));
   output_slots_.release();
 }
 

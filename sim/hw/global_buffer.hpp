@@ -3,7 +3,7 @@
 // slots each) or single-buffered, per job; it counts accesses at the bank width. It also keeps
 // the bytes live in each partition, from a tile's load to the end of its compute (inputs) and
 // from the start of its compute to the end of its store (outputs), and stops the run if they
-// ever exceed a partition (a bug in the model: the mapper sizes tiles to fit).
+// exceed a partition for a cycle (a bug in the model: the mapper sizes tiles to fit).
 #include <systemc>
 
 #include "sim/hw/job.hpp"
@@ -31,11 +31,12 @@ class GlobalBuffer : public sc_core::sc_module {
 
  private:
   void add(int layer, Operand operand, int64_t read_bytes, int64_t write_bytes);
-  void hold(Operand operand, int64_t bytes);
+  void change(Operand operand, int64_t bytes);
   Job* job_ = nullptr;
   PerOperand capacity_{};
   PerOperand live_{};
   PerOperand peak_{};
+  int64_t changed_at_ = 0;
   SlotPool input_slots_;
   SlotPool output_slots_;
 };

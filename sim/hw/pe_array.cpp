@@ -2,10 +2,10 @@
 
 namespace duet::hw {
 
-int64_t PeArray::compute(const TileRef& ref) {
-  if (job_->options.fidelity == Fidelity::kCycle) return step_cycles(ref);
+PeArray::Busy PeArray::compute(const TileRef& ref) {
+  if (job_->options.fidelity == Fidelity::kCycle) return {step_cycles(ref), 0};
   wait(cycles(ref.tile->compute_cycles));
-  return ref.tile->compute_cycles;
+  return {ref.tile->compute_cycles, 0};
 }
 
 int64_t PeArray::step_cycles(const TileRef& ref) {

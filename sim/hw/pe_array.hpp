@@ -14,7 +14,7 @@ class PeArray : public ComputeUnit {
       : ComputeUnit(name, buffer, dma, kTracePe) {}
 
  protected:
-  int64_t compute(const TileRef& ref) override;
+  Busy compute(const TileRef& ref) override;
   void account(LayerStats& stats, int64_t cycles) override { stats.pe_cycles += cycles; }
 
  private:

@@ -1,5 +1,6 @@
 #include "sim/hw/unit_activity.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -9,25 +10,29 @@ void UnitActivity::reset(int64_t start, std::size_t layers) {
   exposed_sfu_by_layer_.assign(layers, 0);
   running_ = {};
   layer_ = {};
+  tail_end_.fill(start);
   busy_ = {};
   exposed_sfu_ = exposed_memory_ = compute_busy_ = 0;
   last_ = start;
 }
 
 void UnitActivity::advance(int64_t now) {
-  const int64_t dt = now - last_;
+  const int64_t from = last_, dt = now - last_;
   last_ = now;
   if (dt <= 0) return;
+  // Over [from, now) nothing starts or stops: each unit is busy for all of it while running,
+  // and for a prefix of it while its tail drains.
+  std::array<int64_t, kUnitCount> busy{};
   for (int u = 0; u < kUnitCount; ++u) {
-    if (running_[u] > 0) busy_[u] += dt;
+    busy[u] = running_[u] > 0 ? dt : std::clamp<int64_t>(tail_end_[u] - from, 0, dt);
+    busy_[u] += busy[u];
   }
-  const bool pe = running_[kPeArray] > 0, sfu = running_[kSfu] > 0;
-  if (pe || sfu) compute_busy_ += dt;
-  if (sfu && !pe) {
-    exposed_sfu_ += dt;
-    exposed_sfu_by_layer_[static_cast<std::size_t>(layer_[kSfu])] += dt;
-  }
-  if (!pe && !sfu && (running_[kDmaIn] > 0 || running_[kDmaOut] > 0)) exposed_memory_ += dt;
+  const int64_t compute = std::max(busy[kPeArray], busy[kSfu]);
+  compute_busy_ += compute;
+  const int64_t exposed = std::max<int64_t>(0, busy[kSfu] - busy[kPeArray]);
+  exposed_sfu_ += exposed;
+  exposed_sfu_by_layer_[static_cast<std::size_t>(layer_[kSfu])] += exposed;
+  if (running_[kDmaIn] > 0 || running_[kDmaOut] > 0) exposed_memory_ += dt - compute;
 }
 
 void UnitActivity::start(UnitId unit, int layer, int64_t now) {
@@ -42,9 +47,10 @@ void UnitActivity::start(UnitId unit, int layer, int64_t now) {
   layer_[unit] = layer;
 }
 
-void UnitActivity::stop(UnitId unit, int64_t now) {
+void UnitActivity::stop(UnitId unit, int64_t now, int64_t tail) {
   advance(now);
   --running_[unit];
+  tail_end_[unit] = std::max(tail_end_[unit], now + tail);
 }
 
 }  // namespace duet::hw

@@ -16,7 +16,9 @@ class UnitActivity {
   // Starts counting at `start`, with `layers` layers to attribute exposed SFU time to.
   void reset(int64_t start, std::size_t layers);
   void start(UnitId unit, int layer, int64_t now);
-  void stop(UnitId unit, int64_t now);
+  // The unit stays busy `tail` cycles after it stops (a pipeline draining), unless it starts
+  // again before.
+  void stop(UnitId unit, int64_t now, int64_t tail = 0);
   // Closes the open interval at the job's end.
   void finish(int64_t now) { advance(now); }
 
@@ -32,6 +34,7 @@ class UnitActivity {
 
   std::array<int, kUnitCount> running_{};  // tasks in progress per unit (0 or 1)
   std::array<int, kUnitCount> layer_{};
+  std::array<int64_t, kUnitCount> tail_end_{};  // busy until then, though stopped
   std::array<int64_t, kUnitCount> busy_{};
   int64_t exposed_sfu_ = 0;
   int64_t exposed_memory_ = 0;
