@@ -10,7 +10,9 @@
 #include <sstream>
 #include <thread>
 
+#include "sim/accelerator_config.hpp"
 #include "sim/dse/dataset.hpp"
+#include "sim/dse/search_space.hpp"
 #include "test_util.hpp"
 
 namespace duet {
@@ -27,6 +29,27 @@ std::string generate(const test::TempDir& dir, const std::string& name, int64_t 
   return test::read_text(out);
 }
 
+// The rows record the schedule, which a space fixes through its base config.
+TEST(Dataset, RowsRecordTheScheduleTheSpaceFixes) {
+  test::TempDir dir;
+  Json accel = accelerator_config_to_json(test::shipped("mobile"));
+  accel["schedule"] = "overlap";
+  const std::string accel_path = dir.path("mobile-overlap.json");
+  std::ofstream(accel_path) << accel.dump();
+  Json space_json = Json::parse(test::read_text(kSpace));
+  space_json["base_config"] = accel_path;
+  const std::string space_path = dir.path("space.json");
+  std::ofstream(space_path) << space_json.dump();
+  const SearchSpace sequential = load_search_space(kSpace);
+  const SearchSpace overlap = load_search_space(space_path);
+  for (int64_t i = 0; i < 4; ++i) {
+    const std::string seq_row = dataset_row(sequential, 7, i);
+    const std::string ov_row = dataset_row(overlap, 7, i);
+    EXPECT_NE(seq_row.find(",sequential,"), std::string::npos) << seq_row;
+    EXPECT_NE(ov_row.find(",overlap,"), std::string::npos) << ov_row;
+  }
+}
+
 TEST(Dataset, RowsAreCompleteAndIndependentOfTheWorkerCount) {
   test::TempDir dir;
   const std::string one = generate(dir, "one.csv", 24, "--jobs 1");
@@ -36,7 +59,7 @@ TEST(Dataset, RowsAreCompleteAndIndependentOfTheWorkerCount) {
   std::string header, row;
   std::getline(lines, header);
   for (const char* column : {"index", "status", "cycles", "latency_s", "energy_j", "avg_power_w",
-                             "area_mm2", "simulator_version"}) {
+                             "area_mm2", "schedule", "simulator_version"}) {
     EXPECT_NE(header.find(column), std::string::npos) << column;
   }
   int rows = 0, ok = 0;

@@ -3,6 +3,8 @@
 // PE array in attention. (Each unit running one tile at a time is checked inside every run.)
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "sim/report_writer.hpp"
 #include "sim/simulate.hpp"
 #include "test_util.hpp"
@@ -85,6 +87,38 @@ TEST(Schedule, OverlapHidesSoftmaxUnderAttentionMatmuls) {
       EXPECT_LT(l.exposed_sfu_cycles, l.sfu_cycles) << l.name;
     }
   }
+}
+
+// The trace shows the concurrency: on each unit's track the slices follow one another, and PE
+// array and SFU slices overlap in time (Perfetto draws them side by side on their tracks).
+TEST(Schedule, TraceShowsTheUnitsWorkingAtOnce) {
+  AcceleratorConfig c = test::shipped("mobile");
+  c.schedule = Schedule::kOverlap;
+  SimOptions o;
+  o.trace = true;
+  const Report r = simulate(c, zoo_workload("bert-base", {1, 128}), o);
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> tracks(5);
+  for (const TraceEvent& e : r.trace)
+    tracks[static_cast<std::size_t>(e.track)].push_back({e.start_cycle, e.start_cycle + e.cycles});
+  for (int t : {kTracePe, kTraceSfu, kTraceDmaIn, kTraceDmaOut}) {
+    auto& slices = tracks[static_cast<std::size_t>(t)];
+    ASSERT_FALSE(slices.empty()) << kTraceTracks[t];
+    std::sort(slices.begin(), slices.end());
+    for (std::size_t i = 1; i < slices.size(); ++i)
+      ASSERT_GE(slices[i].first, slices[i - 1].second) << kTraceTracks[t];
+  }
+  // Cycles in which both compute tracks have a slice: a sweep over the two sorted lists.
+  const auto& pe = tracks[kTracePe];
+  const auto& sfu = tracks[kTraceSfu];
+  int64_t together = 0;
+  std::size_t i = 0, j = 0;
+  while (i < pe.size() && j < sfu.size()) {
+    together += std::max<int64_t>(
+        0, std::min(pe[i].second, sfu[j].second) - std::max(pe[i].first, sfu[j].first));
+    (pe[i].second < sfu[j].second ? i : j)++;
+  }
+  EXPECT_GT(together, 0);
+  EXPECT_EQ(together, r.sfu_cycles - r.exposed_sfu_cycles);
 }
 
 // Dependencies pass through views one step per layer: 300 concats of a tensor with itself (a

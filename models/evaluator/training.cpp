@@ -280,7 +280,8 @@ EvaluatorTrainSummary train_evaluator(const EvaluatorTrainOptions& o) {
         {"fnv1a64", fingerprint.fnv1a64},
         {"valid_rows", static_cast<int64_t>(table.samples.size())},
         {"invalid_rows", table.invalid_rows},
-        {"simulator_version", table.simulator_version}}},
+        {"simulator_version", table.simulator_version},
+        {"schedule", table.schedule}}},
       {"split",
        {{"rule", "rows with index % " + std::to_string(o.holdout_every) +
                      " == " + std::to_string(o.holdout_every - 1) + " are held out"},

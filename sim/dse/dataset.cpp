@@ -140,7 +140,7 @@ std::vector<std::string> dataset_header(const SearchSpace& space) {
   for (const auto& d : space.hardware) columns.push_back("hw_" + d.name);
   for (const auto& b : space.network.blocks) columns.push_back("net_" + b.name);
   for (const char* c : {"macs", "cycles", "latency_s", "energy_j", "avg_power_w", "area_mm2",
-                        "simulator_version", "error"}) {
+                        "schedule", "simulator_version", "error"}) {
     columns.emplace_back(c);
   }
   return columns;
@@ -173,12 +173,14 @@ std::string dataset_row_for(const SearchSpace& space, const Sample& sample) {
           number(r.avg_power_w), number(r.area_mm2)}) {
       fields.push_back(f);
     }
+    fields.push_back(schedule_name(base.schedule));  // the space fixes it in its base config
     fields.push_back(kSimulatorVersion);
     fields.emplace_back("");
   } catch (const InputError& e) {
     // Invalid configurations are data too: the evaluator must learn where the space ends.
     fields[1] = "invalid";
     for (int i = 0; i < 6; ++i) fields.emplace_back("");
+    fields.push_back(schedule_name(base.schedule));
     fields.push_back(kSimulatorVersion);
     fields.push_back(csv_escape(e.what()));
   }

@@ -125,6 +125,7 @@ DatasetTable read_dataset_table(const std::string& path, const SearchSpace& spac
   const std::size_t first_hw = column("status") + 1;
   const std::size_t first_block = first_hw + space.hardware.size();
   const std::size_t version_column = column("simulator_version");
+  const std::size_t schedule_column = column("schedule");
 
   DatasetTable table;
   for (int64_t line_no = 2; std::getline(in, line); ++line_no) {
@@ -135,7 +136,10 @@ DatasetTable read_dataset_table(const std::string& path, const SearchSpace& spac
       throw InputError(where + ": " + std::to_string(fields.size()) + " fields, the header has " +
                        std::to_string(expected.size()));
     }
-    if (table.simulator_version.empty()) table.simulator_version = fields[version_column];
+    if (table.simulator_version.empty()) {
+      table.simulator_version = fields[version_column];
+      table.schedule = fields[schedule_column];
+    }
     if (fields[1] == "invalid") {
       ++table.invalid_rows;
       continue;

@@ -19,6 +19,7 @@ struct DatasetTable {
   std::vector<std::array<double, 4>> targets;  // per sample, in kDatasetTargets order
   int64_t invalid_rows = 0;                    // status "invalid": recorded, not trained on
   std::string simulator_version;               // of the first row ("" if no rows)
+  std::string schedule;                        // the simulator's schedule, of the first row
 };
 
 // Throws InputError naming the file, and the line or column, when the columns do not match

@@ -19,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Reads one dataset row back (columns: index, status, one per dimension and block, macs,
-// cycles, latency_s, energy_j, avg_power_w, area_mm2, simulator_version, error).
+// cycles, latency_s, energy_j, avg_power_w, area_mm2, schedule, simulator_version, error).
 DesignResult parse_row(const SearchSpace& space, const std::string& row) {
   const std::vector<std::string> f = split_csv_line(row);
   const std::size_t at = 2 + space.hardware.size() + space.network.blocks.size();
@@ -32,7 +32,7 @@ DesignResult parse_row(const SearchSpace& space, const std::string& row) {
     r.avg_power_w = std::stod(f.at(at + 4));
     r.area_mm2 = std::stod(f.at(at + 5));
   } else {
-    r.error = f.at(at + 7);
+    r.error = f.at(at + 8);
   }
   return r;
 }

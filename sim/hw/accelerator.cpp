@@ -73,6 +73,8 @@ void Accelerator::run(Job& job) {
   sc_core::sc_start();
   forget_coroutine_frames();
   job.activity.finish(job.now());
+  pe_array_.finish_job();
+  sfu_.finish_job();
   job.buffer_peak_bytes = buffer_.peak_bytes();
   // The kernel also returns when no event is left: a deadlock would otherwise give a silently
   // partial report.

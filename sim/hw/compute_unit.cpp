@@ -1,5 +1,7 @@
 #include "sim/hw/compute_unit.hpp"
 
+#include <algorithm>
+
 namespace duet::hw {
 
 ComputeUnit::ComputeUnit(sc_core::sc_module_name name, GlobalBuffer& buffer, Dma& dma,
@@ -8,6 +10,14 @@ ComputeUnit::ComputeUnit(sc_core::sc_module_name name, GlobalBuffer& buffer, Dma
   SC_HAS_PROCESS(ComputeUnit);
   SC_THREAD(run);
   draining_.deliver = [this](const TileRef& ref) { dma_.store(ref); };
+}
+
+void ComputeUnit::end_draining_slice(int64_t now) {
+  if (draining_slice_.cycles == 0) return;
+  const int64_t end = std::min(now, draining_slice_.start_cycle + draining_slice_.cycles);
+  job_->record(static_cast<TraceTrack>(draining_slice_.track), draining_slice_.layer,
+               draining_slice_.start_cycle, end - draining_slice_.start_cycle);
+  draining_slice_ = {};
 }
 
 void ComputeUnit::run() {
@@ -20,6 +30,7 @@ void ComputeUnit::run() {
     const int64_t start = job_->now();
     // The previous tile's drain that this one hides is counted once, as this tile's.
     if (results_at_ > start) account(job_->stats[results_layer_], start - results_at_);
+    end_draining_slice(start);
     const auto unit = track_ == kTraceSfu ? UnitActivity::kSfu : UnitActivity::kPeArray;
     job_->activity.start(unit, ref.layer, start);
     const Busy busy = compute(ref);
@@ -29,7 +40,13 @@ void ComputeUnit::run() {
     LayerStats& stats = job_->stats[ref.layer];
     account(stats, busy.occupied + busy.drain);
     stats.work += ref.tile->work;
-    job_->record(track_, ref.layer, start, busy.occupied);
+    // A draining tile's trace slice ends when its results are out or the next tile enters,
+    // whichever is first, so that the unit's slices never overlap.
+    if (busy.drain == 0) {
+      job_->record(track_, ref.layer, start, busy.occupied);
+    } else {
+      draining_slice_ = {track_, ref.layer, start, busy.occupied + busy.drain};
+    }
     job_->record_activity(PowerProfile::Activity::kCompute, *ref.tile, start,
                           busy.occupied + busy.drain);
     buffer_.count_compute(ref);

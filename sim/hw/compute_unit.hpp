@@ -18,7 +18,10 @@ class ComputeUnit : public sc_core::sc_module {
   virtual void start_job(Job* job) {
     job_ = job;
     results_at_ = 0;
+    draining_slice_ = {};
   }
+  // Records the trace slice of a tile still draining at the job's end.
+  void finish_job() { end_draining_slice(job_->now()); }
 
  protected:
   // How long a tile keeps the unit: `occupied` cycles during which no other tile can enter,
@@ -42,6 +45,8 @@ class ComputeUnit : public sc_core::sc_module {
   DelayLine draining_{"draining"};  // tiles whose results are still in the pipeline
   int64_t results_at_ = 0;          // when the previous tile's results are all out
   int results_layer_ = 0;
+  TraceEvent draining_slice_;  // the last tile's, while it may still be cut short
+  void end_draining_slice(int64_t now);
 };
 
 }  // namespace duet::hw
