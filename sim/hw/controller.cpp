@@ -16,6 +16,7 @@ void Controller::tile_stored(const TileRef& ref) {
   LayerStats& stats = job_->stats[ref.layer];
   if (job_->config->schedule == Schedule::kOverlap) {
     stored_prefix_[ref.layer] = ref.tile->done_prefix;
+    stored_since_views_ = true;
     if (--stats.tiles_left == 0) complete(ref.layer);
     wake();
     return;
@@ -100,7 +101,11 @@ Controller::WindowLayer* Controller::pick(std::deque<WindowLayer>& window) {
     // end, so a chunk waiting on a layer that needs the array would never come.
     std::size_t last = w.next;
     if (unit == Unit::kPeArray) {
-      while (!w.tiles[last].fold_end) ++last;
+      if (w.fold_last < w.next || !w.tiles[w.fold_last].fold_end) {
+        w.fold_last = w.next;
+        while (!w.tiles[w.fold_last].fold_end) ++w.fold_last;
+      }
+      last = w.fold_last;
     }
     if (!ready(w.layer, w.tiles[last])) continue;
     best = &w;
@@ -136,6 +141,7 @@ void Controller::run_overlap() {
     while (admitted < n && (window.empty() || admitted - window.front().layer < kWindowLayers)) {
       WindowLayer w;
       w.layer = admitted++;
+      stored_since_views_ = true;  // a view entering may already be complete
       w.tiles = job_->layer_tiles(static_cast<std::size_t>(w.layer));
       job_->stats[w.layer].tiles_left = static_cast<int64_t>(w.tiles.size());
       window.push_back(std::move(w));
@@ -144,6 +150,7 @@ void Controller::run_overlap() {
     // sources are.
     bool progressed = false;
     for (WindowLayer& w : window) {
+      if (!stored_since_views_) break;
       if (w.tiles.empty() && !complete_[w.layer] && ready(w.layer, Tile{})) {
         job_->stats[w.layer].start = job_->now();
         complete(w.layer);
@@ -151,11 +158,13 @@ void Controller::run_overlap() {
       }
     }
     if (progressed) continue;
+    stored_since_views_ = false;
     // A tile is issued only when the DMA would start loading it at once, and only once every
     // event of the current cycle has landed (stores acknowledged, slots freed): the choice is
     // made as late as it can be, with all that is known.
+    // (The DMA tells the controller when it next waits for a request.)
     if (load_requests->num_free() < kLoadQueueDepth || !dma_ready()) {
-      wait(changed_ | load_requests->data_read_event());
+      wait(changed_);
       continue;
     }
     if (sc_core::sc_pending_activity_at_current_time()) {

@@ -32,7 +32,8 @@ class Controller : public sc_core::sc_module {
   struct WindowLayer {
     int layer = 0;
     std::vector<Tile> tiles;
-    std::size_t next = 0;  // the next tile to issue
+    std::size_t next = 0;       // the next tile to issue
+    std::size_t fold_last = 0;  // PE layers: the last tile of the fold `next` belongs to
   };
 
   void run();
@@ -51,7 +52,8 @@ class Controller : public sc_core::sc_module {
   std::vector<int64_t> stored_prefix_;
   std::vector<char> complete_;
   int completed_ = 0;
-  int open_fold_layer_ = -1;  // a PE fold is in progress: its layer keeps the PE array
+  int open_fold_layer_ = -1;        // a PE fold is in progress: its layer keeps the PE array
+  bool stored_since_views_ = true;  // a tile was stored since views were last checked
 };
 
 }  // namespace duet::hw

@@ -21,7 +21,9 @@ inline sc_core::sc_time cycles(int64_t n) {
   return sc_core::sc_time(static_cast<double>(n), sc_core::SC_NS);
 }
 inline int64_t to_cycles(const sc_core::sc_time& t) {
-  return static_cast<int64_t>(t.value() / sc_core::sc_time(1, sc_core::SC_NS).value());
+  // Built on first use, after elaboration has fixed the time resolution.
+  static const sc_core::sc_time::value_type one_ns = sc_core::sc_time(1, sc_core::SC_NS).value();
+  return static_cast<int64_t>(t.value() / one_ns);
 }
 
 struct LayerStats {
