@@ -27,6 +27,7 @@ struct Stage {
   int64_t load_bytes = 0;
   int64_t store_bytes = 0;
   int64_t drain = 0;  // SFU tiles: cycles of each that only drain the pipeline
+  int64_t filter_bytes = 0;
 };
 
 struct Graph {
@@ -57,6 +58,7 @@ Graph build(const std::vector<Stage>& stages) {
       t.done_prefix = j + 1;
       t.need = {j + 1, j + 1};
       t.load_bytes[kIfmap] = s.load_bytes;
+      t.load_bytes[kFilter] = s.filter_bytes;
       t.store_bytes = s.store_bytes;
       tiles.push_back(t);
     }
@@ -157,6 +159,27 @@ TEST(TaskGraph, SfuTilesStreamThroughItsPipelineUnderOverlap) {
   EXPECT_EQ(overlap.layers[0].sfu_cycles, overlap.cycles);
   const Report sequential = simulate_plans(c, g.plans, [&](std::size_t i) { return g.tiles[i]; });
   EXPECT_EQ(sequential.cycles, 10 * 50);
+}
+
+// A PE layer's first weights load while it waits for its input, when the buffer has a second
+// slot: the GEMM starts the moment the SFU's output is stored.
+TEST(TaskGraph, WeightsArePrefetchedWhileTheInputIsComputed) {
+  const AcceleratorConfig c = test::shipped("mobile");
+  Stage producer, gemm;
+  producer.unit = Unit::kSfu;
+  producer.cycles = {1000};
+  gemm.cycles = {100};
+  gemm.sources = {0};
+  gemm.filter_bytes = 8192;
+  const Graph g = build({producer, gemm});
+  const Report prefetched = run(c, g, true);
+  EXPECT_EQ(prefetched.cycles, 1000 + 100);
+  EXPECT_EQ(prefetched.dram_read_bytes, 8192);
+  const Report single = run(c, g, false);  // its one slot is the producer's
+  EXPECT_GT(single.cycles, 1000 + 100 + c.dram_latency_cycles());
+  // A matmul's second operand is another layer's output: nothing to prefetch.
+  gemm.sources = {0, 0};
+  EXPECT_GT(run(c, build({producer, gemm}), true).cycles, 1000 + 100);
 }
 
 // Random graphs of PE and SFU stages with streamed and whole dependencies and DRAM traffic.

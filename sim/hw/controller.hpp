@@ -32,8 +32,9 @@ class Controller : public sc_core::sc_module {
   struct WindowLayer {
     int layer = 0;
     std::vector<Tile> tiles;
-    std::size_t next = 0;       // the next tile to issue
-    std::size_t fold_last = 0;  // PE layers: the last tile of the fold `next` belongs to
+    std::size_t next = 0;             // the next tile to issue
+    std::size_t fold_last = 0;        // PE layers: the last tile of the fold `next` belongs to
+    bool weights_prefetched = false;  // its first tile's weights are in the buffer
   };
 
   void run();
@@ -42,6 +43,7 @@ class Controller : public sc_core::sc_module {
   void complete(int layer);
   bool ready(int layer, const Tile& tile) const;
   WindowLayer* pick(std::deque<WindowLayer>& window);
+  WindowLayer* weights_to_prefetch(std::deque<WindowLayer>& window);
   void issue(WindowLayer& w);
 
   Job* job_ = nullptr;
@@ -54,6 +56,7 @@ class Controller : public sc_core::sc_module {
   int completed_ = 0;
   int open_fold_layer_ = -1;        // a PE fold is in progress: its layer keeps the PE array
   bool stored_since_views_ = true;  // a tile was stored since views were last checked
+  bool prefetch_waiting_ = false;   // a layer's weights are loaded and its inputs are not
 };
 
 }  // namespace duet::hw

@@ -41,18 +41,22 @@ void Dma::load_engine() {
     buffer_.acquire_input(ref);
     const int64_t start = job_->now();
     job_->activity.start(UnitActivity::kDmaIn, ref.layer, start);
+    // The energy and buffer writes of the part this request moves.
+    Tile moved;
+    moved.load_bytes = ref.load_bytes();
     const sc_core::sc_time arrival =
-        transfer(tlm::TLM_READ_COMMAND, ref.layer, ref.tile->total_load_bytes());
+        transfer(tlm::TLM_READ_COMMAND, ref.layer, moved.total_load_bytes());
     job_->activity.stop(UnitActivity::kDmaIn, job_->now());
     job_->stats[ref.layer].dma_in_cycles += job_->now() - start;
     job_->record(kTraceDmaIn, ref.layer, start, job_->now() - start);
-    job_->record_activity(PowerProfile::Activity::kLoad, *ref.tile, start, job_->now() - start);
+    job_->record_activity(PowerProfile::Activity::kLoad, moved, start, job_->now() - start);
     buffer_.count_load(ref);
     arriving_.push(arrival, ref);
   }
 }
 
 void Dma::loaded(const TileRef& ref) {
+  if (ref.part == LoadPart::kWeights) return;  // the rest of the tile follows later
   const Unit unit = (*job_->plans)[ref.layer].unit;
   if (unit == Unit::kSfu) {
     to_sfu.write(ref);

@@ -39,9 +39,11 @@ void GlobalBuffer::change(Operand operand, int64_t bytes) {
   live_[operand] += bytes;
 }
 
+// A tile takes its input slot with its first load: the whole of it, or its prefetched weights.
 void GlobalBuffer::acquire_input(const TileRef& ref) {
-  input_slots_.acquire();
-  for (Operand o : {kIfmap, kFilter, kOfmap}) change(o, ref.tile->load_bytes[o]);
+  if (ref.part != LoadPart::kRest) input_slots_.acquire();
+  const PerOperand bytes = ref.load_bytes();
+  for (Operand o : {kIfmap, kFilter, kOfmap}) change(o, bytes[o]);
 }
 
 // Partial sums loaded into the ofmap partition are accumulated in place and stored from there:
@@ -78,7 +80,8 @@ void GlobalBuffer::count_compute(const TileRef& ref) {
 }
 
 void GlobalBuffer::count_load(const TileRef& ref) {
-  for (Operand o : {kIfmap, kFilter, kOfmap}) add(ref.layer, o, 0, ref.tile->load_bytes[o]);
+  const PerOperand bytes = ref.load_bytes();
+  for (Operand o : {kIfmap, kFilter, kOfmap}) add(ref.layer, o, 0, bytes[o]);
 }
 
 void GlobalBuffer::count_store(const TileRef& ref) {

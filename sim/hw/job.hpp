@@ -82,10 +82,22 @@ struct Job {
   }
 };
 
-// What travels between modules: a tile of a layer.
+// What travels between modules: a tile of a layer, and which part of its load a DMA request
+// moves. The overlap schedule may prefetch a layer's first weights before its inputs are final,
+// and load the rest later.
+enum class LoadPart : uint8_t { kWhole, kWeights, kRest };
 struct TileRef {
   int layer = -1;
   const Tile* tile = nullptr;
+  LoadPart part = LoadPart::kWhole;
+
+  // The bytes this request loads into each partition.
+  PerOperand load_bytes() const {
+    PerOperand b = tile->load_bytes;
+    if (part == LoadPart::kWeights) b = {0, b[kFilter], 0};
+    if (part == LoadPart::kRest) b[kFilter] = 0;
+    return b;
+  }
 };
 inline std::ostream& operator<<(std::ostream& os, const TileRef& t) {
   return os << "tile(layer " << t.layer << ")";
