@@ -68,15 +68,20 @@ LayerReport layer_report(const AcceleratorConfig& cfg, const LayerPlan& plan,
   return r;
 }
 
+Report run_plans(const AcceleratorConfig& config, const CostModel& cost,
+                 const std::vector<LayerPlan>& plans, const LayerTiles& tiles,
+                 const SimOptions& options);
+
 }  // namespace
 
 Report simulate(const AcceleratorConfig& config, const Workload& workload,
                 const SimOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
+  const CostModel cost = cost_model_for(config, options.tech_path);  // bad tables fail early
   const std::vector<LayerPlan> plans =
       map_workload(config, workload, options.ideal_memory, options.max_tiles);
-  Report report = simulate_plans(
-      config, plans,
+  Report report = run_plans(
+      config, cost, plans,
       [&](std::size_t i) { return layer_tiles(config, workload.layers[i], plans[i]); }, options);
   report.workload = workload.name;
   report.wall_time_s =
@@ -87,7 +92,18 @@ Report simulate(const AcceleratorConfig& config, const Workload& workload,
 Report simulate_plans(const AcceleratorConfig& config, const std::vector<LayerPlan>& plans,
                       const LayerTiles& tiles, const SimOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
-  const CostModel cost = cost_model_for(config, options.tech_path);  // bad tables fail early
+  Report report =
+      run_plans(config, cost_model_for(config, options.tech_path), plans, tiles, options);
+  report.wall_time_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return report;
+}
+
+namespace {
+
+Report run_plans(const AcceleratorConfig& config, const CostModel& cost,
+                 const std::vector<LayerPlan>& plans, const LayerTiles& tiles,
+                 const SimOptions& options) {
   PowerProfile power(cost);
   hw::Job job;
   job.config = &config;
@@ -141,10 +157,10 @@ Report simulate_plans(const AcceleratorConfig& config, const std::vector<LayerPl
       report.cycles > 0 ? static_cast<double>(report.macs) / (peak * report.cycles) : 0.0;
   attach_costs(cost, power, report);
   report.trace = std::move(job.trace);
-  report.wall_time_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return report;
 }
+
+}  // namespace
 
 }  // namespace duet
 

@@ -28,6 +28,8 @@ struct Stage {
   int64_t store_bytes = 0;
   int64_t drain = 0;  // SFU tiles: cycles of each that only drain the pipeline
   int64_t filter_bytes = 0;
+  int64_t psum_bytes = 0;  // partial sums loaded into the ofmap partition, stored again
+  int64_t fold_tiles = 1;  // PE tiles per fold
 };
 
 struct Graph {
@@ -53,12 +55,15 @@ Graph build(const std::vector<Stage>& stages) {
       Tile t;
       t.compute_cycles = s.cycles[static_cast<std::size_t>(j)];
       t.drain_cycles = s.drain;
-      t.fold_start = t.fold_end = true;  // each PE tile is a fold of its own
+      t.fold_start = j % s.fold_tiles == 0;  // PE folds keep the array until their end
+      t.fold_end = j % s.fold_tiles == s.fold_tiles - 1 || j == s.tiles - 1;
       t.layer_start = j == 0;
       t.done_prefix = j + 1;
       t.need = {j + 1, j + 1};
       t.load_bytes[kIfmap] = s.load_bytes;
       t.load_bytes[kFilter] = s.filter_bytes;
+      t.load_bytes[kOfmap] = s.psum_bytes;
+      if (s.psum_bytes > 0) t.store_bytes = s.psum_bytes;
       t.store_bytes = s.store_bytes;
       tiles.push_back(t);
     }
@@ -182,7 +187,27 @@ TEST(TaskGraph, WeightsArePrefetchedWhileTheInputIsComputed) {
   EXPECT_GT(run(c, build({producer, gemm}), true).cycles, 1000 + 100);
 }
 
-// Random graphs of PE and SFU stages with streamed and whole dependencies and DRAM traffic.
+// Tiles that reload partial sums hold their ofmap region from load to the end of their store,
+// so two loaded tiles and two storing ones could need twice the ofmap partition; loads wait for
+// room instead. A configuration the cnn-imagenet space samples (16x16 WS, 1 MiB buffer, fast
+// DRAM) held 1.33x its ofmap partition on MobileNetV2 before they did.
+TEST(TaskGraph, PartialSumsNeverOverfillTheOfmapPartition) {
+  AcceleratorConfig c = test::shipped("mobile");
+  c.pe_rows = c.pe_cols = 16;
+  c.buffer_kib = 1024;
+  c.buffer_banks = 16;
+  c.dram_bandwidth_gbps = 102.4;
+  const int64_t capacity = c.partition_bytes(c.partition.ofmap);
+  for (Schedule schedule : {Schedule::kSequential, Schedule::kOverlap}) {
+    c.schedule = schedule;
+    const Report r = simulate(c, zoo_workload("mobilenet_v2"));
+    EXPECT_LE(r.buffer_peak_bytes[kOfmap], capacity);
+    EXPECT_GT(r.buffer_peak_bytes[kOfmap], capacity * 9 / 10);  // the partition is used
+  }
+}
+
+// Random graphs of PE and SFU stages: streamed and whole dependencies, folds of several tiles,
+// DRAM traffic with weights and partial sums.
 TEST(TaskGraph, NoRunBeatsItsCriticalPathOrItsBusiestUnit) {
   const AcceleratorConfig c = test::shipped("mobile");
   std::mt19937_64 rng(7);
@@ -191,7 +216,7 @@ TEST(TaskGraph, NoRunBeatsItsCriticalPathOrItsBusiestUnit) {
   };
   // Overlap is greedy, not optimal. With DRAM traffic it can lose to sequential: tiles of one
   // unit waiting in the shared input slots shorten another layer's prefetch (measured: 6 of
-  // 2000 runs, by at most 7.2%). The guard keeps that rare and small.
+  // the 2000 runs with traffic, by at most 2.9%). The guard keeps that rare and small.
   int losses = 0;
   double worst = 1;
   for (int trial = 0; trial < 2000; ++trial) {
@@ -209,7 +234,10 @@ TEST(TaskGraph, NoRunBeatsItsCriticalPathOrItsBusiestUnit) {
       if (traffic) {
         s.load_bytes = uniform(0, 1) * uniform(0, 8192);
         s.store_bytes = uniform(0, 1) * uniform(0, 8192);
+        s.filter_bytes = uniform(0, 1) * uniform(0, 4096);
+        s.psum_bytes = uniform(0, 3) == 0 ? uniform(1, 16384) : 0;
       }
+      if (s.unit == Unit::kPeArray) s.fold_tiles = uniform(1, 3);
       if (s.unit == Unit::kSfu) s.drain = uniform(0, 1) * uniform(0, 8);
       stages.push_back(s);
     }

@@ -76,6 +76,10 @@ void Accelerator::run(Job& job) {
   pe_array_.finish_job();
   sfu_.finish_job();
   job.buffer_peak_bytes = buffer_.peak_bytes();
+  if (job.finished && !buffer_.empty())
+    throw std::logic_error(
+        "the global buffer still holds bytes after the run: a tile's load or "
+        "store was not released");
   // The kernel also returns when no event is left: a deadlock would otherwise give a silently
   // partial report.
   if (!job.finished) {

@@ -25,8 +25,8 @@ void ComputeUnit::run() {
     TileRef ref = tiles.read();
     const Unit kind = (*job_->plans)[ref.layer].unit;
     job_->unit_took(kind);
+    ++job_->running[static_cast<std::size_t>(kind)];  // busy, even while it waits for room
     buffer_.acquire_output(ref);
-    ++job_->running[static_cast<std::size_t>(kind)];
     const int64_t start = job_->now();
     // The previous tile's drain that this one hides is counted once, as this tile's.
     if (results_at_ > start) account(job_->stats[results_layer_], start - results_at_);

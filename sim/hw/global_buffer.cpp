@@ -39,15 +39,31 @@ void GlobalBuffer::change(Operand operand, int64_t bytes) {
   live_[operand] += bytes;
 }
 
+// A tile's output region in the ofmap partition: its results, or the partial sums it loads,
+// accumulates in place and stores.
+int64_t GlobalBuffer::output_region(const Tile& tile) {
+  return std::max(tile.store_bytes, tile.load_bytes[kOfmap]);
+}
+
+// Waits until `bytes` more fit the ofmap partition (or it is empty: a tile larger than the
+// partition is the mapper's to refuse). The slots alone would not ensure it: partial sums
+// loaded into the partition by tiles waiting to compute add to the outputs of the tiles that
+// hold the output slots.
+void GlobalBuffer::wait_for_ofmap_room(int64_t bytes) {
+  while (bytes > 0 && live_[kOfmap] > 0 && live_[kOfmap] + bytes > capacity_[kOfmap])
+    sc_core::wait(room_);
+}
+
 // A tile takes its input slot with its first load: the whole of it, or its prefetched weights.
 void GlobalBuffer::acquire_input(const TileRef& ref) {
   if (ref.part != LoadPart::kRest) input_slots_.acquire();
   const PerOperand bytes = ref.load_bytes();
+  wait_for_ofmap_room(bytes[kOfmap]);
   for (Operand o : {kIfmap, kFilter, kOfmap}) change(o, bytes[o]);
 }
 
-// Partial sums loaded into the ofmap partition are accumulated in place and stored from there:
-// that region is the tile's output, held until its store ends.
+// Loaded partial sums are accumulated in place and stored from there: that region is the
+// tile's output, held until its store ends.
 void GlobalBuffer::release_input(const TileRef& ref) {
   for (Operand o : {kIfmap, kFilter}) change(o, -ref.tile->load_bytes[o]);
   input_slots_.release();
@@ -55,12 +71,15 @@ void GlobalBuffer::release_input(const TileRef& ref) {
 
 void GlobalBuffer::acquire_output(const TileRef& ref) {
   output_slots_.acquire();
-  change(kOfmap, std::max<int64_t>(0, ref.tile->store_bytes - ref.tile->load_bytes[kOfmap]));
+  const int64_t results = output_region(*ref.tile) - ref.tile->load_bytes[kOfmap];
+  wait_for_ofmap_room(results);
+  change(kOfmap, results);
 }
 
 void GlobalBuffer::release_output(const TileRef& ref) {
-  change(kOfmap, -std::max(ref.tile->store_bytes, ref.tile->load_bytes[kOfmap]));
+  change(kOfmap, -output_region(*ref.tile));
   output_slots_.release();
+  room_.notify(sc_core::SC_ZERO_TIME);
 }
 
 void GlobalBuffer::add(int layer, Operand operand, int64_t read_bytes, int64_t write_bytes) {

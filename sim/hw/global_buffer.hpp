@@ -3,7 +3,8 @@
 // slots each) or single-buffered, per job; it counts accesses at the bank width. It also keeps
 // the bytes live in each partition, from a tile's load to the end of its compute (inputs) and
 // from the start of its compute to the end of its store (outputs), and stops the run if they
-// exceed a partition for a cycle (a bug in the model: the mapper sizes tiles to fit).
+// exceed a partition for a cycle (a bug in the model). Loading partial sums and starting a
+// compute wait until the ofmap partition has room.
 #include <systemc>
 
 #include "sim/hw/job.hpp"
@@ -24,6 +25,7 @@ class GlobalBuffer : public sc_core::sc_module {
   void release_output(const TileRef& ref);
   // The most bytes each partition held at once during the job.
   const PerOperand& peak_bytes() const { return peak_; }
+  bool empty() const { return live_ == PerOperand{}; }
   // Account buffer traffic to the tile's layer, per operand, at the bank width.
   void count_compute(const TileRef& ref);
   void count_load(const TileRef& ref);
@@ -32,11 +34,14 @@ class GlobalBuffer : public sc_core::sc_module {
  private:
   void add(int layer, Operand operand, int64_t read_bytes, int64_t write_bytes);
   void change(Operand operand, int64_t bytes);
+  static int64_t output_region(const Tile& tile);
+  void wait_for_ofmap_room(int64_t bytes);
   Job* job_ = nullptr;
   PerOperand capacity_{};
   PerOperand live_{};
   PerOperand peak_{};
   int64_t changed_at_ = 0;
+  sc_core::sc_event room_;
   SlotPool input_slots_;
   SlotPool output_slots_;
 };
