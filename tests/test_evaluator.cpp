@@ -48,7 +48,7 @@ std::string synthetic_dataset(const TempDir& dir, const SearchSpace& space, int 
     const double area = 2.0 + a * a, power = energy / latency;
     std::ostringstream tail;
     tail << std::setprecision(17) << ",1000,1000," << latency << "," << energy << "," << power
-         << "," << area << ",duet-sim-1,";
+         << "," << area << ",sequential,duet-sim-1,";
     csv += row + tail.str() + "\n";
   }
   return dir.file("synthetic.csv", csv);
