@@ -7,6 +7,8 @@
 #include "sim/sfu_mapping.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 
 #include "sim/sfu_unit.hpp"
 #include "workloads/input_error.hpp"
@@ -39,6 +41,35 @@ SfuKind resolve_kind(NonlinearImpl impl, SfuKind configured) {
       break;
   }
   return configured;
+}
+
+// An SFU tile's passes: how many evaluations each runs and at what timing.
+using Passes = std::array<std::pair<int64_t, FunctionTiming>, 6>;
+Passes passes_of(const ElementOps& ops, const SfuUnit& unit) {
+  return {{{ops.alu(), unit.alu_timing()},
+           {ops.exp, unit.timing(SfuFunction::kExp)},
+           {ops.reciprocal, unit.timing(SfuFunction::kReciprocal)},
+           {ops.rsqrt, unit.timing(SfuFunction::kRsqrt)},
+           {ops.gelu, unit.timing(SfuFunction::kGelu)},
+           {ops.silu, unit.timing(SfuFunction::kSilu)}}};
+}
+
+// Every row block pays its passes' latencies again. A block must issue at least this many
+// times those latencies, so that cutting a layer for streaming costs at most 1/16 of its SFU
+// time (short sequences would otherwise lose more to latencies than streaming gains).
+constexpr int64_t kBlockIssueOverLatency = 16;
+
+int64_t min_block_rows(const RowWork& w, int64_t lanes, const SfuUnit& unit) {
+  double issue_per_row = 0;
+  int64_t latency = 0;
+  for (const auto& [count, timing] : passes_of(w.ops, unit)) {
+    if (count == 0) continue;
+    issue_per_row += double(count) * double(timing.initiation_interval) / double(lanes);
+    latency += timing.latency;
+  }
+  if (issue_per_row <= 0) return 1;
+  return std::max<int64_t>(
+      1, static_cast<int64_t>(std::ceil(double(kBlockIssueOverLatency * latency) / issue_per_row)));
 }
 
 }  // namespace
@@ -106,11 +137,15 @@ SfuGeometry sfu_geometry(const AcceleratorConfig& cfg, const Layer& layer, int64
                      " output bytes, " + std::to_string(in_slot) + " / " +
                      std::to_string(out_slot) + " available (ifmap / ofmap, per buffer slot)");
   }
-  // At least `row_blocks` tiles, so that the layer can stream behind its producer (each tile
-  // pays the SFU's pass latencies once).
-  g.rows_per_tile = std::min(g.rows_per_tile, ceil_div(w.rows, row_blocks));
   g.lanes =
       std::min(cfg.sfu_lanes, std::max<int64_t>(1, cfg.buffer_bytes_per_cycle() / (2 * g.act_b)));
+  // Up to `row_blocks` tiles, so that the layer can stream behind its producer, if the blocks
+  // are long enough to be worth their latencies.
+  if (row_blocks > 1) {
+    const SfuUnit unit(resolve_kind(layer.impl, cfg.sfu_kind), cfg);
+    const int64_t block = std::max(ceil_div(w.rows, row_blocks), min_block_rows(w, g.lanes, unit));
+    g.rows_per_tile = std::min(g.rows_per_tile, block);
+  }
   return g;
 }
 
@@ -127,15 +162,8 @@ Tile sfu_tile(const SfuGeometry& g, const SfuUnit& unit, int64_t rows) {
   // Whichever pass comes last, at least the shortest drain of the passes the tile runs overlaps
   // the next tile's first inputs (a conservative bound: passes do not overlap inside a tile).
   int64_t drain = -1;
-  const std::pair<int64_t, FunctionTiming> passes[] = {
-      {tile_ops.alu(), unit.alu_timing()},
-      {tile_ops.exp, unit.timing(SfuFunction::kExp)},
-      {tile_ops.reciprocal, unit.timing(SfuFunction::kReciprocal)},
-      {tile_ops.rsqrt, unit.timing(SfuFunction::kRsqrt)},
-      {tile_ops.gelu, unit.timing(SfuFunction::kGelu)},
-      {tile_ops.silu, unit.timing(SfuFunction::kSilu)}};
   tile.compute_cycles = 0;
-  for (const auto& [count, timing] : passes) {
+  for (const auto& [count, timing] : passes_of(tile_ops, unit)) {
     if (count == 0) continue;
     tile.compute_cycles += pass_cycles(count, g.lanes, timing);
     const int64_t pass_drain = std::max<int64_t>(0, timing.latency - timing.initiation_interval);

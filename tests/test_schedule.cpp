@@ -64,6 +64,22 @@ TEST(Schedule, OverlapIsBoundedByTheUnitsAndBySequential) {
   }
 }
 
+// At a few tokens, row blocks of one row each would pay the SFU's latencies for nothing: blocks
+// must be long enough to be worth them, and overlap stays at or below sequential.
+TEST(Schedule, ShortSequencesAreNotCutIntoUselessRowBlocks) {
+  for (const char* arch : {"mobile", "cloud"}) {
+    for (int64_t tokens : {1, 2, 3, 17}) {
+      for (NonlinearImpl impl : {NonlinearImpl::kExact, NonlinearImpl::kIbert}) {
+        Workload w = zoo_workload("bert-base", {1, tokens});
+        set_nonlinear_impl(w, impl);
+        const AcceleratorConfig c = test::shipped(arch);
+        SCOPED_TRACE(std::string(arch) + " " + std::to_string(tokens));
+        EXPECT_LE(run(c, w, Schedule::kOverlap).cycles, run(c, w, Schedule::kSequential).cycles);
+      }
+    }
+  }
+}
+
 TEST(Schedule, OverlapRepeatsItselfExactly) {
   const AcceleratorConfig c = test::shipped("mobile");
   const Workload w = zoo_workload("bert-base", {1, 128});
