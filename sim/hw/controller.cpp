@@ -174,17 +174,18 @@ void Controller::run_overlap() {
     }
     // Views and fused layers have no tiles (and no need_den): they are done when their
     // sources are.
-    bool progressed = false;
-    for (WindowLayer& w : window) {
-      if (!stored_since_views_) break;
-      if (w.tiles.empty() && !complete_[w.layer] && ready(w.layer, Tile{})) {
-        job_->stats[w.layer].start = job_->now();
-        complete(w.layer);
-        progressed = true;
+    if (stored_since_views_) {
+      bool progressed = false;
+      for (WindowLayer& w : window) {
+        if (w.tiles.empty() && !complete_[w.layer] && ready(w.layer, Tile{})) {
+          job_->stats[w.layer].start = job_->now();
+          complete(w.layer);
+          progressed = true;
+        }
       }
+      if (progressed) continue;  // a completed view may complete others
+      stored_since_views_ = false;
     }
-    if (progressed) continue;
-    stored_since_views_ = false;
     // A tile is issued only when the DMA would start loading it at once, and only once every
     // event of the current cycle has landed (stores acknowledged, slots freed): the choice is
     // made as late as it can be, with all that is known.
