@@ -19,14 +19,6 @@ namespace po = boost::program_options;
 namespace duet::cli {
 namespace {
 
-void parse_shard(const std::string& text, DatasetOptions& o) {
-  const auto slash = text.find('/');
-  if (slash == std::string::npos || text.find('/', slash + 1) != std::string::npos)
-    throw InputError("--shard: expected K/N (e.g. 0/4), got \"" + text + "\"");
-  o.shards = static_cast<int>(parse_integer(text.substr(slash + 1), "shard", 1, 1 << 20));
-  o.shard = static_cast<int>(parse_integer(text.substr(0, slash), "shard", 0, o.shards - 1));
-}
-
 int merge(int argc, char** argv) {
   std::string out;
   std::vector<std::string> inputs;
@@ -81,7 +73,11 @@ int dataset_command(int argc, char** argv) {
   try {
     if (!parse_options(argc, argv, opts, vm)) return 0;
     check_output_paths(given_outputs(vm, {"out"}), {o.space_path});
-    parse_shard(shard, o);
+    {
+      const Share share = parse_share(shard, "shard");
+      o.shard = share.k;
+      o.shards = share.n;
+    }
   } catch (...) {
     // Under mpirun every rank parses the same command line, so rank 0 reports the mistake and
     // sets the exit code; another rank exiting non-zero first could get rank 0 killed unheard.

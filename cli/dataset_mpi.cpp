@@ -13,6 +13,7 @@
 
 #include "cli/mpi_ranks.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 
 #ifdef DUET_HAVE_MPI
 #include <mpi.h>
@@ -127,7 +128,7 @@ int generate_dataset_on_ranks(DatasetOptions o, bool shard_given,
       if (!o.resume) std::filesystem::remove(r.out_path, ignored);  // progress starts at 0
       mine = generate_dataset(r);
     } catch (const std::exception& e) {
-      error = e.what();
+      error = exception_text(e);
     }
   }
   wait_for_all_ranks(progress);

@@ -192,6 +192,7 @@ int test(int argc, char** argv) {
   std::cout << data_path << ": " << r.index.size() << " samples (" << r.invalid_rows
             << " invalid rows skipped)\n";
   print_metrics(std::cout, r.metrics);
+  std::vector<std::pair<std::string, std::string>> outputs;
   if (!predictions_path.empty()) {
     std::string csv = "index";
     for (const char* t : kDatasetTargets) csv += std::string(",") + t + "_true," + t + "_predicted";
@@ -202,7 +203,7 @@ int test(int argc, char** argv) {
         csv += "," + number(r.truth[i][t]) + "," + number(r.predicted[i][t]);
       csv += "\n";
     }
-    write_file_atomically(predictions_path, csv);
+    outputs.emplace_back(predictions_path, csv);
   }
   if (!json_path.empty()) {
     Json out = {{"model", model_dir},
@@ -215,8 +216,9 @@ int test(int argc, char** argv) {
                                             {"spearman", r.metrics[t].spearman},
                                             {"kendall_tau_b", r.metrics[t].kendall_tau_b}};
     }
-    write_file_atomically(json_path, out.dump(2) + "\n");
+    outputs.emplace_back(json_path, out.dump(2) + "\n");
   }
+  write_files_atomically(outputs);
   return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "models/coexplore/explore.hpp"
 #include "models/torch_threads.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 
 extern char** environ;
 
@@ -25,22 +26,6 @@ namespace po = boost::program_options;
 
 namespace duet::cli {
 namespace {
-
-void parse_point(const std::string& text, coexplore::ExploreOptions& o) {
-  const auto slash = text.find('/');
-  std::size_t used_k = 0, used_n = 0;
-  try {
-    if (slash == std::string::npos) throw std::invalid_argument("no slash");
-    o.point = std::stoi(text.substr(0, slash), &used_k);
-    o.points = std::stoi(text.substr(slash + 1), &used_n);
-  } catch (const std::exception&) {
-    used_k = 0;
-  }
-  if (slash == std::string::npos || slash == 0 || slash + 1 == text.size() || used_k != slash ||
-      used_n != text.size() - slash - 1 || o.points < 1 || o.point < 0 || o.point >= o.points) {
-    throw InputError("--point: expected K/N with 0 <= K < N (e.g. 0/4), got \"" + text + "\"");
-  }
-}
 
 // Runs the study's points in `jobs` child processes (this binary with --point k/jobs), each
 // with its own SystemC kernel and libtorch; returns how many failed.
@@ -69,6 +54,11 @@ int run_workers(const std::vector<std::string>& base_args, int jobs) {
     if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
   }
   return failed;
+}
+
+void print_moved_aside(const coexplore::ExploreResult& r) {
+  if (!r.moved_aside.empty())
+    std::printf("the earlier run's results were moved to %s\n", r.moved_aside.c_str());
 }
 
 int merge(int argc, char** argv) {
@@ -100,7 +90,7 @@ int explore_command(int argc, char** argv) {
   } catch (const boost::program_options::error&) {
     throw;
   } catch (const std::exception& e) {
-    throw InputError(std::string(e.what()).substr(0, 400));
+    throw InputError(exception_text(e).substr(0, 400));
   }
 }
 
@@ -127,6 +117,9 @@ int explore(int argc, char** argv) {
       "quick", po::bool_switch(&o.quick), "the study's small \"quick\" budgets (demo, tests)")(
       "resume", po::bool_switch(&o.resume),
       "keep the finished points and warm-up of an interrupted run")(
+      "force", po::bool_switch(&o.force),
+      "start over in an --out that holds results: they are moved to <out>/replaced/<n>/, "
+      "never deleted (without --resume or --force such a run refuses)")(
       "jobs", po::value(&jobs)->default_value(jobs), "worker processes for the points")(
       "point", po::value(&point),
       "compute only points i with i % N == K (K/N); implies keeping "
@@ -146,9 +139,14 @@ int explore(int argc, char** argv) {
       throw InputError("--jobs: expected 1 to 256, got " + std::to_string(jobs));
     if (threads < 1 || threads > 256)
       throw InputError("--threads: expected 1 to 256, got " + std::to_string(threads));
-    if (vm.count("point")) parse_point(point, o);
+    if (vm.count("point")) {
+      const Share share = parse_share(point, "point");
+      o.point = share.k;
+      o.points = share.n;
+    }
     if (vm.count("point") && jobs > 1) throw InputError("--jobs and --point exclude each other");
     if (o.stop_after < -1) throw InputError("--stop-after: expected -1 (off) or a count >= 0");
+    if (o.force && o.resume) throw InputError("--force and --resume exclude each other");
     ranks = started_by_mpi_launcher() && mpi_launcher_size() != 1;
     if (ranks && (jobs > 1 || vm.count("point") || o.prepare_only || o.stop_after >= 0)) {
       throw InputError(
@@ -173,8 +171,9 @@ int explore(int argc, char** argv) {
   if (jobs > 1) {
     coexplore::ExploreOptions prepare = o;
     prepare.prepare_only = true;
-    coexplore::run_explore(prepare);
+    const coexplore::ExploreResult prepared = coexplore::run_explore(prepare);
     bars.finish();
+    print_moved_aside(prepared);
     std::vector<std::string> args = {"explore", "--study",   o.study_path,           "--out",
                                      o.out_dir, "--threads", std::to_string(threads)};
     if (o.quick) args.push_back("--quick");
@@ -187,6 +186,7 @@ int explore(int argc, char** argv) {
   }
   const coexplore::ExploreResult r = coexplore::run_explore(o);
   bars.finish();
+  print_moved_aside(r);
   std::printf("points: %d computed, %d kept from an earlier run\n", r.computed, r.reused);
   if (r.summary_written) {
     std::printf("summary: %s/summary.json, %s/pareto.csv\n", o.out_dir.c_str(), o.out_dir.c_str());

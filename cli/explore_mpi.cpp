@@ -7,6 +7,7 @@
 
 #include "cli/mpi_ranks.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 
 namespace duet::cli {
 
@@ -28,7 +29,7 @@ std::string run_guarded(const coexplore::ExploreOptions& o) {
   try {
     coexplore::run_explore(o);
   } catch (const std::exception& e) {
-    return e.what();
+    return exception_text(e);
   }
   return "";
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "workloads/input_error.hpp"
+#include "workloads/input_file.hpp"
 #include "workloads/onnx_import.hpp"
 
 namespace duet::cli {
@@ -26,6 +27,11 @@ inline bool parse_options(int argc, char** argv,
       throw InputError("unexpected argument \"" + option.value.front() +
                        "\" (every value follows its --option; see --help)");
     }
+  }
+  // No option of any command takes more than a path's worth of text; checked here so that no
+  // filesystem call later fails with a message that does not name the option.
+  for (const auto& option : parsed.options) {
+    for (const auto& value : option.value) check_path_text(value, "--" + option.string_key);
   }
   boost::program_options::store(parsed, values);
   if (values.count("help")) {
@@ -63,6 +69,21 @@ inline int64_t parse_integer(const std::string& text, const std::string& option,
                      std::to_string(min) + ", " + std::to_string(max) + "]");
   }
   return value;
+}
+
+// "K/N" (a share of a job: 0 <= K < N) for --shard and --point.
+struct Share {
+  int k = 0, n = 1;
+};
+inline Share parse_share(const std::string& text, const std::string& option) {
+  const auto slash = text.find('/');
+  if (slash == std::string::npos || text.find('/', slash + 1) != std::string::npos)
+    throw InputError("--" + option + ": expected K/N with 0 <= K < N (e.g. 0/4), got \"" + text +
+                     "\"");
+  Share s;
+  s.n = static_cast<int>(parse_integer(text.substr(slash + 1), option, 1, 1 << 20));
+  s.k = static_cast<int>(parse_integer(text.substr(0, slash), option, 0, s.n - 1));
+  return s;
 }
 
 // "16,32" -> {16, 32}; every item must be an integer in [min, max]; with `unique` (a set of

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "workloads/input_error.hpp"
+#include "workloads/input_file.hpp"
 
 namespace duet::cli {
 
@@ -47,6 +48,7 @@ inline void check_output_paths(const std::vector<OutputPath>& outputs,
     const OutputPath& o = outputs[i];
     const std::string where = "--" + o.option + " " + o.path;
     if (o.path.empty()) throw InputError("--" + o.option + ": empty path");
+    check_path_text(o.path, "--" + o.option);
     std::error_code ec;
     const bool exists = fs::exists(o.path, ec);
     if (exists && !o.directory && fs::is_directory(o.path, ec))

@@ -1,5 +1,6 @@
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 
@@ -78,13 +79,22 @@ int sim_command(int argc, char** argv) {
     if (!bar) bar = std::make_unique<ProgressBar>("simulate");
     bar->update(done, total, std::to_string(done) + "/" + std::to_string(total) + " layers");
   };
+  options.estimate = [](const RunEstimate& e) {
+    if (e.seconds < kLongRunSeconds) return;
+    std::fprintf(stderr,
+                 "duet sim: a long run: %lld tiles in %lld layers, about %.0f s on the machine "
+                 "the estimate was measured on (Ctrl-C stops it)\n",
+                 static_cast<long long>(e.tiles), static_cast<long long>(e.layers), e.seconds);
+  };
   const Report report = run_sim_request(request);
   bar.reset();
 
   print_summary(std::cout, report, vm["verbose"].as<bool>());
-  if (!out.empty()) write_file_atomically(out, report_json(report));
-  if (!layers_csv_path.empty()) write_file_atomically(layers_csv_path, layers_csv(report));
-  if (!trace_path.empty()) write_file_atomically(trace_path, trace_json(report));
+  std::vector<std::pair<std::string, std::string>> outputs;
+  if (!out.empty()) outputs.emplace_back(out, report_json(report));
+  if (!layers_csv_path.empty()) outputs.emplace_back(layers_csv_path, layers_csv(report));
+  if (!trace_path.empty()) outputs.emplace_back(trace_path, trace_json(report));
+  write_files_atomically(outputs);
   return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "sim/hardware_dimensions.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/input_file.hpp"
 #include "workloads/json_reader.hpp"
 
 #ifndef DUET_SOURCE_DIR
@@ -215,6 +216,7 @@ std::string configs_dir() {
 
 AcceleratorConfig load_accelerator(const std::string& path_or_name) {
   namespace fs = std::filesystem;
+  check_path_text(path_or_name, "accelerator");
   if (fs::exists(path_or_name)) {
     if (fs::path(path_or_name).extension() == ".cfg") return import_scalesim_cfg(path_or_name);
     return load_accelerator_config(path_or_name);

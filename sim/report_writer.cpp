@@ -281,7 +281,26 @@ void print_summary(std::ostream& out, const Report& r, bool per_layer) {
   }
 }
 
-void write_file_atomically(const std::string& path, const std::string& content) {
+namespace {
+
+// One output of a set: where it goes, and how it is committed.
+struct PendingFile {
+  std::string path;    // as the caller named it (for messages)
+  std::string target;  // the file a symlink names, else `path`
+  std::string temp;    // empty: written in place (a device or pipe, which a rename would replace)
+  const std::string* content = nullptr;
+};
+
+bool write_whole(const std::string& file, const std::string& content) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  if (!out) return false;
+  out << content;
+  out.flush();
+  out.close();
+  return !out.fail();
+}
+
+PendingFile plan_output(const std::string& path, const std::string& content, std::size_t k) {
   namespace fs = std::filesystem;
   std::error_code ec;
   // Through a symlink, the file it names is replaced, not the link.
@@ -292,27 +311,48 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   }
   const fs::file_status status = fs::status(target, ec);
   if (fs::is_directory(status)) throw InputError(path + ": is a directory");
-  auto write = [&](const std::string& file) {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    if (!out) return false;
-    out << content;
-    out.flush();
-    out.close();
-    return !out.fail();
+  PendingFile f{path, target.string(), "", &content};
+  if (!fs::exists(status) || fs::is_regular_file(status))
+    f.temp = f.target + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(k);
+  return f;
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  write_files_atomically({{path, content}});
+}
+
+void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<PendingFile> pending;
+  for (std::size_t k = 0; k < files.size(); ++k)
+    pending.push_back(plan_output(files[k].first, files[k].second, k));
+  auto discard_temps = [&](std::size_t from) {
+    for (std::size_t k = from; k < pending.size(); ++k)
+      if (!pending[k].temp.empty()) std::remove(pending[k].temp.c_str());
   };
-  if (fs::exists(status) && !fs::is_regular_file(status)) {
-    // A device or pipe (/dev/null, a FIFO): written in place; a rename would replace it.
-    if (!write(target.string())) throw InputError(path + ": write failed");
-    return;
+  // Every temporary first, then the devices: nothing is replaced until every write succeeded.
+  for (const PendingFile& f : pending) {
+    if (!f.temp.empty() && !write_whole(f.temp, *f.content)) {
+      discard_temps(0);
+      throw InputError(f.path +
+                       ": cannot write file (does the directory exist, and is there space?)");
+    }
   }
-  const std::string temp = target.string() + ".tmp." + std::to_string(::getpid());
-  if (!write(temp)) {
-    std::remove(temp.c_str());
-    throw InputError(path + ": cannot write file (does the directory exist, and is there space?)");
+  for (const PendingFile& f : pending) {
+    if (f.temp.empty() && !write_whole(f.target, *f.content)) {
+      discard_temps(0);
+      throw InputError(f.path + ": write failed");
+    }
   }
-  if (std::rename(temp.c_str(), target.c_str()) != 0) {
-    std::remove(temp.c_str());
-    throw InputError(path + ": cannot write file");
+  for (std::size_t k = 0; k < pending.size(); ++k) {
+    const PendingFile& f = pending[k];
+    if (f.temp.empty() || std::rename(f.temp.c_str(), f.target.c_str()) == 0) continue;
+    // A set commits together: the outputs already renamed go too, so no half set is left.
+    discard_temps(k);
+    for (std::size_t j = 0; j < k; ++j)
+      if (!pending[j].temp.empty()) std::remove(pending[j].target.c_str());
+    throw InputError(f.path + ": cannot write file");
   }
 }
 

@@ -3,6 +3,8 @@
 // human summary. Files are written atomically, so an interrupted run leaves no partial file.
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sim/report.hpp"
 
@@ -16,5 +18,8 @@ void print_summary(std::ostream& out, const Report& report, bool per_layer);
 // Writes to `path` through a temporary file and a rename. Throws InputError if the directory
 // cannot be written.
 void write_file_atomically(const std::string& path, const std::string& content);
+// A command's outputs as one commit: all are written to temporaries (devices such as /dev/null
+// in place) before any is renamed, so a failure leaves none of the set behind.
+void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files);
 
 }  // namespace duet

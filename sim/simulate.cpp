@@ -80,6 +80,8 @@ Report simulate(const AcceleratorConfig& config, const Workload& workload,
   const CostModel cost = cost_model_for(config, options.tech_path);  // bad tables fail early
   const std::vector<LayerPlan> plans =
       map_workload(config, workload, options.ideal_memory, options.max_tiles);
+  if (options.estimate)
+    options.estimate(estimate_run(config, plans, options.fidelity == Fidelity::kCycle));
   Report report = run_plans(
       config, cost, plans,
       [&](std::size_t i) { return layer_tiles(config, workload.layers[i], plans[i]); }, options);

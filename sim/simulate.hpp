@@ -6,6 +6,7 @@
 #include "sim/accelerator_config.hpp"
 #include "sim/layer_plan.hpp"
 #include "sim/report.hpp"
+#include "sim/run_estimate.hpp"
 #include "workloads/workload.hpp"
 
 namespace duet {
@@ -20,6 +21,8 @@ struct SimOptions {
   int64_t max_tiles = kDefaultMaxTiles;  // refuse larger runs before building them
   // Told after each layer (layers done, layers in all); called from inside the simulation.
   std::function<void(int64_t, int64_t)> progress;
+  // Told once the workload is mapped, before the run starts, how long it should take.
+  std::function<void(const RunEstimate&)> estimate;
 };
 
 Report simulate(const AcceleratorConfig& config, const Workload& workload,

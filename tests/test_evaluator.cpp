@@ -296,6 +296,14 @@ TEST(EvaluatorBadInput, MismatchedSpacesAndFilesExitWithCodeTwo) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("trained on space \"cnn-fmnist\""), std::string::npos) << r.output;
 
+  // #21: outputs commit together; a failing --json leaves no --predictions file.
+  if (std::filesystem::is_character_file("/dev/full")) {
+    r = run_duet("evaluator test --model " + model + " --data " + dir.path("synthetic.csv") +
+                 " --predictions " + dir.path("p.csv") + " --json /dev/full");
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(dir.path("p.csv")));
+  }
+
   r = run_duet("evaluator predict --model " + dir.path("nowhere") + " --arch a --network n");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("evaluator.json"), std::string::npos) << r.output;

@@ -3,6 +3,7 @@
 // resume and determinism, and bad studies. Everything runs on a 192-design space.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -21,10 +22,10 @@
 namespace duet::coexplore {
 namespace {
 
+using test::expect_reproducible_in_duet_sim;
 using test::read_text;
 using test::run_duet;
 using test::TempDir;
-using test::expect_reproducible_in_duet_sim;
 using test::without_seconds;
 
 const std::string kTinySpace = test::tiny_explore_space();
@@ -192,6 +193,15 @@ TEST(ExploreStudy, QuickRunIsResumableDeterministicAndReproducibleInDuetSim) {
   EXPECT_EQ(first["evaluator_calls"].get<int64_t>(), 32 * (1 + first["refinements"].get<int>()));
   EXPECT_TRUE(std::filesystem::exists(a + "/points/00-coexplore/search_log.csv"));
   EXPECT_TRUE(std::filesystem::exists(a + "/points/00-coexplore/derived.pt"));
+
+  // #21: merge's outputs commit together: a pareto.csv that cannot be written leaves no
+  // summary.json either.
+  std::filesystem::remove(a + "/summary.json");
+  std::filesystem::remove(a + "/pareto.csv");
+  std::filesystem::create_directory(a + "/pareto.csv");
+  r = run_duet("explore merge --out " + a);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(a + "/summary.json"));
 }
 
 TEST(ExploreStudy, ConstrainedPointsMeetEveryLimitOnReSimulation) {
@@ -262,6 +272,56 @@ TEST(ExploreSearch, WithoutCostAlphaPrefersTheWiderBlockOverSkip) {
   EXPECT_NE(point["network"]["stage1.block2"], "skip");
 }
 
+// #21: an earlier run's results survive every rerun that fails, and a rerun without --resume
+// refuses unless --force, which moves them aside instead of deleting them.
+TEST(ExploreKeptResults, ARerunNeverDeletesEarlierResults) {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  const std::string out = dir.path("out");
+  fs::create_directories(out + "/points/00-coexplore");
+  for (const char* file : {"/summary.json", "/pareto.csv", "/points/00-coexplore/point.json"})
+    std::ofstream(out + file) << "earlier";
+  auto expect_kept = [&](const std::string& why) {
+    for (const char* file : {"/summary.json", "/pareto.csv", "/points/00-coexplore/point.json"})
+      EXPECT_EQ(read_text(out + file), "earlier") << why << ": " << file;
+    EXPECT_FALSE(fs::exists(out + "/replaced")) << why;
+  };
+  // An evaluator.dir that is a regular file: named with the study file and the field.
+  Json study = tiny_study(dir);
+  study["evaluator"]["dir"] = dir.file("not-a-dir", "x");
+  auto r = run_duet("explore --study " + write_study(dir, study, "file.json") + " --out " + out +
+                    " --quick --force");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("file.json: evaluator.dir"), std::string::npos) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  expect_kept("evaluator.dir is a file");
+  // A corrupt evaluator fails to load before anything in --out is touched.
+  fs::create_directories(dir.path("broken"));
+  std::ofstream(dir.path("broken/evaluator.json")) << "{\"format\": 1}";
+  std::ofstream(dir.path("broken/evaluator.pt")) << "not a torch archive";
+  study["evaluator"]["dir"] = dir.path("broken");
+  r = run_duet("explore --study " + write_study(dir, study, "broken.json") + " --out " + out +
+               " --quick --force");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  expect_kept("corrupt evaluator");
+  // Without --resume or --force: refused before any evaluator is built.
+  const std::string good = write_study(dir, tiny_study(dir));
+  r = run_duet("explore --study " + good + " --out " + out + " --quick");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--resume"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--force"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir.path("eval")));
+  expect_kept("no --force");
+  // --force moves them aside, once everything has loaded (--prepare: the shared parts only).
+  r = run_duet("explore --study " + good + " --out " + out + " --quick --force --prepare");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(out + "/replaced/1"), std::string::npos) << r.output;
+  for (const char* file : {"/summary.json", "/pareto.csv", "/points/00-coexplore/point.json"})
+    EXPECT_EQ(read_text(out + "/replaced/1" + file), "earlier") << file;
+  EXPECT_FALSE(fs::exists(out + "/summary.json"));
+  EXPECT_TRUE(fs::exists(out + "/study.json"));
+}
+
 TEST(ExploreBadInput, StudiesExitWithCodeTwoNamingTheField) {
   TempDir dir;
   const std::string out = dir.path("out");
@@ -281,6 +341,7 @@ TEST(ExploreBadInput, StudiesExitWithCodeTwoNamingTheField) {
       {{{"quick", 5}}, "quick"},
       {{{"quick", {{"budget", {{"batch", 0}}}}}}, "batch"},
       {{{"constraints", {{"power", 1}}}}, "latency_s"},  // the allowed metrics are listed
+      {{{"evaluator", {{"dir", std::string("ev\0al", 5)}}}}, "NUL"},
   };
   for (const auto& [patch, field] : cases) {
     Json study = tiny_study(dir);
@@ -290,9 +351,18 @@ TEST(ExploreBadInput, StudiesExitWithCodeTwoNamingTheField) {
     EXPECT_NE(r.output.find(field), std::string::npos) << patch.dump() << "\n" << r.output;
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
   }
+  // A value the --quick overrides replace is still checked (#21).
+  Json replaced = tiny_study(dir);
+  replaced["lambdas"] = {-5};
+  replaced["quick"]["lambdas"] = {0.5};
+  auto q = run_duet("explore --study " + write_study(dir, replaced) + " --out " + out + " --quick");
+  EXPECT_EQ(q.exit_code, 2) << q.output;
+  EXPECT_NE(q.output.find("lambdas[0]"), std::string::npos) << q.output;
   const std::string good = write_study(dir, tiny_study(dir));
-  for (const std::string& args : {"--out " + out + " --point 2/2", "--out " + out + " --point x",
-                                  "--out " + out + " --jobs 0", std::string("--out /proc/duet")}) {
+  for (const std::string& args :
+       {"--out " + out + " --point 2/2", "--out " + out + " --point x",
+        "--out " + out + " --point \" 0/2\"", "--out " + out + " --force --resume",
+        "--out " + out + " --jobs 0", std::string("--out /proc/duet")}) {
     const auto r = run_duet("explore --study " + good + " " + args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
   }

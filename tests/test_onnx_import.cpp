@@ -425,7 +425,27 @@ TEST(OnnxImport, HostileProbeModelsAreRefusedInOneLine) {
   Graph memory_then_error({1, 4});
   memory_then_error.node("Foo", {"x"}, "y");
   memory_then_error.node("Relu", {"nowhere"}, "z");
+  // #21: no default-domain opset, a Gemm bias that names nothing, an initializer named twice.
+  Graph no_opset({1, 4});
+  no_opset.model().clear_opset_import();
+  no_opset.model().add_opset_import()->set_domain("com.example");
+  no_opset.node("Relu", {"x"}, "y");
+  Graph dangling_bias({2, 8});
+  dangling_bias.weight("w", {8, 4});
+  dangling_bias.node("Gemm", {"x", "w", "nowhere"}, "y");
+  Graph wrong_bias({2, 8});
+  wrong_bias.weight("w", {8, 4});
+  wrong_bias.weight("c", {3});
+  wrong_bias.node("Gemm", {"x", "w", "c"}, "y");
+  Graph twice({2, 8});
+  twice.weight("w", {8, 4});
+  twice.weight("w", {8, 4});
+  twice.node("Gemm", {"x", "w"}, "y");
   const std::vector<std::pair<std::string, std::string>> cases = {
+      {"workload show " + no_opset.save(dir, "o.onnx"), "no entry for the default domain"},
+      {"workload show " + dangling_bias.save(dir, "b.onnx"), "\"nowhere\" is not defined"},
+      {"workload show " + wrong_bias.save(dir, "c.onnx"), "does not broadcast to the output"},
+      {"workload show " + twice.save(dir, "i.onnx"), "initializer \"w\" is defined twice"},
       {"workload show " + bad_mode.save(dir, "m.onnx"), "mode \"nonsense\" is not one of"},
       {"workload show " + far_reflect.save(dir, "r.onnx"), "reflect pads of axis 2 must be below"},
       {"workload show " + float_pads.save(dir, "f.onnx"), "pads must be a 1-D integer tensor"},

@@ -49,7 +49,13 @@ TEST(PythonEvaluator, PredictsWhatTheCppEvaluatorPredicts) {
                    "try:\n"
                    "    ev.predict(numpy.array([[9, 0, 0, 0, 0, 0, 0]]))\n"
                    "except duet.InputError as e:\n"
-                   "    print('InputError:', e)\n");
+                   "    print('InputError:', e)\n"
+                   // #21: refused by size before any copy (the view takes no memory).
+                   "big = numpy.broadcast_to(numpy.zeros((1, 7), dtype=numpy.int64), (10**7, 7))\n"
+                   "try:\n"
+                   "    ev.predict(big)\n"
+                   "except duet.InputError as e:\n"
+                   "    print('Too big:', e)\n");
   const auto r = run_command(std::string("PYTHONPATH=") + DUET_PYTHON_DIR + " /usr/bin/python3 " +
                              script + " " + model);
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -62,6 +68,9 @@ TEST(PythonEvaluator, PredictsWhatTheCppEvaluatorPredicts) {
     }
   }
   EXPECT_NE(r.output.find("InputError: choices[0, 0] (hw_pe_rows): 9 is not in [0, 2)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("Too big: choices: 10000000 rows, above the limit of 1000000"),
             std::string::npos)
       << r.output;
 }

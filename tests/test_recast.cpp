@@ -202,6 +202,13 @@ TEST(Recast, BadPlansExitWithCode2NamingTheField) {
                                     " --out " + dir.path("out2") + " --no-sim --arch bogus");
   EXPECT_EQ(bogus.exit_code, 2) << bogus.output;
   EXPECT_NE(bogus.output.find("bogus"), std::string::npos) << bogus.output;
+  // #21: a block the plan's student does not have is refused before any training.
+  const auto late =
+      test::run_duet("recast --teacher " + teacher + " --plan " + good_plan + " --out " +
+                     dir.path("out3") + " --no-sim --stop-after-block 100");
+  EXPECT_EQ(late.exit_code, 2) << late.output;
+  EXPECT_NE(late.output.find("--stop-after-block: 100"), std::string::npos) << late.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.path("out3") + "/checkpoint.pt"));
   const auto help = test::run_duet("recast --help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.output.find("--plan"), std::string::npos);

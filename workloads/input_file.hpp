@@ -15,6 +15,12 @@ constexpr std::uintmax_t kMaxDataInputBytes = std::uintmax_t{4} << 30;
 
 // Throws InputError naming the path: missing, not a regular file, larger than `max_bytes`, or
 // unreadable.
+// Throws InputError naming `what` (an option or a field) for a value that cannot name a file on
+// this system: a NUL byte (which the C library would silently cut there), more than 4095 bytes,
+// or a '/'-separated part of more than 255 bytes. Checked before any filesystem call, whose own
+// error would not say which option was wrong.
+void check_path_text(const std::string& value, const std::string& what);
+
 std::ifstream open_input_file(const std::string& path, std::uintmax_t max_bytes,
                               std::ios::openmode mode = std::ios::in | std::ios::binary);
 

@@ -17,7 +17,48 @@ std::string type_name_of(const Json& j) {
   return j.type_name();
 }
 
+// nlohmann's message after its "[json.exception.<kind>.<id>] " tag.
+std::string untagged(const std::string& what) {
+  if (what.rfind("[json.exception.", 0) != 0) return what;
+  const auto tag_end = what.find("] ");
+  return tag_end == std::string::npos ? what : what.substr(tag_end + 2);
+}
+
+std::string after(const std::string& text, const std::string& marker) {
+  const auto pos = text.find(marker);
+  return pos == std::string::npos ? text : text.substr(pos + marker.size());
+}
+
 }  // namespace
+
+std::string exception_text(const std::exception& e) {
+  const auto* j = dynamic_cast<const Json::exception*>(&e);
+  if (!j) return e.what();
+  const std::string text = untagged(j->what());
+  switch (j->id) {
+    case 101:  // "parse error at line 1, column 2: syntax error while parsing ..."
+      return after(text, ": ");
+    case 302: {  // "type must be number, but is string"
+      std::string t = after(text, "type must be ");
+      const auto but = t.find(", but is ");
+      if (but != std::string::npos) t = t.substr(0, but) + ", got " + t.substr(but + 9);
+      return "expected " + t;
+    }
+    case 401:  // "array index 4 is out of range"
+      return "missing list item (" + text.substr(0, text.find(" is out of range")) + ")";
+    case 403: {  // "key 'x' not found"
+      const auto open = text.find('\''), close = text.rfind('\'');
+      return open < close ? "missing field \"" + text.substr(open + 1, close - open - 1) + "\""
+                          : text;
+    }
+    case 406:  // "number overflow parsing '1e999'"
+      return "number out of range: " + after(text, "parsing ");
+    case 316:  // "invalid UTF-8 byte at index 3: 0xFF"
+      return "text is not valid UTF-8 (" + text + ")";
+    default:
+      return text;
+  }
+}
 
 std::string join_list(const std::vector<std::string>& items) {
   std::string out;
@@ -73,7 +114,7 @@ Json parse_json_text(const std::string& text, const std::string& path) {
                      ": malformed JSON: " + what);
   } catch (const Json::exception& e) {
     // e.g. a number too large for a double (1e999)
-    throw InputError(path + ": unreadable JSON: " + e.what());
+    throw InputError(path + ": " + exception_text(e));
   }
 }
 

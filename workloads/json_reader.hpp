@@ -21,6 +21,11 @@ Json read_json_file(const std::string& path);
 // line and column for syntax errors.
 Json parse_json_text(const std::string& text, const std::string& source);
 
+// The project's words for a JSON library error ("missing field \"x\"", "number out of range:
+// 1e999", "expected number, got string"), without the library's "[json.exception...]" tag; for
+// any other exception, its what().
+std::string exception_text(const std::exception& e);
+
 // Levenshtein distance; used for "did you mean" suggestions.
 std::size_t edit_distance(const std::string& a, const std::string& b);
 // "a, b, c": the allowed values an error message lists.

@@ -35,6 +35,9 @@ class Importer {
     // Exporters name graphs generically ("torch_jit", "main_graph"): the file says more.
     workload_.name = std::filesystem::path(path_).stem().string();
     for (const auto& init : g.initializer()) {
+      if (values_.count(init.name()))
+        throw InputError(path_ + ": initializer \"" + printable(init.name()) +
+                         "\" is defined twice (each name may be defined once)");
       values_[init.name()] = tensor_value(init, path_ + ": initializer \"" + init.name() + "\"");
     }
     std::set<std::string> listed;
@@ -230,12 +233,28 @@ class Importer {
     if (int_attribute(n, "transA", 0)) fail(n, "transA = 1 is not supported");
     if (a.shape.size() != 2) fail(n, "A must be a matrix, got " + shape_string(a.shape));
     const bool trans_b = int_attribute(n, "transB", 0) != 0;
+    if (n.input_size() > 3)
+      fail(n, "takes at most 3 inputs (A, B, C), got " + std::to_string(n.input_size()));
+    // The bias C is optional (absent or ""), but one it names must exist and broadcast to the
+    // output: a dangling name is a broken model, not a bias of zero.
+    const Value* c = n.input_size() > 2 && !n.input(2).empty() ? &input(n, 2) : nullptr;
     if (b.kind == Value::kTensor) return matmul_of(n, a, b, trans_b);
     if (b.shape.size() != 2) fail(n, "B must be a matrix");
     const int64_t k = trans_b ? b.shape[1] : b.shape[0];
     if (a.shape.empty() || k != a.shape.back())
       fail(n, "B " + shape_string(b.shape) + (trans_b ? " (transB)" : "") + " does not match A " +
                   shape_string(a.shape));
+    if (c) {
+      const Shape out = {a.shape[0], trans_b ? b.shape[0] : b.shape[1]};
+      bool broadcasts = c->shape.size() <= 2;
+      for (std::size_t d = 0; broadcasts && d < c->shape.size(); ++d) {
+        const int64_t dim = c->shape[c->shape.size() - 1 - d];
+        broadcasts = dim == 1 || dim == out[1 - d];
+      }
+      if (!broadcasts)
+        fail(n, "bias C " + shape_string(c->shape) + " does not broadcast to the output " +
+                    shape_string(out));
+    }
     Layer l = layer(n, OpKind::kGemm, {a.ir});
     l.out_features = bounded_dim(n, trans_b ? b.shape[0] : b.shape[1], "out_features");
     emit(n, std::move(l));
@@ -721,9 +740,18 @@ class Importer {
     if (!model_.ParseFromIstream(&in)) {
       throw InputError(path_ + ": not an ONNX model (the protobuf does not parse)");
     }
+    bool default_domain = false;
     for (const auto& o : model_.opset_import()) {
-      if (o.domain().empty() || o.domain() == "ai.onnx") opset_ = o.version();
+      if (!o.domain().empty() && o.domain() != "ai.onnx") continue;
+      if (default_domain) throw InputError(path_ + ": opset_import names the default domain twice");
+      default_domain = true;
+      opset_ = o.version();
     }
+    // The operators' meaning depends on the opset; guessing one would import the model wrong.
+    if (!default_domain)
+      throw InputError(path_ +
+                       ": opset_import has no entry for the default domain (\"\" or ai.onnx), "
+                       "so the operators' version is unknown (allowed: 7 to 21)");
     if (opset_ < 7 || opset_ > 21)
       throw InputError(path_ + ": opset " + std::to_string(opset_) +
                        " is not supported (allowed: 7 to 21)");

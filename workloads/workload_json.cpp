@@ -1,6 +1,7 @@
 #include <filesystem>
 
 #include "workloads/input_error.hpp"
+#include "workloads/input_file.hpp"
 #include "workloads/json_reader.hpp"
 #include "workloads/op_descriptor.hpp"
 #include "workloads/workload_io.hpp"
@@ -91,6 +92,7 @@ Workload workload_from_json(const Json& root, const std::string& path,
 Workload load_workload(const std::string& spec, const ZooOptions& options,
                        const OnnxImportOptions& onnx) {
   namespace fs = std::filesystem;
+  check_path_text(spec, "workload");
   const std::string ext = fs::path(spec).extension().string();
   if (!onnx.input_shapes.empty() && ext != ".onnx")
     throw InputError(spec + ": --input-shape applies to .onnx models only");

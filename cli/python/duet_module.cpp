@@ -10,6 +10,7 @@
 #include "sim/report_writer.hpp"
 #include "sim/sim_request.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/input_file.hpp"
 #include "workloads/workload_io.hpp"
 
 namespace py = pybind11;
@@ -31,6 +32,11 @@ struct WorkloadArguments {
 
 // The request, and the ONNX importer's warnings collected for the caller.
 SimRequest make_request(const WorkloadArguments& a, std::vector<std::string>& warnings) {
+  // Checked before any filesystem call, whose own error would not name the argument.
+  for (const auto& [name, value] : {std::pair<const char*, const std::string&>{"arch", a.arch},
+                                    {"workload", a.workload},
+                                    {"luts", a.luts}})
+    check_path_text(value, name);
   SimRequest r;
   r.arch = a.arch;
   if (a.arch_json) r.arch_json = parse_json_text(*a.arch_json, "arch");
@@ -53,6 +59,7 @@ py::dict simulate(const WorkloadArguments& a, bool ideal_memory, const std::stri
   SimRequest r = make_request(a, warnings);
   r.options.ideal_memory = ideal_memory;
   r.options.fidelity = parse_fidelity(fidelity, "--fidelity");
+  check_path_text(tech, "tech");
   r.options.tech_path = tech;
   r.options.trace = trace;
   const Report report = run_sim_request(r);

@@ -14,12 +14,19 @@ namespace {
 
 // Rows of choice indices (the space's hardware dimensions, then its blocks, as the dataset's
 // columns) as samples; every index is checked against its dimension's choices.
+// Rows per predict() call: its samples, features and outputs take about 1 KB a row, so this
+// bounds one call near 1 GB; larger arrays are refused before anything is allocated.
+constexpr py::ssize_t kMaxPredictRows = 1'000'000;
+
 std::vector<Sample> samples_of(const Evaluator& ev, const py::array_t<int64_t>& choices) {
   const auto& dims = ev.schema().dimensions();
   const std::size_t hardware = ev.space().hardware.size();
   if (choices.ndim() != 2 || static_cast<std::size_t>(choices.shape(1)) != dims.size())
     throw InputError("choices: expected an array of shape (n, " + std::to_string(dims.size()) +
                      "), one column per dimension (see Evaluator.dimensions)");
+  if (choices.shape(0) > kMaxPredictRows)
+    throw InputError("choices: " + std::to_string(choices.shape(0)) + " rows, above the limit of " +
+                     std::to_string(kMaxPredictRows) + " per predict() call (split the array)");
   const auto c = choices.unchecked<2>();
   std::vector<Sample> samples(static_cast<std::size_t>(choices.shape(0)));
   for (py::ssize_t i = 0; i < choices.shape(0); ++i) {
@@ -52,6 +59,7 @@ py::array_t<double> predict(const Evaluator& ev, const py::array_t<int64_t>& cho
 
 PYBIND11_MODULE(_duet_torch, m) {
   using namespace duet;
+  using duet::python::kMaxPredictRows;
   m.doc() = "Duet's cost evaluator (use duet.Evaluator, which wraps this module)";
   // The InputError of duet._duet, so one `except duet.InputError` catches both modules' errors.
   static py::object input_error = py::module_::import("duet._duet").attr("InputError");
@@ -62,6 +70,7 @@ PYBIND11_MODULE(_duet_torch, m) {
       PyErr_SetString(input_error.ptr(), e.what());
     }
   });
+  m.attr("MAX_PREDICT_ROWS") = kMaxPredictRows;
   py::class_<Evaluator>(m, "Evaluator")
       .def_static("load", &Evaluator::load, py::arg("dir"))
       .def("predict", &python::predict, py::arg("choices"))

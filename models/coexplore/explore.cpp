@@ -19,9 +19,43 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Files and folders a study writes in --out; a fresh run (no --resume) removes only these.
+// Files and folders a study writes in --out; a fresh run (--force) moves only these aside.
 const char* const kOwned[] = {"points",     "warmup.pt", "summary.json",      "pareto.csv",
                               "study.json", "generator", "random_scores.json"};
+
+std::vector<std::string> earlier_outputs(const std::string& out) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const char* name : kOwned)
+    if (fs::exists(fs::path(out) / name, ec)) found.emplace_back(name);
+  return found;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& n : names) text += (text.empty() ? "" : ", ") + n;
+  return text;
+}
+
+// Finished work is never deleted: --force moves it into <out>/replaced/<n>/, a fresh n per
+// replacement. Returns that directory.
+std::string move_aside(const std::string& out, const std::vector<std::string>& names) {
+  fs::path aside;
+  for (int n = 1;; ++n) {
+    aside = fs::path(out) / "replaced" / std::to_string(n);
+    if (!fs::exists(aside)) break;
+  }
+  std::error_code ec;
+  fs::create_directories(aside, ec);
+  if (ec) throw InputError(aside.string() + ": cannot create (" + ec.message() + ")");
+  for (const auto& name : names) {
+    fs::rename(fs::path(out) / name, aside / name, ec);
+    if (ec)
+      throw InputError((fs::path(out) / name).string() + ": cannot move it aside to " +
+                       aside.string() + " (" + ec.message() + ")");
+  }
+  return aside.string();
+}
 
 void report(const ExploreProgress& p, const std::string& stage, int64_t done, int64_t total,
             const std::string& note = "") {
@@ -126,9 +160,10 @@ ExploreResult run_explore(const ExploreOptions& o) {
     const Json earlier = read_json_file(record_path);
     if (!earlier.is_object() || earlier.value("study", Json()) != study.resolved ||
         earlier.value("quick", !o.quick) != o.quick) {
-      throw InputError(record_path +
-                       ": --out holds a run of another study or budget; use "
-                       "another --out, or drop --resume to start over");
+      throw InputError(
+          record_path +
+          ": --out holds a run of another study or budget; use "
+          "another --out, or --force (without --resume) to move it aside and start over");
     }
   }
   // Only a directory that is empty of study files or holds an earlier study is cleared: a
@@ -145,9 +180,15 @@ ExploreResult run_explore(const ExploreOptions& o) {
                        "choose another --out");
     }
   }
-  // A share of the points (--point) never clears what other shares wrote.
-  if (!o.resume && o.points == 1) {
-    for (const char* name : kOwned) fs::remove_all(fs::path(o.out_dir) / name);
+  // A fresh run over earlier results refuses unless told to replace them (--force), and then
+  // replaces them only once everything it needs has loaded. A share of the points (--point)
+  // never touches what other shares wrote.
+  const std::vector<std::string> earlier =
+      !o.resume && o.points == 1 ? earlier_outputs(o.out_dir) : std::vector<std::string>{};
+  if (!earlier.empty() && !o.force) {
+    throw InputError("--out " + o.out_dir + ": holds an earlier run's results (" + joined(earlier) +
+                     "); continue it with --resume, move them aside with --force, or choose "
+                     "another --out");
   }
 
   // The SFU's tables before the evaluator, which may take minutes to build.
@@ -157,10 +198,13 @@ ExploreResult run_explore(const ExploreOptions& o) {
       study, space,     ensure_evaluator(study, space, o.progress),   base,      std::move(sfu),
       {},    o.out_dir, (fs::path(o.out_dir) / "warmup.pt").string(), o.progress};
   const Json record = study_record(study, o.quick, c.evaluator, plan);
+  ExploreResult result;
+  if (!earlier.empty()) result.moved_aside = move_aside(o.out_dir, earlier);
   if (fs::exists(record_path) && read_json_file(record_path) != record) {
-    throw InputError(record_path +
-                     ": --out holds a run of another study, budget or evaluator; "
-                     "use another --out, or drop --resume to start over");
+    throw InputError(
+        record_path +
+        ": --out holds a run of another study, budget or evaluator; "
+        "use another --out, or --force (without --resume) to move it aside and start over");
   }
   // Written once: shares of one run (--point, MPI ranks) find it equal and leave it alone.
   if (!fs::exists(record_path)) write_file_atomically(record_path, record.dump(2) + "\n");
@@ -172,7 +216,6 @@ ExploreResult run_explore(const ExploreOptions& o) {
   }
   if (study.hardware_mode == "generator") prepare_generator(c);
 
-  ExploreResult result;
   if (o.prepare_only) return result;
   for (std::size_t i = 0; i < plan.size(); ++i) {
     if (static_cast<int>(i % o.points) != o.point) continue;

@@ -20,6 +20,7 @@ struct ExploreOptions {
   std::string out_dir;
   bool quick = false;   // the study's "quick" budgets
   bool resume = false;  // keep finished points (and the warm-up) of an earlier run
+  bool force = false;   // without --resume: move an earlier run's results aside and start over
   int point = 0;        // this run computes the points whose index % points == point
   int points = 1;
   bool prepare_only = false;  // evaluator and warm-up only (before worker processes start)
@@ -31,9 +32,12 @@ struct ExploreResult {
   int computed = 0;  // points this run computed
   int reused = 0;    // points kept from an earlier run
   bool summary_written = false;
+  std::string moved_aside;  // where --force moved an earlier run's results, if it did
 };
 
-// Throws InputError for a bad study, an unwritable --out, or a --resume of another study.
+// Throws InputError for a bad study, an unwritable --out, a --resume of another study, or a
+// fresh run into an --out holding results without `force`. Nothing in --out is touched before
+// the study, its space, its evaluator and the SFU tables have loaded.
 ExploreResult run_explore(const ExploreOptions& options);
 
 // The relaxed search driven by the evaluator's cost alone (no images): where the gradient of

@@ -8,6 +8,7 @@
 #include "sim/accelerator_config.hpp"
 #include "sim/dse/search_space.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/input_file.hpp"
 #include "workloads/lut.hpp"
 
 namespace duet::coexplore {
@@ -63,6 +64,11 @@ EvaluatorPlan read_evaluator(ObjectReader& top) {
   ObjectReader r = top.object("evaluator");
   e.dir = r.string("dir");
   if (e.dir.empty()) r.fail("dir", "must not be empty");
+  check_path_text(e.dir, r.where() + ": dir");
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(e.dir, ec) && !fs::is_directory(e.dir, ec))
+    r.fail("dir", "\"" + e.dir + "\" exists and is not a directory (it holds the evaluator)");
   e.samples = r.integer_or("samples", e.samples, 16, 100000000);
   e.epochs = static_cast<int>(r.integer_or("epochs", e.epochs, 1, 100000));
   e.seed = static_cast<uint64_t>(r.integer_or("seed", 0, 0, INT64_MAX));
@@ -208,24 +214,37 @@ const std::vector<std::string>& baseline_names(const std::string& family) {
   return family == "fixed" ? fixed : network;
 }
 
+namespace {
+
+// One variant of the study (the plain one, or the one with its "quick" overrides merged).
+Study read_study(const std::string& path, const Json& root);
+
+}  // namespace
+
 Study load_study(const std::string& path, bool quick) {
-  Json root = read_json_file(path);
+  const Json root = read_json_file(path);
   if (!root.is_object()) throw InputError(path + ": expected a JSON object");
   if (root.contains("quick") && !root["quick"].is_object())
     throw InputError(path + ": quick: expected an object of overrides");
-  if (quick) {
-    if (!root.contains("quick"))
-      throw InputError(path + ": quick: --quick needs a \"quick\" object of overrides");
-    const Json overrides = root["quick"];  // merge_patch must not read what it writes
-    root.merge_patch(overrides);
-  } else if (root.contains("quick")) {
-    // The overrides are checked now, not first when someone runs --quick.
-    try {
-      load_study(path, true);
-    } catch (const InputError& e) {
-      throw InputError(std::string(e.what()) + " (with the \"quick\" overrides merged)");
-    }
+  if (quick && !root.contains("quick"))
+    throw InputError(path + ": quick: --quick needs a \"quick\" object of overrides");
+  // Both variants are checked whichever runs: a value the overrides replace is still the
+  // study's, and an override is checked before the first --quick run meets it.
+  Study plain = read_study(path, root);
+  if (!root.contains("quick")) return plain;
+  Json merged = root;
+  merged.merge_patch(root["quick"]);
+  try {
+    Study fast = read_study(path, merged);
+    return quick ? fast : plain;
+  } catch (const InputError& e) {
+    throw InputError(std::string(e.what()) + " (with the \"quick\" overrides merged)");
   }
+}
+
+namespace {
+
+Study read_study(const std::string& path, const Json& root) {
   Study s;
   s.path = path;
   ObjectReader top(root, path);
@@ -294,5 +313,7 @@ Study load_study(const std::string& path, bool quick) {
   s.resolved.erase("quick");
   return s;
 }
+
+}  // namespace
 
 }  // namespace duet::coexplore

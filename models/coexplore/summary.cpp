@@ -106,7 +106,8 @@ std::string pareto_csv(const Json& entries) {
   return out.str();
 }
 
-void merge_points(const std::string& out_dir);
+// `reading` is kept naming the file whose fields are being read, for the error message.
+void merge_points(const std::string& out_dir, std::string& reading);
 
 // point.json as run_point writes it, field by field: a hand-edited file must not turn into a
 // plausible summary.
@@ -214,21 +215,19 @@ std::vector<bool> pareto_optimal(const std::vector<Design>& designs) {
 }
 
 void merge_explore(const std::string& out_dir) {
+  std::string reading = (fs::path(out_dir) / "study.json").string();
   try {
-    merge_points(out_dir);
+    merge_points(out_dir, reading);
   } catch (const Json::exception& e) {
     // study.json and point.json are written by duet explore; a hand-edited or truncated one
     // is bad input, not a crash.
-    throw InputError(out_dir +
-                     ": study.json or a points/*/point.json is not as duet explore "
-                     "writes it (" +
-                     std::string(e.what()) + ")");
+    throw InputError(reading + ": not as duet explore writes it (" + exception_text(e) + ")");
   }
 }
 
 namespace {
 
-void merge_points(const std::string& out_dir) {
+void merge_points(const std::string& out_dir, std::string& reading) {
   const std::string record_path = (fs::path(out_dir) / "study.json").string();
   const Json record = read_json_file(record_path);
   Json points = Json::array(), baselines = Json::array(), all = Json::array();
@@ -240,8 +239,10 @@ void merge_points(const std::string& out_dir) {
       missing += (missing.empty() ? "" : ", ") + id.get<std::string>();
       continue;
     }
+    reading = path.string();
     const Json entry = read_json_file(path.string());
     check_point_entry(path.string(), entry, id.get<std::string>());
+    reading = record_path;  // what follows in the loop reads checked fields
     (entry.at("kind") == "coexplore" ? points : baselines).push_back(entry);
     all.push_back(entry);
     seconds += entry.at("seconds").get<double>();
@@ -284,8 +285,8 @@ void merge_points(const std::string& out_dir) {
       throw InputError(check.string() + ": missing; rerun with --resume to check the generator");
     summary["generator_check"] = generator_check_summary(check.string());
   }
-  write_file_atomically((fs::path(out_dir) / "summary.json").string(), summary.dump(2) + "\n");
-  write_file_atomically((fs::path(out_dir) / "pareto.csv").string(), pareto_csv(all));
+  write_files_atomically({{(fs::path(out_dir) / "summary.json").string(), summary.dump(2) + "\n"},
+                          {(fs::path(out_dir) / "pareto.csv").string(), pareto_csv(all)}});
 }
 
 }  // namespace

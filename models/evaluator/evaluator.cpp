@@ -8,6 +8,7 @@
 #include "models/evaluator/evaluator_files.hpp"
 #include "sim/dse/dataset_table.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 
 namespace duet {
 
@@ -79,7 +80,8 @@ Evaluator Evaluator::load(const std::string& dir) {
     }
     hidden = sidecar.at("network").at("hidden").get<std::vector<int64_t>>();
   } catch (const std::exception& e) {
-    throw InputError(sidecar_path + ": missing or malformed targets/network (" + e.what() + ")");
+    throw InputError(sidecar_path + ": missing or malformed targets/network (" + exception_text(e) +
+                     ")");
   }
 
   const std::string weights_path = evaluator_weights_path(dir);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 
 namespace duet {
 namespace {
@@ -94,7 +95,7 @@ FeatureSchema FeatureSchema::from_json(const Json& json, const std::string& wher
   } catch (const InputError& e) {
     throw InputError(where + ": feature schema: " + e.what());
   } catch (const std::exception& e) {
-    throw InputError(where + ": feature schema is malformed (" + e.what() + ")");
+    throw InputError(where + ": feature schema is malformed (" + exception_text(e) + ")");
   }
   return schema;
 }

@@ -12,6 +12,7 @@
 #include "sim/dse/dataset_table.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 
 namespace duet {
 namespace {
@@ -111,7 +112,7 @@ int load_checkpoint(const std::string& dir, Mlp& model, torch::optim::Adam& opti
     meta = Json::parse(text.toStringRef());
   } catch (const std::exception& e) {
     throw InputError(path + ": not a readable evaluator checkpoint; drop --resume (" +
-                     std::string(e.what()).substr(0, 200) + ")");
+                     exception_text(e).substr(0, 200) + ")");
   }
   if (meta.value("key", Json()) != key) {
     throw InputError(path + ": was made with other training options or data (" +
@@ -141,7 +142,7 @@ void import_weights(const std::string& dir, Mlp& model) {
     }
   } catch (const c10::Error& e) {
     throw InputError(path + ": cannot start from these weights (" +
-                     std::string(e.what()).substr(0, 200) + ")");
+                     exception_text(e).substr(0, 200) + ")");
   }
 }
 

@@ -39,6 +39,8 @@ void check(const RecastOptions& o) {
     throw InputError("--baseline: \"" + o.baseline + "\" (allowed: none, scratch, kd)");
   }
   if (o.batch < 1 || o.batch > 65536) throw InputError("--batch: must be in [1, 65536]");
+  if (o.stop_after_block < -1)
+    throw InputError("--stop-after-block: must be -1 (off) or a block index >= 0");
   if (!(o.kd_weight >= 0) || o.kd_weight > 1000)
     throw InputError("--kd-weight: must be in [0, 1000]");
   for (double lr : {o.learning_rate, o.finetune_learning_rate}) {
@@ -278,6 +280,12 @@ RecastResult Recaster::run() {
   teacher_spec_ = checkpoint_spec(o_.teacher);
   plan_ = load_plan(o_.plan, teacher_spec_);
   student_spec_ = student_spec(teacher_spec_, plan_);
+  const auto blocks = static_cast<int>(student_spec_.blocks.size());
+  if (o_.stop_after_block >= blocks) {
+    throw InputError("--stop-after-block: " + std::to_string(o_.stop_after_block) +
+                     " is not a block of the plan's student (blocks 0 to " +
+                     std::to_string(blocks - 1) + ", or -1 for off)");
+  }
   std::unique_ptr<AcceleratorConfig> config;
   // Resolved even when not simulating: a bad --arch is an error, not silently unused.
   config = std::make_unique<AcceleratorConfig>(load_accelerator(o_.accelerator));

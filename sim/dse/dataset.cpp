@@ -146,6 +146,40 @@ std::vector<std::string> dataset_header(const SearchSpace& space) {
   return columns;
 }
 
+namespace {
+
+// The sample's hardware values and block options, as its row spells them.
+std::vector<std::string> design_fields(const SearchSpace& space, const Sample& sample) {
+  std::vector<std::string> fields;
+  for (std::size_t d = 0; d < space.hardware.size(); ++d) {
+    const Json& v = space.hardware[d].values[sample.hardware[d]];
+    fields.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+  }
+  for (std::size_t b = 0; b < space.network.blocks.size(); ++b)
+    fields.push_back(space.network.blocks[b].options[sample.blocks[b]]);
+  return fields;
+}
+
+// A resumed row must be the sample this run's seed draws for its index: a row of another seed,
+// or an edited one, would otherwise pass as this run's data.
+void check_row_is_sample(const SearchSpace& space, const DatasetOptions& o, int64_t index,
+                         const std::string& line) {
+  const std::vector<std::string> row = split_csv_line(line);
+  const std::vector<std::string> drawn = design_fields(space, draw_sample(space, o.seed, index));
+  const std::vector<std::string> header = dataset_header(space);
+  for (std::size_t k = 0; k < drawn.size(); ++k) {
+    if (row[k + 2] != drawn[k]) {
+      throw InputError(o.out_path + ": sample " + std::to_string(index) + ": " + header[k + 2] +
+                       " is " + row[k + 2] + ", but --seed " + std::to_string(o.seed) + " draws " +
+                       drawn[k] +
+                       " for this index (a row of another run or an edited one; delete the "
+                       "file, or drop --resume)");
+    }
+  }
+}
+
+}  // namespace
+
 std::string dataset_row(const SearchSpace& space, uint64_t seed, int64_t index) {
   return dataset_row_for(space, draw_sample(space, seed, index));
 }
@@ -158,13 +192,7 @@ std::string dataset_row_for(const SearchSpace& space, const Sample& sample) {
     it = bases.emplace(space.base_config, load_accelerator(space.base_config)).first;
   const AcceleratorConfig& base = it->second;
   std::vector<std::string> fields = {std::to_string(index), "ok"};
-  for (std::size_t d = 0; d < space.hardware.size(); ++d) {
-    const Json& v = space.hardware[d].values[sample.hardware[d]];
-    fields.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-  }
-  for (std::size_t b = 0; b < space.network.blocks.size(); ++b) {
-    fields.push_back(space.network.blocks[b].options[sample.blocks[b]]);
-  }
+  for (std::string& f : design_fields(space, sample)) fields.push_back(std::move(f));
   try {
     const Report r =
         simulate(sampled_accelerator(base, space, sample), sample_workload(space, sample));
@@ -214,6 +242,7 @@ DatasetSummary generate_dataset(const DatasetOptions& o) {
     for (auto it = done.begin(); it != done.end();) {
       it = it->first % o.shards != o.shard || it->first >= o.samples ? done.erase(it) : ++it;
     }
+    for (const auto& [index, line] : done) check_row_is_sample(space, o, index, line);
     std::string kept;
     for (const auto& [index, line] : done) kept += line + "\n";
     const std::string consolidated = o.out_path + ".part-done";

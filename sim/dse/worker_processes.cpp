@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 
 namespace duet {
 
@@ -40,7 +41,7 @@ int run_worker_processes(int workers, const std::function<int(int)>& work,
       try {
         status = work(w);
       } catch (const std::exception& e) {
-        std::fprintf(stderr, "duet: worker %d: %s\n", w, e.what());
+        std::fprintf(stderr, "duet: worker %d: %s\n", w, exception_text(e).c_str());
       }
       std::fflush(nullptr);
       ::_exit(status);

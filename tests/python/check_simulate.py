@@ -154,6 +154,31 @@ class ErrorsAreExceptionsWithTheCliMessage(unittest.TestCase):
                          duet.simulate(workload="resnet18").summary["cycles"])
         self.assertTrue(issubclass(duet.InputError, ValueError))
 
+    def test_names_too_long_are_input_errors(self):
+        # #21: a filesystem error used to escape as RuntimeError.
+        for kwargs in ({"arch": "m" * 1000000, "workload": "resnet18"},
+                       {"workload": "w" * 300},
+                       {"workload": "resnet18", "tech": "/tmp/" + "t" * 5000}):
+            with self.subTest(kwargs=list(kwargs)):
+                with self.assertRaises(duet.InputError):
+                    duet.simulate(**kwargs)
+
+    def test_simulate_many_streams_and_stops_at_the_first_bad_request(self):
+        # #21: a generator is read as workers free up, and a bad first request ends the run.
+        for workers in (1, 2):
+            drawn = []
+
+            def requests():
+                yield {"workload": "no-such-network"}
+                for i in range(10**6):
+                    drawn.append(i)
+                    yield {"workload": "resnet18"}
+
+            with self.subTest(workers=workers):
+                with self.assertRaises(duet.InputError):
+                    duet.simulate_many(requests(), workers=workers)
+                self.assertLessEqual(len(drawn), 2 * workers + 1)
+
     def test_unsupported_ops_warn_as_memory(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "u.json")

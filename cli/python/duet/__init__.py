@@ -12,6 +12,7 @@ a path) or a dict in the JSON format of docs/config-format.md / docs/workload-fo
 simulation, its validation and its report are those of `duet sim`: `Result.json` is the text
 `duet sim --out` writes. Bad input raises duet.InputError (a ValueError) with the CLI's message.
 """
+import collections
 import concurrent.futures
 import json
 import multiprocessing
@@ -164,30 +165,53 @@ def _simulate_kwargs(kwargs):
         return simulate(**kwargs)
 
 
+def _request(r, i):
+    try:
+        return dict(r)
+    except (TypeError, ValueError):
+        raise InputError(f"requests[{i}]: expected a dict of simulate() arguments, "
+                         f"got {type(r).__name__}") from None
+
+
 def simulate_many(requests, workers=None, progress=False):
     """Runs many simulate() calls, each a dict of its keyword arguments, in worker processes
-    (SystemC runs one simulation at a time per process). Results come back in request order;
-    the first failing request's exception is raised. workers=1 runs them here, in order."""
-    requests = [dict(r) for r in requests]
+    (SystemC runs one simulation at a time per process). Results come back in request order.
+    `requests` may be any iterable, a generator too: it is read as workers free up, never all at
+    once, and the first failing request's exception is raised as soon as its result is due, the
+    requests after it left unread. workers=1 runs them here, in order."""
     if workers is None:
         workers = os.cpu_count() or 1
     elif _int(workers, "workers") < 1:
         raise InputError(f"workers: expected at least 1, got {workers}")
-    if workers == 1 or len(requests) <= 1:
-        results = []
+    total = len(requests) if hasattr(requests, "__len__") else None
+    results = []
+    if workers == 1:
         for i, r in enumerate(requests):
-            results.append(simulate(**r))
-            _report_progress(progress, i + 1, len(requests))
+            results.append(simulate(**_request(r, i)))
+            _report_progress(progress, i + 1, total)
         return results
     # spawn, not fork: a forked child would inherit this process's SystemC kernel mid-state.
     context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(_simulate_kwargs, r) for r in requests]
-        done = 0
-        for _ in concurrent.futures.as_completed(futures):
-            done += 1
-            _report_progress(progress, done, len(requests))
-        results = [f.result() for f in futures]
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        # A window of two requests per worker keeps every worker busy while the results are
+        # taken in order.
+        requests = enumerate(requests)
+        window = collections.deque()
+
+        def submit_next():
+            i, r = next(requests, (None, None))
+            if i is not None:
+                window.append(pool.submit(_simulate_kwargs, _request(r, i)))
+
+        for _ in range(2 * workers):
+            submit_next()
+        while window:
+            results.append(window.popleft().result())
+            _report_progress(progress, len(results), total)
+            submit_next()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     for r in results:
         for message in r.warnings:
             warnings.warn(message, stacklevel=2)
@@ -196,8 +220,8 @@ def simulate_many(requests, workers=None, progress=False):
 
 def _report_progress(progress, done, total):
     if progress:
-        print(f"\rsimulated {done}/{total}", end="\n" if done == total else "", file=sys.stderr,
-              flush=True)
+        print(f"\rsimulated {done}" + (f"/{total}" if total is not None else ""),
+              end="\n" if done == total else "", file=sys.stderr, flush=True)
 
 
 def load_config(arch, *, nonlinear=None, luts=None):
@@ -252,17 +276,26 @@ class Evaluator:
             array = array[numpy.newaxis, :]
         if array.size and not numpy.issubdtype(array.dtype, numpy.integer):
             raise InputError("choices: expected integer choice indices, got " + str(array.dtype))
+        from . import _duet_torch
+        if array.ndim == 2 and array.shape[0] > _duet_torch.MAX_PREDICT_ROWS:
+            # Before the int64 copy below, which alone could exhaust memory.
+            raise InputError(f"choices: {array.shape[0]} rows, above the limit of "
+                             f"{_duet_torch.MAX_PREDICT_ROWS} per predict() call "
+                             "(split the array)")
         return self._impl.predict(numpy.ascontiguousarray(array, dtype=numpy.int64))
 
 
-def explore(study, out, *, jobs=1, resume=False, extra_args=()):
+def explore(study, out, *, jobs=1, resume=False, force=False, extra_args=()):
     """Runs `duet explore --study STUDY --out OUT` (a long job, in its own process: it trains
-    networks with libtorch) and returns its summary.json as a dict."""
+    networks with libtorch) and returns its summary.json as a dict. An `out` holding results
+    needs resume=True (continue) or force=True (move them aside to OUT/replaced/<n>/)."""
     from ._build import DUET_BINARY
     args = [DUET_BINARY, "explore", "--study", os.fspath(study), "--out", os.fspath(out),
             "--jobs", str(_int(jobs, "jobs"))]
     if resume:
         args.append("--resume")
+    if force:
+        args.append("--force")
     args += [str(a) for a in extra_args]
     run = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if run.returncode != 0:
