@@ -30,6 +30,19 @@ for c in "${cases[@]}"; do
   printf '| `%s` | %s | %s | %.1f | %s |\n' "$c" "$median" "$min" "$(awk -v kb="$rss" 'BEGIN { print kb / 1024 }')" "$cycles"
 done
 
+# A chain of 10^6 ReLU layers (issue #21): reading its JSON took minutes before duplicate keys
+# were found in a SAX pass of their own (nlohmann's callback parser rescans an array after each
+# of its objects).
+chain=$(mktemp --suffix=.json)
+/usr/bin/python3 -c 'import json, sys
+n = 1000000
+layers = [{"name": "r0", "op": "relu", "inputs": ["x"]}]
+layers += [{"name": f"r{i}", "op": "relu", "inputs": [f"r{i - 1}"]} for i in range(1, n)]
+json.dump({"name": "chain", "inputs": {"x": [1, 64]}, "layers": layers}, sys.stdout)' >"$chain"
+printf '\n10^6-layer ReLU chain: '
+{ /usr/bin/time -f '%e s, peak RSS %M KB' taskset -c 0 "$duet" sim --workload "$chain" >/dev/null; } 2>&1 | tail -1
+rm -f "$chain"
+
 # Evaluator training data: samples per second on all cores (issue #5 target: >= 200 on 2 cores).
 tmp=$(mktemp -d)
 "$duet" dataset --space configs/spaces/cnn-fmnist.json --samples 2000 --jobs "$(nproc)" \

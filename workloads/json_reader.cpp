@@ -17,6 +17,49 @@ std::string type_name_of(const Json& j) {
   return j.type_name();
 }
 
+// Duplicate keys are refused: nlohmann keeps the last one, so an edit to the first copy would
+// be silently ignored. Found in a second, SAX-only pass: nlohmann's callback parser, the obvious
+// way, rescans an array after each of its objects, which made a workload of 10^6 layers take
+// minutes to read.
+class DuplicateKeyFinder : public Json::json_sax_t {
+ public:
+  std::string duplicate;
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override {
+    keys_.emplace_back();
+    return true;
+  }
+  bool key(string_t& key) override {
+    if (!keys_.back().insert(key).second) duplicate = key;
+    return duplicate.empty();  // stop at the first
+  }
+  bool end_object() override {
+    keys_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  std::vector<std::set<std::string>> keys_;  // one set per open object
+};
+
+std::string first_duplicate_key(const std::string& text) {
+  DuplicateKeyFinder finder;
+  Json::sax_parse(text, &finder);
+  return finder.duplicate;
+}
+
 // nlohmann's message after its "[json.exception.<kind>.<id>] " tag.
 std::string untagged(const std::string& what) {
   if (what.rfind("[json.exception.", 0) != 0) return what;
@@ -77,20 +120,9 @@ std::string read_text_file(const std::string& path) {
 Json read_json_file(const std::string& path) { return parse_json_text(read_text_file(path), path); }
 
 Json parse_json_text(const std::string& text, const std::string& path) {
-  // Duplicate keys are refused: nlohmann keeps the last one, so an edit to the first copy
-  // would be silently ignored.
-  std::vector<std::set<std::string>> keys;  // one set per open object
-  std::string duplicate;
-  auto check_keys = [&](int, Json::parse_event_t event, Json& parsed) {
-    if (event == Json::parse_event_t::object_start) keys.emplace_back();
-    if (event == Json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
-    if (event == Json::parse_event_t::key && !keys.empty() && duplicate.empty() &&
-        !keys.back().insert(parsed.get<std::string>()).second)
-      duplicate = parsed.get<std::string>();
-    return true;
-  };
   try {
-    Json j = Json::parse(text, check_keys);
+    Json j = Json::parse(text);
+    const std::string duplicate = first_duplicate_key(text);
     if (!duplicate.empty())
       throw InputError(path + ": key \"" + duplicate +
                        "\" appears twice in one object (each key may appear once)");
