@@ -10,6 +10,7 @@
 #include "sim/accelerator_config.hpp"
 #include "sim/cost/cost_report.hpp"
 #include "sim/report_writer.hpp"
+#include "workloads/json_reader.hpp"
 
 namespace po = boost::program_options;
 
@@ -27,7 +28,7 @@ int area_command(int argc, char** argv) {
       "out", po::value(&out), "also write the breakdown as JSON");
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
-  check_output_paths(given_outputs(vm, {"out"}), {});
+  check_output_paths(given_outputs(vm, {"out"}), {arch, tech});
 
   const AcceleratorConfig config = load_accelerator(arch);
   const CostModel model = cost_model_for(config, tech);
@@ -55,7 +56,7 @@ int area_command(int argc, char** argv) {
     for (const auto& [name, mm2] : area.components()) j["area_breakdown_mm2"][name] = mm2;
     j["area_detail_mm2"] = {{"global_buffer_banks", area.buffer_banks}};
     j["area_mm2"] = area.total();
-    write_file_atomically(out, j.dump(2) + "\n");
+    write_file_atomically(out, json_text(j, 2) + "\n");
   }
   return 0;
 }

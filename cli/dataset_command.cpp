@@ -73,6 +73,8 @@ int dataset_command(int argc, char** argv) {
   try {
     if (!parse_options(argc, argv, opts, vm)) return 0;
     check_output_paths(given_outputs(vm, {"out"}), {o.space_path});
+    if (o.jobs < 1 || o.jobs > 256)
+      throw InputError("--jobs: expected 1 to 256, got " + std::to_string(o.jobs));
     {
       const Share share = parse_share(shard, "shard");
       o.shard = share.k;

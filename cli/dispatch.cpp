@@ -41,9 +41,15 @@ int run_in_torch_binary(int argc, char** argv) {
 }  // namespace
 
 int dispatch(const std::vector<Command>& commands, int argc, char** argv) {
-  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
-    usage(commands, argc < 2 ? std::cerr : std::cout);
-    return argc < 2 ? 2 : 0;
+  std::string names;
+  for (const auto& c : commands) names += std::string(names.empty() ? "" : ", ") + c.name;
+  if (argc < 2) {
+    std::cerr << "duet: give a command (" << names << "); duet --help describes them\n";
+    return 2;
+  }
+  if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    usage(commands, std::cout);
+    return 0;
   }
   for (const auto& c : commands) {
     if (std::string(argv[1]) != c.name) continue;
@@ -64,8 +70,8 @@ int dispatch(const std::vector<Command>& commands, int argc, char** argv) {
       return 1;
     }
   }
-  std::cerr << "duet: unknown command \"" << argv[1] << "\"\n";
-  usage(commands, std::cerr);
+  std::cerr << "duet: unknown command \"" << argv[1] << "\" (allowed: " << names
+            << "; duet --help describes them)\n";
   return 2;
 }
 

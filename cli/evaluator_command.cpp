@@ -2,6 +2,7 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "cli/progress_bar.hpp"
 #include "models/evaluator/design_prediction.hpp"
 #include "models/evaluator/evaluator.hpp"
+#include "models/evaluator/evaluator_files.hpp"
 #include "models/torch_threads.hpp"
 #include "sim/dse/dataset_table.hpp"
 #include "sim/dse/sampled_hardware.hpp"
@@ -63,6 +65,18 @@ int train(int argc, char** argv) {
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
   check_output_paths(given_outputs(vm, {"out"}, true), {o.data_path, o.space_path});
+  for (const std::string& file :
+       {evaluator_sidecar_path(o.out_dir), evaluator_weights_path(o.out_dir),
+        evaluator_checkpoint_path(o.out_dir)}) {
+    for (const std::string& input : {o.data_path, o.space_path}) {
+      if (std::filesystem::exists(input) && same_file(file, input))
+        throw InputError("--out " + o.out_dir + ": would overwrite the input " + input);
+    }
+  }
+  if (!o.resume && std::filesystem::exists(evaluator_sidecar_path(o.out_dir)))
+    throw InputError("--out " + o.out_dir +
+                     ": holds a trained evaluator; it is kept: use another --out, or delete it "
+                     "to train again");
   o.hidden = parse_integer_list(hidden, "hidden", 1, 4096);
   set_torch_threads(threads);
 
@@ -239,6 +253,9 @@ int bench(int argc, char** argv) {
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
   if (batch < 1 || batch > (1 << 22)) throw InputError("--batch must be in [1, 4194304]");
+  if (!(seconds >= 0.01 && seconds <= 3600))
+    throw InputError("--seconds: expected a number in [0.01, 3600], got " +
+                     std::to_string(seconds));
   set_torch_threads(threads);
   const Evaluator evaluator = Evaluator::load(model_dir);
   std::vector<float> features;
@@ -270,9 +287,12 @@ int evaluator_command(int argc, char** argv) {
   const std::string usage =
       "duet evaluator: the neural cost evaluator\n\n"
       "usage: duet evaluator train|predict|test|bench [options]   (each takes --help)\n";
-  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+  if (argc < 2)
+    throw InputError(
+        "give a sub-command (allowed: train, predict, test, bench; each takes --help)");
+  if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     std::cout << usage;
-    return argc < 2 ? 2 : 0;
+    return 0;
   }
   const std::string sub = argv[1];
   if (sub == "train") return train(argc - 1, argv + 1);

@@ -2,6 +2,7 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -66,7 +67,7 @@ std::string results_json(const AccuracyOptions& options, const AccuracyStudy& st
                   {"seed", options.seed},
                   {"loaded_from_cache", study.loaded_from_cache},
                   {"rows", rows}};
-  return j.dump(2) + "\n";
+  return json_text(j, 2) + "\n";
 }
 
 }  // namespace
@@ -97,12 +98,23 @@ int lut_accuracy_command(int argc, char** argv) {
                                                                "write the results as JSON");
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, vm)) return 0;
-  check_output_paths(given_outputs(vm, {"out"}), {});
+  // The tables are inputs: neither the results nor the weights cache may be written over one.
+  std::vector<std::string> inputs;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(options.luts_dir, ec))
+    inputs.push_back(entry.path().string());
+  std::vector<OutputPath> outputs = given_outputs(vm, {"out", "cache"});
+  if (vm.count("cache") && !vm["cache"].defaulted())
+    outputs.push_back({"cache", options.cache_path + ".json"});  // the cache's key
+  check_output_paths(outputs, inputs);
+  if (!options.cache_path.empty() && std::filesystem::exists(options.cache_path) &&
+      !std::filesystem::is_regular_file(options.cache_path))
+    throw InputError("--cache " + options.cache_path + ": not a regular file");
   options.entries.clear();  // the user's list replaces the default, it does not extend it
   for (int64_t e : parse_integer_list(entries, "entries", 2, 4096, true)) {
     options.entries.push_back(static_cast<int>(e));
   }
-  options.precisions = split_list(precisions);
+  options.precisions = split_list(precisions, "precisions");
   for (std::size_t i = 0; i < options.precisions.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (options.precisions[i] == options.precisions[j])

@@ -42,17 +42,24 @@ inline bool parse_options(int argc, char** argv,
   return true;
 }
 
-// "a,b,c" -> {"a", "b", "c"} (empty items dropped).
-inline std::vector<std::string> split_list(const std::string& text) {
+// "a,b,c" -> {"a", "b", "c"}; an empty list or item ("8,,16", "8,") is an error naming the
+// option, not silently dropped.
+inline std::vector<std::string> split_list(const std::string& text, const std::string& option) {
   std::vector<std::string> items;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    if (!item.empty()) items.push_back(item);
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    items.push_back(
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (items.back().empty())
+      throw InputError("--" + option + ": \"" + text +
+                       "\" has an empty item (give comma-separated values)");
+    if (comma == std::string::npos) return items;
+    start = comma + 1;
   }
-  return items;
 }
 
-// The whole of `text` as an integer in [min, max] (no sign-less spaces, no trailing text), else
+// The whole of `text` as an integer in [min, max] (no spaces, no '+', no trailing text), else
 // InputError naming the option and the allowed range.
 inline int64_t parse_integer(const std::string& text, const std::string& option, int64_t min,
                              int64_t max) {
@@ -63,8 +70,8 @@ inline int64_t parse_integer(const std::string& text, const std::string& option,
   } catch (const std::exception&) {
     used = 0;
   }
-  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0])) || used != text.size() ||
-      value < min || value > max) {
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0])) || text[0] == '+' ||
+      used != text.size() || value < min || value > max) {
     throw InputError("--" + option + ": \"" + text + "\" is not an integer in [" +
                      std::to_string(min) + ", " + std::to_string(max) + "]");
   }
@@ -91,7 +98,7 @@ inline Share parse_share(const std::string& text, const std::string& option) {
 inline std::vector<int64_t> parse_integer_list(const std::string& text, const std::string& option,
                                                int64_t min, int64_t max, bool unique = false) {
   std::vector<int64_t> values;
-  for (const auto& item : split_list(text)) {
+  for (const auto& item : split_list(text, option)) {
     values.push_back(parse_integer(item, option, min, max));
     if (unique && std::count(values.begin(), values.end() - 1, values.back()))
       throw InputError("--" + option + ": " + item + " is listed twice");

@@ -61,7 +61,7 @@ int sim_command(int argc, char** argv) {
                      {request.arch, request.workload, options.tech_path, request.luts});
 
   // An empty value would silently keep the config's setting.
-  for (const char* name : {"nonlinear", "luts", "schedule"}) {
+  for (const char* name : {"nonlinear", "luts", "schedule", "tech"}) {
     if (vm.count(name) && vm[name].as<std::string>().empty())
       throw InputError(std::string("--") + name + ": expected a value, got an empty string");
   }

@@ -11,6 +11,7 @@
 #include "cli/output_paths.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 #include "workloads/workload_io.hpp"
 
 namespace po = boost::program_options;
@@ -86,7 +87,7 @@ int convert(int argc, char** argv) {
     throw InputError("--out: \"" + a.out + "\" must end in .json (Duet's workload format)");
   check_output_paths({{"out", a.out}}, {a.spec});
   const Workload w = load_workload(a.spec, a.zoo, onnx_options(a.onnx));
-  write_file_atomically(a.out, workload_to_json(w).dump(2) + "\n");
+  write_file_atomically(a.out, json_text(workload_to_json(w), 2) + "\n");
   std::cout << "wrote " << a.out << ": " << w.layers.size() << " layers, " << total_macs(w)
             << " MACs\n";
   return 0;

@@ -12,6 +12,10 @@ void save_archive_atomically(torch::serialize::OutputArchive& archive, const std
                              const std::string& what) {
   const std::filesystem::path target(path);
   std::error_code ec;
+  // A rename would replace a device, FIFO or directory by a regular file; an archive is a file.
+  const auto status = std::filesystem::status(target, ec);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    throw InputError(path + ": not a regular file; the " + what + " is written only to a file");
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   try {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 
 namespace duet {
 namespace {
@@ -182,7 +183,7 @@ std::string report_json(const Report& r) {
   OrderedJson layers = OrderedJson::array();
   for (const auto& l : r.layers) layers.push_back(layer_json(l, r));
   j["layers"] = std::move(layers);
-  return j.dump(2) + "\n";
+  return json_text(j, 2) + "\n";
 }
 
 std::string layers_csv(const Report& r) {
@@ -214,7 +215,7 @@ std::string trace_json(const Report& r) {
   }
   for (const auto& e : r.trace) {
     OrderedJson name = r.layers[e.layer].name;
-    out << ",\n{\"name\":" << name.dump() << R"(,"ph":"X","pid":1,"tid":)" << e.track
+    out << ",\n{\"name\":" << json_text(name) << R"(,"ph":"X","pid":1,"tid":)" << e.track
         << ",\"ts\":" << e.start_cycle * us_per_cycle << ",\"dur\":" << e.cycles * us_per_cycle
         << "}";
   }
@@ -318,6 +319,12 @@ PendingFile plan_output(const std::string& path, const std::string& content, std
 }
 
 }  // namespace
+
+void create_output_directory(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw InputError(dir + ": cannot create the directory (" + ec.message() + ")");
+}
 
 void write_file_atomically(const std::string& path, const std::string& content) {
   write_files_atomically({{path, content}});

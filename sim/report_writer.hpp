@@ -18,6 +18,9 @@ void print_summary(std::ostream& out, const Report& report, bool per_layer);
 // Writes to `path` through a temporary file and a rename. Throws InputError if the directory
 // cannot be written.
 void write_file_atomically(const std::string& path, const std::string& content);
+// Creates `dir` and its parents; InputError naming it if that fails (a file in the way, no
+// permission), instead of the library's "filesystem error".
+void create_output_directory(const std::string& dir);
 // A command's outputs as one commit: all are written to temporaries (devices such as /dev/null
 // in place) before any is renamed, so a failure leaves none of the set behind.
 void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files);

@@ -304,6 +304,22 @@ TEST(EvaluatorBadInput, MismatchedSpacesAndFilesExitWithCodeTwo) {
     EXPECT_FALSE(std::filesystem::exists(dir.path("p.csv")));
   }
 
+  // #21: a finished evaluator is never replaced implicitly, nor an input overwritten.
+  const std::string weights = test::read_text(model + "/evaluator.pt");
+  for (const std::string& extra : {std::string(""), std::string(" --resume")}) {
+    r = run_duet("evaluator train --data " + dir.path("synthetic.csv") + " --space " + kSpace +
+                 " --out " + model + " --epochs 5 --hidden 32,32" + extra);
+    EXPECT_EQ(r.exit_code, 2) << extra << "\n" << r.output;
+    EXPECT_NE(r.output.find("it is kept"), std::string::npos) << r.output;
+    EXPECT_EQ(test::read_text(model + "/evaluator.pt"), weights) << extra;
+  }
+  std::filesystem::create_directories(dir.path("inside"));
+  std::filesystem::copy_file(dir.path("synthetic.csv"), dir.path("inside/evaluator.json"));
+  r = run_duet("evaluator train --data " + dir.path("inside/evaluator.json") + " --space " +
+               kSpace + " --out " + dir.path("inside") + " --epochs 1");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("would overwrite the input"), std::string::npos) << r.output;
+
   r = run_duet("evaluator predict --model " + dir.path("nowhere") + " --arch a --network n");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("evaluator.json"), std::string::npos) << r.output;

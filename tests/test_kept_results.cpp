@@ -126,3 +126,82 @@ TEST(KeptResults, AResumedDatasetKeepsOnlyThisSeedsSamples) {
 
 }  // namespace
 }  // namespace duet
+
+namespace duet {
+namespace {
+
+// The rest of the third probe's findings, each in its shortest form.
+TEST(KeptResults, ProbeFindingsAreBadInputInOneLine) {
+  TempDir dir;
+  const std::string mobile = read_text(test::source_path("configs/accel/mobile.json"));
+  Json deep = Json::parse(mobile);
+  std::string nested = "0";
+  for (int i = 0; i < 60000; ++i) nested = "[" + nested + "]";
+  std::string deep_text = mobile;
+  deep_text.replace(deep_text.find("\"Default"), 0, nested + ", \"x\": ");
+  const std::string cfg = dir.file("name.cfg",
+                                   "[general]\nrun_name = sc\xff\n[architecture_presets]\n"
+                                   "ArrayHeight: 8\nArrayWidth: 8\nIfmapSramSzkB: 64\n"
+                                   "FilterSramSzkB: 64\nOfmapSramSzkB: 64\nDataflow: ws\nBandwidth: 10\n"
+                                   "MemoryBanks: 1\n");
+  const std::pair<std::string, std::string> cases[] = {
+      // A value nested 60,000 deep used to overflow the stack when its message quoted it.
+      {"area --arch " + dir.file("deep.json", deep_text), "nested deeper than 100 levels"},
+      {"area --arch " + dir.file("nul.json", std::string(R"({"name": "mo\u0000bile"})")),
+       "NUL byte"},
+      {"area --arch " + dir.file("a.json", mobile) + " --out " + dir.path("a.json"),
+       "is also an input"},
+      {"dataset merge --out " + dir.path("m.csv") + " /dev/zero", "not a regular file"},
+      {"dataset --space " + test::tiny_explore_space() + " --samples 2 --shard +0/2 --out " +
+           dir.path("d.csv"),
+       "--shard"},
+      {"sim --workload resnet18 --tech \"\"", "--tech: expected a value"},
+      {"frobnicate", "unknown command"},
+      {"", "give a command"},
+  };
+  for (const auto& [args, message] : cases) {
+    const auto r = run_duet(args);
+    EXPECT_EQ(r.exit_code, 2) << args.substr(0, 80) << "\n" << r.output.substr(0, 300);
+    EXPECT_NE(r.output.find(message), std::string::npos) << r.output.substr(0, 300);
+    EXPECT_EQ(lines_of(r.output), 1) << r.output.substr(0, 300);
+  }
+  EXPECT_EQ(read_text(dir.path("a.json")), mobile);
+  // A name that is not UTF-8 (a SCALE-Sim run name) reaches the JSON report replaced, not thrown.
+  const auto r = run_duet("area --arch " + cfg + " --out " + dir.path("area.json"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(read_text(dir.path("area.json")).find("sc\xef\xbf\xbd"), std::string::npos);
+}
+
+TEST(KeptResults, AResumedDatasetKeepsItsRowsAndRefusesEditedResults) {
+  TempDir dir;
+  const std::string base = "dataset --space " + test::tiny_explore_space() + " --jobs 1 ";
+  const std::string out = dir.path("d.csv");
+  auto r = run_duet(base + "--samples 4 --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string finished = read_text(out);
+  // Fewer samples than the file holds: refused, nothing dropped.
+  r = run_duet(base + "--samples 2 --resume --out " + out);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("resume with --samples 4"), std::string::npos) << r.output;
+  EXPECT_EQ(read_text(out), finished);
+  // Result columns of a form Duet does not write.
+  const std::pair<std::string, std::string> edits[] = {
+      {"status", "maybe"},     {"latency_s", "-1"},        {"latency_s", "1e999"},
+      {"macs", "128896.5"},    {"schedule", "bogus"},      {"simulator_version", "duet-sim-0"},
+      {"cycles", " 9792"},
+  };
+  for (const auto& [column, value] : edits) {
+    const std::string edited = dir.file("e.csv", with_field(finished, 1, column, value));
+    r = run_duet(base + "--samples 4 --resume --out " + edited);
+    EXPECT_EQ(r.exit_code, 2) << column << "=" << value << "\n" << r.output;
+    EXPECT_NE(r.output.find(column), std::string::npos) << r.output;
+  }
+  // A device as --out is not read forever.
+  if (fs::is_character_file("/dev/zero")) {
+    r = run_duet(base + "--samples 4 --resume --out /dev/zero");
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+  }
+}
+
+}  // namespace
+}  // namespace duet

@@ -17,48 +17,62 @@ std::string type_name_of(const Json& j) {
   return j.type_name();
 }
 
-// Duplicate keys are refused: nlohmann keeps the last one, so an edit to the first copy would
-// be silently ignored. Found in a second, SAX-only pass: nlohmann's callback parser, the obvious
-// way, rescans an array after each of its objects, which made a workload of 10^6 layers take
-// minutes to read.
-class DuplicateKeyFinder : public Json::json_sax_t {
+// What the DOM parser does not check, found in a SAX pass of its own (nlohmann's callback
+// parser, the obvious way, rescans an array after each of its objects, which made a workload of
+// 10^6 layers take minutes to read):
+// - duplicate keys: nlohmann keeps the last one, so an edit to the first copy would be silently
+//   ignored;
+// - nesting: the library's dump() recurses, so an error message quoting a value nested a million
+//   levels deep overflowed the stack. Duet's files nest fewer than 10 levels;
+// - NUL bytes (\u0000) in strings: C strings end there, so a name would be cut short in silence
+//   and a message quoting it cut off.
+constexpr int kMaxJsonDepth = 100;
+
+class JsonShapeChecker : public Json::json_sax_t {
  public:
   std::string duplicate;
+  bool too_deep = false;
+  bool nul = false;
 
   bool null() override { return true; }
   bool boolean(bool) override { return true; }
   bool number_integer(number_integer_t) override { return true; }
   bool number_unsigned(number_unsigned_t) override { return true; }
   bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
+  bool string(string_t& text) override { return !(nul = has_nul(text)); }
   bool binary(binary_t&) override { return true; }
   bool start_object(std::size_t) override {
     keys_.emplace_back();
-    return true;
+    return enter();
   }
   bool key(string_t& key) override {
+    if (has_nul(key)) return !(nul = true);
     if (!keys_.back().insert(key).second) duplicate = key;
     return duplicate.empty();  // stop at the first
   }
   bool end_object() override {
     keys_.pop_back();
+    --depth_;
     return true;
   }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
+  bool start_array(std::size_t) override { return enter(); }
+  bool end_array() override {
+    --depth_;
+    return true;
+  }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-    return false;
+    return false;  // the DOM parser reports it, with its position
   }
 
  private:
+  bool enter() {
+    too_deep = ++depth_ > kMaxJsonDepth;
+    return !too_deep;
+  }
+  static bool has_nul(const string_t& text) { return text.find('\0') != string_t::npos; }
+  int depth_ = 0;
   std::vector<std::set<std::string>> keys_;  // one set per open object
 };
-
-std::string first_duplicate_key(const std::string& text) {
-  DuplicateKeyFinder finder;
-  Json::sax_parse(text, &finder);
-  return finder.duplicate;
-}
 
 // nlohmann's message after its "[json.exception.<kind>.<id>] " tag.
 std::string untagged(const std::string& what) {
@@ -121,12 +135,19 @@ Json read_json_file(const std::string& path) { return parse_json_text(read_text_
 
 Json parse_json_text(const std::string& text, const std::string& path) {
   try {
-    Json j = Json::parse(text);
-    const std::string duplicate = first_duplicate_key(text);
-    if (!duplicate.empty())
-      throw InputError(path + ": key \"" + duplicate +
+    JsonShapeChecker shape;
+    Json::sax_parse(text, &shape);
+    if (shape.too_deep)
+      throw InputError(path + ": nested deeper than " + std::to_string(kMaxJsonDepth) +
+                       " levels (Duet's files nest fewer than 10)");
+    if (shape.nul)
+      throw InputError(path +
+                       ": a string holds a NUL byte (\\u0000), which no name or value "
+                       "may hold");
+    if (!shape.duplicate.empty())
+      throw InputError(path + ": key \"" + shape.duplicate +
                        "\" appears twice in one object (each key may appear once)");
-    return j;
+    return Json::parse(text);
   } catch (const Json::parse_error& e) {
     // nlohmann reports a byte offset; people fix files by line and column.
     std::size_t offset = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());

@@ -26,6 +26,13 @@ Json parse_json_text(const std::string& text, const std::string& source);
 // any other exception, its what().
 std::string exception_text(const std::exception& e);
 
+// JSON text for an output. A name can reach a report from a SCALE-Sim file, a CSV or a file name
+// without passing a JSON parser, so invalid UTF-8 is written as U+FFFD rather than thrown.
+template <class AnyJson>
+std::string json_text(const AnyJson& j, int indent = -1) {
+  return j.dump(indent, ' ', false, AnyJson::error_handler_t::replace);
+}
+
 // Levenshtein distance; used for "did you mean" suggestions.
 std::size_t edit_distance(const std::string& a, const std::string& b);
 // "a, b, c": the allowed values an error message lists.

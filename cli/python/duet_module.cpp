@@ -11,6 +11,7 @@
 #include "sim/sim_request.hpp"
 #include "workloads/input_error.hpp"
 #include "workloads/input_file.hpp"
+#include "workloads/json_reader.hpp"
 #include "workloads/workload_io.hpp"
 
 namespace py = pybind11;
@@ -130,7 +131,8 @@ PYBIND11_MODULE(_duet, m) {
         a.workload = "unused";
         a.nonlinear = std::move(nonlinear);
         a.luts = std::move(luts);
-        return accelerator_config_to_json(request_accelerator(make_request(a, warnings))).dump();
+        return json_text(
+            accelerator_config_to_json(request_accelerator(make_request(a, warnings))));
       },
       py::arg("arch"), py::arg("arch_json"), py::arg("nonlinear"), py::arg("luts"));
 
@@ -142,7 +144,7 @@ PYBIND11_MODULE(_duet, m) {
         const WorkloadArguments a = arguments("mobile", std::nullopt, workload, workload_json,
                                               batch, seq_len, input_shapes, unsupported, "", "");
         py::dict out;
-        out["workload"] = workload_to_json(request_workload(make_request(a, warnings))).dump();
+        out["workload"] = json_text(workload_to_json(request_workload(make_request(a, warnings))));
         out["warnings"] = warnings;
         return out;
       },
@@ -150,4 +152,11 @@ PYBIND11_MODULE(_duet, m) {
       py::arg("input_shapes"), py::arg("unsupported"));
 
   m.def("configs_dir", &configs_dir, "the shipped configs/ directory");
+  m.def(
+      "write_file",
+      [](const std::string& path, const std::string& content) {
+        check_path_text(path, "path");
+        write_file_atomically(path, content);
+      },
+      py::arg("path"), py::arg("content"), "writes a file as duet sim's outputs are written");
 }

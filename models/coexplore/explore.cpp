@@ -67,7 +67,11 @@ void report(const ExploreProgress& p, const std::string& stage, int64_t done, in
 Evaluator ensure_evaluator(const Study& s, const SearchSpace& space, const ExploreProgress& p) {
   const std::string& dir = s.evaluator.dir;
   if (!fs::exists(evaluator_sidecar_path(dir))) {
-    fs::create_directories(dir);
+    try {
+      create_output_directory(dir);
+    } catch (const InputError& e) {
+      throw InputError(s.path + ": evaluator.dir: " + e.what());
+    }
     DatasetOptions d;
     d.space_path = s.space_path;
     d.out_path = dir + "/dataset.csv";

@@ -205,7 +205,7 @@ void prepare_generator(const StudyContext& c) {
     return fs::exists(generator_path(c)) && fs::exists(generator_path(c) + ".json");
   };
   if (fs::exists(check_path) && trained()) return;
-  fs::create_directories(generator_dir(c));
+  create_output_directory(generator_dir(c).string());
   const auto nets = sample_networks(c, g.train_networks + g.check_networks);
   const std::vector<std::vector<int>> train(nets.begin(), nets.begin() + g.train_networks);
   const std::vector<std::vector<int>> held_out(nets.begin() + g.train_networks, nets.end());

@@ -310,7 +310,7 @@ void refine_evaluator(const StudyContext& c, const std::string& from,
       data += std::to_string(next) + rest + "\n";
     }
   }
-  fs::create_directories(to);
+  create_output_directory(to);
   write_file_atomically(to + "/dataset.csv", data);
   EvaluatorTrainOptions t;
   t.data_path = to + "/dataset.csv";
@@ -372,7 +372,7 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
   const auto start = std::chrono::steady_clock::now();
   const std::string rel = "points/" + plan.id + "/";
   const fs::path dir = fs::path(c.out_dir) / rel;
-  fs::create_directories(dir);
+  create_output_directory(dir.string());
 
   // Search, derive and re-simulate; while the evaluator misjudges the derived design, teach it
   // that design's neighbourhood and search again.

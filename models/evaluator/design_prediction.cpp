@@ -29,9 +29,9 @@ DesignPrediction predict_design(const Evaluator& evaluator, const AcceleratorCon
   }
   if (!p.extrapolated.empty() && !allow_extrapolation) {
     std::string list;
-    for (const auto& note : p.extrapolated) list += "\n  " + note;
+    for (const auto& note : p.extrapolated) list += (list.empty() ? " " : "; ") + note;
     throw InputError(where + ": outside the trained space:" + list +
-                     "\n(--allow-extrapolation predicts anyway, with a warning)");
+                     " (--allow-extrapolation predicts anyway, with a warning)");
   }
   p.values = evaluator.predict_features(features).at(0);
   return p;

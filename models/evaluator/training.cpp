@@ -170,7 +170,8 @@ Json metrics_json(const std::array<PredictionMetrics, 4>& metrics) {
 void check_options(const EvaluatorTrainOptions& o) {
   if (o.epochs < 1) throw InputError("--epochs must be >= 1");
   if (o.batch < 1) throw InputError("--batch must be >= 1");
-  if (!(o.learning_rate > 0)) throw InputError("--learning-rate must be > 0");
+  if (!(o.learning_rate > 0) || o.learning_rate > 10)
+    throw InputError("--learning-rate must be in (0, 10]");
   if (o.holdout_every < 2) throw InputError("--holdout-every must be >= 2");
   if (o.hidden.empty()) throw InputError("--hidden: give at least one layer width");
   for (int64_t h : o.hidden) {
@@ -218,7 +219,7 @@ EvaluatorTrainSummary train_evaluator(const EvaluatorTrainOptions& o) {
   validation.targets = (validation.targets - mean) / stdev;
   summary.mean_predictor_loss = validation.targets.square().mean().item<double>();
 
-  std::filesystem::create_directories(o.out_dir);
+  create_output_directory(o.out_dir);
   torch::manual_seed(o.seed);
   Mlp model(schema.feature_count(), options.hidden);
   if (!o.init_from.empty()) import_weights(o.init_from, model);
@@ -226,6 +227,13 @@ EvaluatorTrainSummary train_evaluator(const EvaluatorTrainOptions& o) {
   Json key = training_key(options, fingerprint);
   if (!o.init_from.empty()) key["init_from"] = init_sidecar.at("dataset");
   int first_epoch = 0;
+  if (o.resume && !std::filesystem::exists(evaluator_checkpoint_path(o.out_dir)) &&
+      std::filesystem::exists(evaluator_sidecar_path(o.out_dir))) {
+    // A finished run keeps no checkpoint; starting over would replace its model.
+    throw InputError(o.out_dir +
+                     ": holds a finished evaluator (nothing to resume); it is kept: use another "
+                     "--out, or delete it to train again");
+  }
   if (o.resume) first_epoch = load_checkpoint(o.out_dir, model, optimizer, key);
   summary.resumed_from_epoch = first_epoch;
 

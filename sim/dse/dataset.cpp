@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -39,6 +41,18 @@ std::string join_row(const std::vector<std::string>& fields) {
   return out;
 }
 
+bool is_count(const std::string& text) {
+  return !text.empty() && text.size() <= 18 &&
+         text.find_first_not_of("0123456789") == std::string::npos;
+}
+
+bool is_positive_number(const std::string& text) {
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return false;
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size() && std::isfinite(value) && value > 0;
+}
+
 // A finished row's sample index; throws InputError naming the file and line for anything a
 // worker would not have written: a bad index, another column count, a non-finite number.
 int64_t checked_row_index(const std::string& path, std::size_t line_number, const std::string& line,
@@ -46,9 +60,9 @@ int64_t checked_row_index(const std::string& path, std::size_t line_number, cons
   const std::string where = path + ":" + std::to_string(line_number) + ": ";
   const std::string fix = " (delete the file, or drop --resume)";
   const std::string index = line.substr(0, line.find(','));
-  if (index.empty() || index.size() > 18 ||
-      index.find_first_not_of("0123456789") != std::string::npos)
-    throw InputError(where + "sample index \"" + index + "\" is not a non-negative integer" + fix);
+  if (!is_count(index) || std::stoll(index) >= kMaxDatasetSamples)
+    throw InputError(where + "sample index \"" + index + "\" is not an integer in [0, " +
+                     std::to_string(kMaxDatasetSamples) + ")" + fix);
   const std::vector<std::string> fields = split_csv_line(line);
   if (fields.size() != columns)
     throw InputError(where + std::to_string(fields.size()) + " fields, the header has " +
@@ -160,21 +174,48 @@ std::vector<std::string> design_fields(const SearchSpace& space, const Sample& s
   return fields;
 }
 
-// A resumed row must be the sample this run's seed draws for its index: a row of another seed,
-// or an edited one, would otherwise pass as this run's data.
-void check_row_is_sample(const SearchSpace& space, const DatasetOptions& o, int64_t index,
-                         const std::string& line) {
+// A resumed row must be a row this run would write: the sample its --seed draws for the index,
+// a known status, this space's schedule and this simulator's version, and results of the right
+// form (the results themselves are not re-simulated). A row of another seed, another simulator
+// or a hand-edited one would otherwise pass as this run's data.
+void check_resumed_row(const SearchSpace& space, const DatasetOptions& o, int64_t index,
+                       const std::string& line, const std::string& schedule) {
   const std::vector<std::string> row = split_csv_line(line);
-  const std::vector<std::string> drawn = design_fields(space, draw_sample(space, o.seed, index));
   const std::vector<std::string> header = dataset_header(space);
+  const std::string where = o.out_path + ": sample " + std::to_string(index) + ": ";
+  const std::string fix =
+      " (a row of another run or an edited one; delete the file, or drop "
+      "--resume)";
+  auto column = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  const std::vector<std::string> drawn = design_fields(space, draw_sample(space, o.seed, index));
   for (std::size_t k = 0; k < drawn.size(); ++k) {
-    if (row[k + 2] != drawn[k]) {
-      throw InputError(o.out_path + ": sample " + std::to_string(index) + ": " + header[k + 2] +
-                       " is " + row[k + 2] + ", but --seed " + std::to_string(o.seed) + " draws " +
-                       drawn[k] +
-                       " for this index (a row of another run or an edited one; delete the "
-                       "file, or drop --resume)");
-    }
+    if (row[k + 2] != drawn[k])
+      throw InputError(where + header[k + 2] + " is " + row[k + 2] + ", but --seed " +
+                       std::to_string(o.seed) + " draws " + drawn[k] + " for this index" + fix);
+  }
+  const std::string& status = row[1];
+  if (status != "ok" && status != "invalid")
+    throw InputError(where + "status is \"" + status + "\" (allowed: ok, invalid)" + fix);
+  if (row[column("schedule")] != schedule)
+    throw InputError(where + "schedule is \"" + row[column("schedule")] + "\", the space's is " +
+                     schedule + fix);
+  if (row[column("simulator_version")] != kSimulatorVersion)
+    throw InputError(where + "simulator_version is \"" + row[column("simulator_version")] +
+                     "\", this simulator is " + kSimulatorVersion + fix);
+  for (const char* name : {"macs", "cycles", "latency_s", "energy_j", "avg_power_w", "area_mm2"}) {
+    const std::string& value = row[column(name)];
+    const bool counted = std::string(name) == "macs" || std::string(name) == "cycles";
+    const bool valid = status == "invalid"
+                           ? value.empty()
+                           : (counted ? is_count(value) : is_positive_number(value));
+    if (!valid)
+      throw InputError(where + name + " is \"" + value + "\", " +
+                       (status == "invalid" ? "expected empty in an invalid row"
+                        : counted           ? "expected a count"
+                                            : "expected a positive number") +
+                       fix);
   }
 }
 
@@ -239,10 +280,18 @@ DatasetSummary generate_dataset(const DatasetOptions& o) {
     // line, and new workers must not append to it.
     done = finished_rows(o, header, true);
     // Rows of other shards or beyond --samples would only inflate the progress count.
-    for (auto it = done.begin(); it != done.end();) {
-      it = it->first % o.shards != o.shard || it->first >= o.samples ? done.erase(it) : ++it;
+    for (auto it = done.begin(); it != done.end();)
+      it = it->first % o.shards != o.shard ? done.erase(it) : ++it;
+    if (!done.empty() && done.rbegin()->first >= o.samples) {
+      // Finished work is never dropped in silence.
+      const int64_t last = done.rbegin()->first;
+      throw InputError(o.out_path + ": holds samples up to " + std::to_string(last) +
+                       ", beyond --samples " + std::to_string(o.samples) +
+                       "; resume with --samples " + std::to_string(last + 1) +
+                       " or more, or write to another --out");
     }
-    for (const auto& [index, line] : done) check_row_is_sample(space, o, index, line);
+    const std::string schedule = schedule_name(load_accelerator(space.base_config).schedule);
+    for (const auto& [index, line] : done) check_resumed_row(space, o, index, line, schedule);
     std::string kept;
     for (const auto& [index, line] : done) kept += line + "\n";
     const std::string consolidated = o.out_path + ".part-done";

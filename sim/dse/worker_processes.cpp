@@ -9,12 +9,14 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 #include <vector>
 
 #include "workloads/input_error.hpp"
+#include "workloads/input_file.hpp"
 #include "workloads/json_reader.hpp"
 
 namespace duet {
@@ -69,7 +71,10 @@ int run_worker_processes(int workers, const std::function<int(int)>& work,
 }
 
 std::vector<std::string> complete_lines(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return {};  // a part file not started yet
+  // A device or FIFO named as --out would be read forever.
+  std::ifstream in = open_input_file(path, kMaxDataInputBytes);
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();

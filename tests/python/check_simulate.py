@@ -163,6 +163,27 @@ class ErrorsAreExceptionsWithTheCliMessage(unittest.TestCase):
                 with self.assertRaises(duet.InputError):
                     duet.simulate(**kwargs)
 
+    def test_probe_findings_raise_input_error(self):
+        # #21: save() goes through the C++ writer; wrong types are InputError, not TypeError.
+        result = duet.simulate(workload="resnet18")
+        with tempfile.TemporaryDirectory() as d:
+            targets = [d, os.path.join(d, "missing", "x.json")]
+            if os.path.exists("/dev/full"):
+                targets.append("/dev/full")
+            for target in targets:
+                with self.subTest(target=target):
+                    with self.assertRaises(duet.InputError):
+                        result.save(target)
+            self.assertEqual(os.listdir(d), [])  # no temporary left behind
+            result.save(os.path.join(d, "r.json"))
+            with open(os.path.join(d, "r.json")) as f:
+                self.assertEqual(f.read(), result.json)
+        for call in (lambda: duet.simulate_many(None), lambda: duet.simulate_many(5),
+                     lambda: duet.Evaluator.load(5), lambda: duet.explore("a\0b", "out"),
+                     lambda: duet.explore("s.json", 5)):
+            with self.assertRaises(duet.InputError):
+                call()
+
     def test_simulate_many_streams_and_stops_at_the_first_bad_request(self):
         # #21: a generator is read as workers free up, and a bad first request ends the run.
         for workers in (1, 2):

@@ -53,6 +53,13 @@ def _text(value, what):
     return value
 
 
+def _path(value, what):
+    """A path (str or os.PathLike) as a string for the C++ side or a command line."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise InputError(f"{what}: expected a path, got {type(value).__name__}")
+    return _text(os.fspath(value), what)
+
+
 def _optional_text(value, what):
     """None or a string/path; "" means not given, as on the command line."""
     if value is None:
@@ -121,14 +128,9 @@ class Result:
         return pandas.DataFrame(self.report["layers"])
 
     def save(self, path):
-        """Writes the report as `duet sim --out` does (atomically: a temporary file, renamed)."""
-        path = os.fspath(path)
-        tmp = f"{path}.tmp{os.getpid()}"
-        with open(tmp, "w") as f:
-            f.write(self.json)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        """Writes the report as `duet sim --out` does, through the same C++ writer: atomically
+        (a temporary file, renamed), a device in place, every write checked."""
+        _duet.write_file(_path(path, "path"), self.json)
 
     def __repr__(self):
         s = self.summary
@@ -184,6 +186,11 @@ def simulate_many(requests, workers=None, progress=False):
     elif _int(workers, "workers") < 1:
         raise InputError(f"workers: expected at least 1, got {workers}")
     total = len(requests) if hasattr(requests, "__len__") else None
+    try:
+        requests = iter(requests)
+    except TypeError:
+        raise InputError("requests: expected an iterable of dicts of simulate() arguments, "
+                         f"got {type(requests).__name__}") from None
     results = []
     if workers == 1:
         for i, r in enumerate(requests):
@@ -260,7 +267,7 @@ class Evaluator:
         except ImportError as e:
             raise InputError("duet.Evaluator: this build has no libtorch "
                              "(configured with -DDUET_WITH_TORCH=OFF)") from e
-        return cls(_duet_torch.Evaluator.load(_text(os.fspath(directory), "directory")))
+        return cls(_duet_torch.Evaluator.load(_path(directory, "directory")))
 
     @property
     def dimensions(self):
@@ -290,13 +297,13 @@ def explore(study, out, *, jobs=1, resume=False, force=False, extra_args=()):
     networks with libtorch) and returns its summary.json as a dict. An `out` holding results
     needs resume=True (continue) or force=True (move them aside to OUT/replaced/<n>/)."""
     from ._build import DUET_BINARY
-    args = [DUET_BINARY, "explore", "--study", os.fspath(study), "--out", os.fspath(out),
+    args = [DUET_BINARY, "explore", "--study", _path(study, "study"), "--out", _path(out, "out"),
             "--jobs", str(_int(jobs, "jobs"))]
     if resume:
         args.append("--resume")
     if force:
         args.append("--force")
-    args += [str(a) for a in extra_args]
+    args += [_text(str(a), "extra_args") for a in extra_args]
     run = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if run.returncode != 0:
         lines = [line for line in run.stderr.splitlines() if line.strip()]
