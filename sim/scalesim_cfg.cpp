@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <sstream>
 
 #include "sim/accelerator_config.hpp"
@@ -45,7 +46,10 @@ AcceleratorConfig import_scalesim_cfg(const std::string& path) {
     if (it == entries.end()) throw InputError(path + ": missing required key " + key);
     const std::string where = path + ":" + std::to_string(it->second.line) + ": " + key;
     double v = 0;
+    // Decimal only: stod also reads hex ("0x20"), "inf" and "nan", which SCALE-Sim does not.
+    static const std::regex decimal(R"([-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?)");
     try {
+      if (!std::regex_match(it->second.value, decimal)) throw std::invalid_argument("form");
       std::size_t used = 0;
       v = std::stod(it->second.value, &used);
       if (used != it->second.value.size()) throw std::invalid_argument("trailing");
@@ -75,6 +79,9 @@ AcceleratorConfig import_scalesim_cfg(const std::string& path) {
   c.source = path;
   auto run_name = entries.find("run_name");
   c.name = run_name != entries.end() ? run_name->second.value : "scalesim";
+  if (c.name.empty())
+    throw InputError(path + ":" + std::to_string(run_name->second.line) +
+                     ": run_name: must not be empty");
   c.clock_ghz = 1.0;
   c.pe_rows = integer_of("ArrayHeight", 1, 4096);
   c.pe_cols = integer_of("ArrayWidth", 1, 4096);
@@ -82,6 +89,10 @@ AcceleratorConfig import_scalesim_cfg(const std::string& path) {
   double filter_kib = static_cast<double>(integer_of("FilterSramSzkB", 1, 1 << 22));
   double ofmap_kib = static_cast<double>(integer_of("OfmapSramSzkB", 1, 1 << 22));
   double total = ifmap_kib + filter_kib + ofmap_kib;
+  if (total > (1 << 22))
+    throw InputError(path + ": IfmapSramSzkB + FilterSramSzkB + OfmapSramSzkB = " +
+                     std::to_string(static_cast<int64_t>(total)) +
+                     " KiB, above the buffer's limit of 4194304 KiB");
   c.buffer_kib = static_cast<int64_t>(total);
   c.partition = {ifmap_kib / total, filter_kib / total, ofmap_kib / total};
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <regex>
 #include <sstream>
 
 #include "test_util.hpp"
@@ -139,11 +140,12 @@ TEST(KeptResults, ProbeFindingsAreBadInputInOneLine) {
   for (int i = 0; i < 60000; ++i) nested = "[" + nested + "]";
   std::string deep_text = mobile;
   deep_text.replace(deep_text.find("\"Default"), 0, nested + ", \"x\": ");
-  const std::string cfg = dir.file("name.cfg",
-                                   "[general]\nrun_name = sc\xff\n[architecture_presets]\n"
-                                   "ArrayHeight: 8\nArrayWidth: 8\nIfmapSramSzkB: 64\n"
-                                   "FilterSramSzkB: 64\nOfmapSramSzkB: 64\nDataflow: ws\nBandwidth: 10\n"
-                                   "MemoryBanks: 1\n");
+  const std::string cfg =
+      dir.file("name.cfg",
+               "[general]\nrun_name = sc\xff\n[architecture_presets]\n"
+               "ArrayHeight: 8\nArrayWidth: 8\nIfmapSramSzkB: 64\n"
+               "FilterSramSzkB: 64\nOfmapSramSzkB: 64\nDataflow: ws\nBandwidth: 10\n"
+               "MemoryBanks: 1\n");
   const std::pair<std::string, std::string> cases[] = {
       // A value nested 60,000 deep used to overflow the stack when its message quoted it.
       {"area --arch " + dir.file("deep.json", deep_text), "nested deeper than 100 levels"},
@@ -156,6 +158,14 @@ TEST(KeptResults, ProbeFindingsAreBadInputInOneLine) {
            dir.path("d.csv"),
        "--shard"},
       {"sim --workload resnet18 --tech \"\"", "--tech: expected a value"},
+      {"area --arch " +
+           dir.file("hex.cfg", std::regex_replace(read_text(cfg), std::regex("ArrayHeight: 8"),
+                                                  "ArrayHeight: 0x20")),
+       "ArrayHeight: expected a number"},
+      {"area --arch " +
+           dir.file("big.cfg",
+                    std::regex_replace(read_text(cfg), std::regex("SzkB: 64"), "SzkB: 4194304")),
+       "above the buffer's limit"},
       {"frobnicate", "unknown command"},
       {"", "give a command"},
   };
@@ -186,8 +196,8 @@ TEST(KeptResults, AResumedDatasetKeepsItsRowsAndRefusesEditedResults) {
   EXPECT_EQ(read_text(out), finished);
   // Result columns of a form Duet does not write.
   const std::pair<std::string, std::string> edits[] = {
-      {"status", "maybe"},     {"latency_s", "-1"},        {"latency_s", "1e999"},
-      {"macs", "128896.5"},    {"schedule", "bogus"},      {"simulator_version", "duet-sim-0"},
+      {"status", "maybe"},  {"latency_s", "-1"},   {"latency_s", "1e999"},
+      {"macs", "128896.5"}, {"schedule", "bogus"}, {"simulator_version", "duet-sim-0"},
       {"cycles", " 9792"},
   };
   for (const auto& [column, value] : edits) {
