@@ -114,8 +114,9 @@ int eval(int argc, char** argv) {
     throw InputError("--from and --to go together (or leave both out for the function's range)");
   if (vm.count("from")) lo = from;
   if (vm.count("to")) hi = to;
-  if (!std::isfinite(lo) || !std::isfinite(hi))
-    throw InputError("--from and --to must be finite numbers");
+  // Beyond fp32's range the functions and the tables overflow, and the errors print as nan.
+  if (!std::isfinite(lo) || !std::isfinite(hi) || std::abs(lo) > 1e30 || std::abs(hi) > 1e30)
+    throw InputError("--from and --to must be numbers in [-1e30, 1e30]");
   if (!(lo < hi)) throw InputError("--from must be smaller than --to");
   const bool log_spaced = evaluation_log_spaced(lut.function);
   if (log_spaced && lo <= 0)

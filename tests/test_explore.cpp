@@ -312,6 +312,14 @@ TEST(ExploreKeptResults, ARerunNeverDeletesEarlierResults) {
   EXPECT_NE(r.output.find("--force"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir.path("eval")));
   expect_kept("no --force");
+  // An --out that is the evaluator's directory would mix the two.
+  Json into_evaluator = tiny_study(dir);
+  into_evaluator["evaluator"]["dir"] = out;
+  r = run_duet("explore --study " + write_study(dir, into_evaluator, "same.json") + " --out " +
+               out + " --quick --force");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("is the study's evaluator.dir"), std::string::npos) << r.output;
+  expect_kept("--out is evaluator.dir");
   // --force moves them aside, once everything has loaded (--prepare: the shared parts only).
   r = run_duet("explore --study " + good + " --out " + out + " --quick --force --prepare");
   ASSERT_EQ(r.exit_code, 0) << r.output;

@@ -178,6 +178,11 @@ TEST_F(BadLutFile, UnsortedWrongLengthsAndNan) {
   t = table();
   t["function"] = "softplus";
   EXPECT_NE(error_for(t).find("gelu, exp, reciprocal"), std::string::npos);
+  // #21: a grid beyond fp32's range printed nan errors.
+  const auto r = test::run_duet("lut eval --lut " + test::source_path("configs/luts/gelu-8.json") +
+                                " --from -1e308 --to 1e308");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("[-1e30, 1e30]"), std::string::npos) << r.output;
 }
 
 TEST(NnLut, FitCommandWritesAValidTable) {

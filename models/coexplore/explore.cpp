@@ -156,6 +156,10 @@ ExploreResult run_explore(const ExploreOptions& o) {
     throw InputError("--point must be K/N with 0 <= K < N");
   const Study study = load_study(o.study_path, o.quick);
   const SearchSpace space = load_search_space(study.space_path);
+  std::error_code ec;
+  if (fs::exists(o.out_dir, ec) && fs::exists(study.evaluator.dir, ec) &&
+      fs::equivalent(o.out_dir, study.evaluator.dir, ec))
+    throw InputError("--out " + o.out_dir + ": is the study's evaluator.dir; choose another --out");
   check_writable(o.out_dir);
   const std::vector<PointPlan> plan = plan_points(study, space);
   // A resumed run must be of the same study: refuse before building anything.
