@@ -313,6 +313,15 @@ TEST(EvaluatorBadInput, MismatchedSpacesAndFilesExitWithCodeTwo) {
     EXPECT_NE(r.output.find("it is kept"), std::string::npos) << r.output;
     EXPECT_EQ(test::read_text(model + "/evaluator.pt"), weights) << extra;
   }
+  {  // A sample listed twice would weigh twice in training.
+    const std::string text = test::read_text(dir.path("synthetic.csv"));
+    const std::size_t second = text.find('\n') + 1;
+    const std::string row = text.substr(second, text.find('\n', second) - second + 1);
+    r = run_duet("evaluator train --data " + dir.file("twice.csv", text + row) + " --space " +
+                 kSpace + " --out " + dir.path("twice") + " --epochs 1");
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("appears twice"), std::string::npos) << r.output;
+  }
   std::filesystem::create_directories(dir.path("inside"));
   std::filesystem::copy_file(dir.path("synthetic.csv"), dir.path("inside/evaluator.json"));
   r = run_duet("evaluator train --data " + dir.path("inside/evaluator.json") + " --space " +

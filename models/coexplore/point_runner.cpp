@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <random>
+#include <set>
 
 #include "models/archive_file.hpp"
 #include "models/coexplore/cost.hpp"
@@ -303,10 +304,16 @@ void refine_evaluator(const StudyContext& c, const std::string& from,
   const std::string base = sidecar.at("dataset").at("path").get<std::string>();
   if (!fs::exists(base)) throw InputError(base + ": the evaluator's dataset is missing");
   std::string data = read_text_file(base);
+  // Indices an earlier round added are skipped: a dataset holds each index once.
+  std::set<std::string> taken;
+  for (std::size_t line = data.find('\n'); line != std::string::npos && line + 1 < data.size();
+       line = data.find('\n', line + 1))
+    taken.insert(data.substr(line + 1, data.find(',', line + 1) - line - 1));
   int64_t next = 4000000000000LL + 10 * static_cast<int64_t>(data.size() % 1000000);
   for (const auto& simulated : simulate_designs(c.space, designs, 1)) {
     const std::string rest = simulated.row.substr(simulated.row.find(','));
     for (int k = 0; k < c.study.refinement_copies; ++k, next += 10) {
+      while (taken.count(std::to_string(next))) next += 10;
       data += std::to_string(next) + rest + "\n";
     }
   }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <set>
 
 #include "sim/dse/dataset.hpp"
 #include "workloads/input_error.hpp"
@@ -128,6 +129,7 @@ DatasetTable read_dataset_table(const std::string& path, const SearchSpace& spac
   const std::size_t schedule_column = column("schedule");
 
   DatasetTable table;
+  std::set<int64_t> seen;
   for (int64_t line_no = 2; std::getline(in, line); ++line_no) {
     if (line.empty()) continue;
     const std::string where = path + ": line " + std::to_string(line_no);
@@ -140,18 +142,25 @@ DatasetTable read_dataset_table(const std::string& path, const SearchSpace& spac
       table.simulator_version = fields[version_column];
       table.schedule = fields[schedule_column];
     }
+    Sample sample;
+    std::size_t used = 0;
+    try {
+      sample.index = std::stoll(fields[0], &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (fields[0].empty() || used != fields[0].size() || sample.index < 0)
+      throw InputError(where + ": index \"" + fields[0] + "\" is not a non-negative integer");
+    // A sample counted twice would weigh twice in training and could sit on both sides of the
+    // held-out split.
+    if (!seen.insert(sample.index).second)
+      throw InputError(where + ": sample index " + fields[0] + " appears twice (each sample once)");
     if (fields[1] == "invalid") {
       ++table.invalid_rows;
       continue;
     }
     if (fields[1] != "ok") {
       throw InputError(where + ": status \"" + fields[1] + "\" (allowed: ok, invalid)");
-    }
-    Sample sample;
-    try {
-      sample.index = std::stoll(fields[0]);
-    } catch (const std::exception&) {
-      throw InputError(where + ": index \"" + fields[0] + "\" is not an integer");
     }
     for (std::size_t d = 0; d < space.hardware.size(); ++d) {
       const int choice = hardware_choice(space.hardware[d], fields[first_hw + d]);
