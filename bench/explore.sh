@@ -21,6 +21,8 @@ rm -rf runs/cache/cnn-fmnist-eval-quick "$work/quick"
 timed "quick study, cold evaluator cache" \
   "$duet" explore --study configs/studies/cnn-fmnist-edp.json --out "$work/quick" --quick
 if [ "${EXPLORE_FULL:-0}" = 1 ]; then
+  # Timed from scratch: the bench's own earlier outputs go (explore refuses to run over results).
+  rm -rf "$work/cnn-edp" "$work/cnn-constrained" "$work/cnn-generator" "$work/fixed-recast"
   timed "cnn-fmnist-edp study (--jobs 2)" \
     "$duet" explore --study configs/studies/cnn-fmnist-edp.json --out "$work/cnn-edp" --jobs 2
   timed "cnn-fmnist-constrained study (--jobs 2)" \

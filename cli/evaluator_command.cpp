@@ -19,6 +19,7 @@
 #include "sim/dse/sampled_hardware.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 
 namespace po = boost::program_options;
 
@@ -169,7 +170,7 @@ int predict(int argc, char** argv) {
   for (int t = 0; t < 4; ++t) out[kDatasetTargets[t]] = p[t];
   out["interpolated"] = prediction.interpolated;
   out["extrapolated"] = prediction.extrapolated;
-  std::cout << out.dump(2) << "\n";
+  std::cout << json_text(out, 2) << "\n";
   return 0;
 }
 
@@ -230,7 +231,7 @@ int test(int argc, char** argv) {
                                             {"spearman", r.metrics[t].spearman},
                                             {"kendall_tau_b", r.metrics[t].kendall_tau_b}};
     }
-    outputs.emplace_back(json_path, out.dump(2) + "\n");
+    outputs.emplace_back(json_path, json_text(out, 2) + "\n");
   }
   write_files_atomically(outputs);
   return 0;

@@ -147,6 +147,10 @@ int explore(int argc, char** argv) {
     if (vm.count("point") && jobs > 1) throw InputError("--jobs and --point exclude each other");
     if (o.stop_after < -1) throw InputError("--stop-after: expected -1 (off) or a count >= 0");
     if (o.force && o.resume) throw InputError("--force and --resume exclude each other");
+    if (o.force && vm.count("point"))
+      throw InputError(
+          "--force and --point exclude each other (a share never replaces the "
+          "other shares' results; run --prepare --force first)");
     ranks = started_by_mpi_launcher() && mpi_launcher_size() != 1;
     if (ranks && (jobs > 1 || vm.count("point") || o.prepare_only || o.stop_after >= 0)) {
       throw InputError(

@@ -86,7 +86,7 @@ int lut_accuracy_command(int argc, char** argv) {
       "luts", po::value(&options.luts_dir)->default_value(configs_dir() + "/luts"),
       "tables, read as <function>-<entries>.json")(
       "cache", po::value(&options.cache_path)->default_value("data/vit-fmnist.pt"),
-      "trained weights; reused when they match the training options")(
+      "trained weights; reused when they match the training options (\"\": no cache)")(
       "train-limit", po::value(&options.train_limit)->default_value(-1),
       "training images (< 0: all)")("test-limit", po::value(&options.test_limit)->default_value(-1),
                                     "test images (< 0: all)")(
@@ -103,9 +103,11 @@ int lut_accuracy_command(int argc, char** argv) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(options.luts_dir, ec))
     inputs.push_back(entry.path().string());
-  std::vector<OutputPath> outputs = given_outputs(vm, {"out", "cache"});
-  if (vm.count("cache") && !vm["cache"].defaulted())
+  std::vector<OutputPath> outputs = given_outputs(vm, {"out"});
+  if (vm.count("cache") && !vm["cache"].defaulted() && !options.cache_path.empty()) {
+    outputs.push_back({"cache", options.cache_path});            // "" means no cache
     outputs.push_back({"cache", options.cache_path + ".json"});  // the cache's key
+  }
   check_output_paths(outputs, inputs);
   if (!options.cache_path.empty() && std::filesystem::exists(options.cache_path) &&
       !std::filesystem::is_regular_file(options.cache_path))

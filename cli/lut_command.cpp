@@ -12,6 +12,7 @@
 #include "models/nnlut/fit.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 #include "workloads/lut.hpp"
 
 namespace po = boost::program_options;
@@ -86,7 +87,7 @@ int fit(int argc, char** argv) {
       {"on_fit_interval", error_json(options.function, table_error(lut, fit_lo, fit_hi))},
       {"evaluation_range", {eval_lo, eval_hi}},
       {"on_evaluation_range", error_json(options.function, table_error(lut, eval_lo, eval_hi))}};
-  write_file_atomically(out, lut_to_json(lut).dump(2) + "\n");
+  write_file_atomically(out, json_text(lut_to_json(lut), 2) + "\n");
   const auto e = table_error(lut, eval_lo, eval_hi);
   std::cout << "wrote " << out << ": " << function << ", " << lut.entries() << " entries, "
             << precision << "; on [" << eval_lo << ", " << eval_hi << "] max abs error "

@@ -352,15 +352,45 @@ void write_files_atomically(const std::vector<std::pair<std::string, std::string
       throw InputError(f.path + ": write failed");
     }
   }
+  // Each file about to be replaced keeps a second name until the whole set is in place, so a
+  // failed rename puts back the earlier files instead of leaving a half set.
+  std::vector<std::string> backups(pending.size());
+  auto drop_backups = [&] {
+    for (const auto& b : backups)
+      if (!b.empty()) std::remove(b.c_str());
+  };
+  for (std::size_t k = 0; k < pending.size(); ++k) {
+    const PendingFile& f = pending[k];
+    if (pending.size() < 2 || f.temp.empty() || !std::filesystem::exists(f.target)) continue;
+    backups[k] = f.target + ".bak." + std::to_string(::getpid());
+    std::error_code ec;
+    std::filesystem::create_hard_link(f.target, backups[k], ec);
+    if (ec) std::filesystem::copy_file(f.target, backups[k], ec);
+    if (ec) {
+      backups[k].clear();
+      drop_backups();
+      discard_temps(0);
+      throw InputError(f.path + ": cannot keep the earlier file while replacing it (" +
+                       ec.message() + ")");
+    }
+  }
   for (std::size_t k = 0; k < pending.size(); ++k) {
     const PendingFile& f = pending[k];
     if (f.temp.empty() || std::rename(f.temp.c_str(), f.target.c_str()) == 0) continue;
-    // A set commits together: the outputs already renamed go too, so no half set is left.
     discard_temps(k);
-    for (std::size_t j = 0; j < k; ++j)
-      if (!pending[j].temp.empty()) std::remove(pending[j].target.c_str());
+    for (std::size_t j = 0; j < k; ++j) {
+      if (pending[j].temp.empty()) continue;
+      if (backups[j].empty()) {
+        std::remove(pending[j].target.c_str());  // it did not exist before this command
+      } else {
+        std::rename(backups[j].c_str(), pending[j].target.c_str());
+        backups[j].clear();
+      }
+    }
+    drop_backups();
     throw InputError(f.path + ": cannot write file");
   }
+  drop_backups();
 }
 
 }  // namespace duet

@@ -194,6 +194,11 @@ TEST(KeptResults, AResumedDatasetKeepsItsRowsAndRefusesEditedResults) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("resume with --samples 4"), std::string::npos) << r.output;
   EXPECT_EQ(read_text(out), finished);
+  // A shard's resume over the whole set would keep only its own shard.
+  r = run_duet(base + "--samples 4 --shard 0/2 --resume --out " + out);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("of another shard"), std::string::npos) << r.output;
+  EXPECT_EQ(read_text(out), finished);
   // Result columns of a form Duet does not write.
   const std::pair<std::string, std::string> edits[] = {
       {"status", "maybe"},  {"latency_s", "-1"},   {"latency_s", "1e999"},

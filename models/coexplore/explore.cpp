@@ -13,6 +13,7 @@
 #include "sim/dse/dataset.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 
 namespace duet::coexplore {
 namespace {
@@ -40,19 +41,27 @@ std::string joined(const std::vector<std::string>& names) {
 // Finished work is never deleted: --force moves it into <out>/replaced/<n>/, a fresh n per
 // replacement. Returns that directory.
 std::string move_aside(const std::string& out, const std::vector<std::string>& names) {
-  fs::path aside;
-  for (int n = 1;; ++n) {
-    aside = fs::path(out) / "replaced" / std::to_string(n);
-    if (!fs::exists(aside)) break;
-  }
   std::error_code ec;
-  fs::create_directories(aside, ec);
-  if (ec) throw InputError(aside.string() + ": cannot create (" + ec.message() + ")");
+  const fs::path replaced = fs::path(out) / "replaced";
+  fs::create_directories(replaced, ec);
+  fs::path aside;
+  // Claimed with a non-recursive create: two runs replacing at once get different n.
+  for (int n = 1;; ++n) {
+    aside = replaced / std::to_string(n);
+    if (fs::create_directory(aside, ec)) break;
+    if (ec) throw InputError(aside.string() + ": cannot create (" + ec.message() + ")");
+  }
+  std::vector<std::string> moved;
   for (const auto& name : names) {
     fs::rename(fs::path(out) / name, aside / name, ec);
-    if (ec)
-      throw InputError((fs::path(out) / name).string() + ": cannot move it aside to " +
-                       aside.string() + " (" + ec.message() + ")");
+    if (!ec) {
+      moved.push_back(name);
+      continue;
+    }
+    const std::string why = ec.message();
+    for (const auto& back : moved) fs::rename(aside / back, fs::path(out) / back, ec);
+    throw InputError((fs::path(out) / name).string() + ": cannot move it aside to " +
+                     aside.string() + " (" + why + "); --out is as it was");
   }
   return aside.string();
 }
@@ -156,9 +165,9 @@ ExploreResult run_explore(const ExploreOptions& o) {
     throw InputError("--point must be K/N with 0 <= K < N");
   const Study study = load_study(o.study_path, o.quick);
   const SearchSpace space = load_search_space(study.space_path);
-  std::error_code ec;
-  if (fs::exists(o.out_dir, ec) && fs::exists(study.evaluator.dir, ec) &&
-      fs::equivalent(o.out_dir, study.evaluator.dir, ec))
+  std::error_code out_ec, evaluator_ec;
+  const fs::path out = fs::weakly_canonical(o.out_dir, out_ec);
+  if (!out_ec && out == fs::weakly_canonical(study.evaluator.dir, evaluator_ec) && !evaluator_ec)
     throw InputError("--out " + o.out_dir + ": is the study's evaluator.dir; choose another --out");
   check_writable(o.out_dir);
   const std::vector<PointPlan> plan = plan_points(study, space);
@@ -215,7 +224,7 @@ ExploreResult run_explore(const ExploreOptions& o) {
         "use another --out, or --force (without --resume) to move it aside and start over");
   }
   // Written once: shares of one run (--point, MPI ranks) find it equal and leave it alone.
-  if (!fs::exists(record_path)) write_file_atomically(record_path, record.dump(2) + "\n");
+  if (!fs::exists(record_path)) write_file_atomically(record_path, json_text(record, 2) + "\n");
   if (study.family != "fixed") {  // a fixed workload's study needs no images nor supernet
     c.data = load_study_data(study);
     warm_up_once(c);

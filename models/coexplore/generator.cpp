@@ -7,6 +7,7 @@
 #include "sim/dse/dataset_table.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 
 namespace duet::coexplore {
 namespace {
@@ -168,7 +169,7 @@ void save_generator(HardwareGenerator& generator, const std::string& path, const
   Json sidecar = meta;
   sidecar["format"] = "duet-generator-1";
   sidecar["weights_fnv1a64"] = file_fingerprint(path).fnv1a64;
-  write_file_atomically(path + ".json", sidecar.dump(2) + "\n");
+  write_file_atomically(path + ".json", json_text(sidecar, 2) + "\n");
 }
 
 HardwareGenerator load_generator(const SearchSpace& space, int64_t hidden, const std::string& path,

@@ -12,6 +12,7 @@
 #include "sim/dse/design_batch.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 
 namespace duet::coexplore {
 namespace {
@@ -229,7 +230,7 @@ void prepare_generator(const StudyContext& c) {
   }
   HardwareGenerator generator = load_study_generator(c);
   write_file_atomically(check_path.string(),
-                        check_generator(c, generator, held_out).dump(2) + "\n");
+                        json_text(check_generator(c, generator, held_out), 2) + "\n");
 }
 
 HardwareGenerator load_study_generator(const StudyContext& c) {

@@ -16,6 +16,7 @@
 #include "sim/report_writer.hpp"
 #include "sim/simulate.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 #include "workloads/workload_io.hpp"
 
 namespace duet::coexplore {
@@ -415,9 +416,9 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
   proof.config.name = c.study.name + "/" + plan.id;
 
   write_file_atomically((dir / "workload.json").string(),
-                        workload_to_json(workload).dump(2) + "\n");
+                        json_text(workload_to_json(workload), 2) + "\n");
   write_file_atomically((dir / "accel.json").string(),
-                        accelerator_config_to_json(proof.config).dump(2) + "\n");
+                        json_text(accelerator_config_to_json(proof.config), 2) + "\n");
   if (!choice.log_csv.empty())
     write_file_atomically((dir / "search_log.csv").string(), choice.log_csv);
 
@@ -461,7 +462,7 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
   }
   if (!accuracy_seeds.is_null()) entry["accuracy_seeds"] = accuracy_seeds;
   if (c.study.family != "fixed") entry["weights"] = rel + "derived.pt";
-  write_file_atomically((dir / "point.json").string(), entry.dump(2) + "\n");
+  write_file_atomically((dir / "point.json").string(), json_text(entry, 2) + "\n");
   return entry;
 }
 

@@ -285,8 +285,9 @@ void merge_points(const std::string& out_dir, std::string& reading) {
       throw InputError(check.string() + ": missing; rerun with --resume to check the generator");
     summary["generator_check"] = generator_check_summary(check.string());
   }
-  write_files_atomically({{(fs::path(out_dir) / "summary.json").string(), summary.dump(2) + "\n"},
-                          {(fs::path(out_dir) / "pareto.csv").string(), pareto_csv(all)}});
+  write_files_atomically(
+      {{(fs::path(out_dir) / "summary.json").string(), json_text(summary, 2) + "\n"},
+       {(fs::path(out_dir) / "pareto.csv").string(), pareto_csv(all)}});
 }
 
 }  // namespace

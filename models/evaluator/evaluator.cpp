@@ -34,7 +34,7 @@ Json evaluator_integrity(const Json& sidecar, const std::string& weights_path) {
   Json rest = sidecar;
   rest.erase("integrity");
   return {{"weights_fnv1a64", file_fingerprint(weights_path).fnv1a64},
-          {"sidecar_fnv1a64", fnv1a64_hex(rest.dump())}};
+          {"sidecar_fnv1a64", fnv1a64_hex(json_text(rest))}};
 }
 
 void verify_evaluator_integrity(const Json& sidecar, const std::string& sidecar_path,

@@ -310,7 +310,7 @@ EvaluatorTrainSummary train_evaluator(const EvaluatorTrainOptions& o) {
         {"mean_predictor_validation_loss", summary.mean_predictor_loss}}}};
   export_weights(o.out_dir, model);
   sidecar["integrity"] = evaluator_integrity(sidecar, evaluator_weights_path(o.out_dir));
-  write_file_atomically(evaluator_sidecar_path(o.out_dir), sidecar.dump(2) + "\n");
+  write_file_atomically(evaluator_sidecar_path(o.out_dir), json_text(sidecar, 2) + "\n");
 
   // Held-out accuracy in physical units, through the same code path users predict with.
   const Evaluator evaluator = Evaluator::load(o.out_dir);
@@ -327,7 +327,7 @@ EvaluatorTrainSummary train_evaluator(const EvaluatorTrainOptions& o) {
   sidecar["validation"] = metrics_json(summary.validation);
   sidecar["training"]["seconds"] = summary.seconds;
   sidecar["integrity"] = evaluator_integrity(sidecar, evaluator_weights_path(o.out_dir));
-  write_file_atomically(evaluator_sidecar_path(o.out_dir), sidecar.dump(2) + "\n");
+  write_file_atomically(evaluator_sidecar_path(o.out_dir), json_text(sidecar, 2) + "\n");
   std::filesystem::remove(evaluator_checkpoint_path(o.out_dir));
   return summary;
 }

@@ -14,6 +14,7 @@
 #include "models/nnlut/encoder_layer.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 #include "workloads/lut.hpp"
 
 namespace duet {
@@ -156,7 +157,7 @@ void save_cache(Vit& model, const std::string& path, const Json& key) {
   model->save(archive);
   archive.write(kKeyName, c10::IValue(key.dump()));
   save_archive_atomically(archive, path, "weights cache");
-  write_file_atomically(path + ".json", key.dump(2) + "\n");
+  write_file_atomically(path + ".json", json_text(key, 2) + "\n");
 }
 
 void report(const AccuracyOptions& options, const std::string& stage, int64_t done, int64_t total) {

@@ -9,6 +9,7 @@
 #include "models/recast/training.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
+#include "workloads/json_reader.hpp"
 #include "workloads/workload_io.hpp"
 
 namespace duet::recast {
@@ -135,7 +136,7 @@ void Recaster::save_state() {
                    {"seconds", seconds_},
                    {"log", log_json()}});
   write_file_atomically((fs::path(o_.out_dir) / "log.json").string(),
-                        Json{{"plan", plan_.name}, {"steps", log_json()}}.dump(2) + "\n");
+                        json_text(Json{{"plan", plan_.name}, {"steps", log_json()}}, 2) + "\n");
 }
 
 void Recaster::progress(const std::string& stage, int64_t done, int64_t total, double loss) const {
@@ -381,11 +382,12 @@ RecastResult Recaster::run() {
   const Workload student_workload =
       network_workload(student_spec_, data_.test.images.size(2), false);
   write_file_atomically((fs::path(o_.out_dir) / "workload.json").string(),
-                        workload_to_json(student_workload).dump(2) + "\n");
+                        json_text(workload_to_json(student_workload), 2) + "\n");
   // The teacher at the same size, so that a `fixed` search space can name the pair.
   write_file_atomically(
       (fs::path(o_.out_dir) / "teacher_workload.json").string(),
-      workload_to_json(network_workload(teacher_spec_, data_.test.images.size(2), false)).dump(2) +
+      json_text(workload_to_json(network_workload(teacher_spec_, data_.test.images.size(2), false)),
+                2) +
           "\n");
   const int64_t side = data_.test.images.size(2);
   Json teacher = {{"name", teacher_spec_.name},
@@ -437,7 +439,7 @@ RecastResult Recaster::run() {
     report["teacher_over_student"][key] = ratio;
   }
   result_.report_path = (fs::path(o_.out_dir) / "report.json").string();
-  write_file_atomically(result_.report_path, report.dump(2) + "\n");
+  write_file_atomically(result_.report_path, json_text(report, 2) + "\n");
   result_.finished = true;
   return result_;
 }

@@ -60,9 +60,8 @@ int64_t checked_row_index(const std::string& path, std::size_t line_number, cons
   const std::string where = path + ":" + std::to_string(line_number) + ": ";
   const std::string fix = " (delete the file, or drop --resume)";
   const std::string index = line.substr(0, line.find(','));
-  if (!is_count(index) || std::stoll(index) >= kMaxDatasetSamples)
-    throw InputError(where + "sample index \"" + index + "\" is not an integer in [0, " +
-                     std::to_string(kMaxDatasetSamples) + ")" + fix);
+  if (!is_count(index))
+    throw InputError(where + "sample index \"" + index + "\" is not a non-negative integer" + fix);
   const std::vector<std::string> fields = split_csv_line(line);
   if (fields.size() != columns)
     throw InputError(where + std::to_string(fields.size()) + " fields, the header has " +
@@ -276,6 +275,17 @@ DatasetSummary generate_dataset(const DatasetOptions& o) {
   const std::string header = join_row(dataset_header(space));
   std::map<int64_t, std::string> done;
   if (o.resume) {
+    // A --shard run resumes its own shard's file: rows of other shards there would be dropped.
+    if (o.shards > 1) {
+      for (const std::string& line : complete_lines(o.out_path)) {
+        const std::string index = line.substr(0, line.find(','));
+        if (is_count(index) && std::stoll(index) % o.shards != o.shard)
+          throw InputError(
+              o.out_path + ": holds sample " + index + " of another shard than --shard " +
+              std::to_string(o.shard) + "/" + std::to_string(o.shards) +
+              "; resume it with its own --shard, or write this shard to another --out");
+      }
+    }
     // Consolidate what survived into one file first: a killed worker may have left half a
     // line, and new workers must not append to it.
     done = finished_rows(o, header, true);

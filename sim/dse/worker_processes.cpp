@@ -11,6 +11,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -74,7 +75,8 @@ std::vector<std::string> complete_lines(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return {};  // a part file not started yet
   // A device or FIFO named as --out would be read forever.
-  std::ifstream in = open_input_file(path, kMaxDataInputBytes);
+  // Duet's own part and output files: no size cap (10^8 rows pass 4 GiB).
+  std::ifstream in = open_input_file(path, std::numeric_limits<std::uintmax_t>::max());
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();

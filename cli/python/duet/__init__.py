@@ -179,8 +179,9 @@ def simulate_many(requests, workers=None, progress=False):
     """Runs many simulate() calls, each a dict of its keyword arguments, in worker processes
     (SystemC runs one simulation at a time per process). Results come back in request order.
     `requests` may be any iterable, a generator too: it is read as workers free up, never all at
-    once, and the first failing request's exception is raised as soon as its result is due, the
-    requests after it left unread. workers=1 runs them here, in order."""
+    once. When a request fails, no further request is read, the ones running finish, and the
+    exception of the earliest failed request is raised. workers=1 (or a single request) runs
+    them here, in order."""
     if workers is None:
         workers = os.cpu_count() or 1
     elif _int(workers, "workers") < 1:
@@ -191,44 +192,60 @@ def simulate_many(requests, workers=None, progress=False):
     except TypeError:
         raise InputError("requests: expected an iterable of dicts of simulate() arguments, "
                          f"got {type(requests).__name__}") from None
-    results = []
-    if workers == 1:
+    if workers == 1 or (total is not None and total <= 1):
+        results = []
         for i, r in enumerate(requests):
             results.append(simulate(**_request(r, i)))
             _report_progress(progress, i + 1, total)
+        _end_progress(progress, total)
         return results
+    results, failures = {}, {}
     # spawn, not fork: a forked child would inherit this process's SystemC kernel mid-state.
     context = multiprocessing.get_context("spawn")
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    try:
-        # A window of two requests per worker keeps every worker busy while the results are
-        # taken in order.
-        requests = enumerate(requests)
-        window = collections.deque()
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        running = {}
+        numbered = enumerate(requests)
 
         def submit_next():
-            i, r = next(requests, (None, None))
+            i, r = next(numbered, (None, None))
             if i is not None:
-                window.append(pool.submit(_simulate_kwargs, _request(r, i)))
+                running[pool.submit(_simulate_kwargs, _request(r, i))] = i
+            return i is not None
 
-        for _ in range(2 * workers):
-            submit_next()
-        while window:
-            results.append(window.popleft().result())
-            _report_progress(progress, len(results), total)
-            submit_next()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    for r in results:
+        # Two requests per worker: one running, one waiting, so no worker idles.
+        while len(running) < 2 * workers and submit_next():
+            pass
+        while running:
+            done, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in done:
+                i = running.pop(future)
+                try:
+                    results[i] = future.result()
+                except BaseException as e:  # noqa: BLE001 - re-raised below, in request order
+                    failures[i] = e
+                _report_progress(progress, len(results) + len(failures), total)
+            if not failures:
+                while len(running) < 2 * workers and submit_next():
+                    pass
+    _end_progress(progress, total)
+    if failures:
+        raise failures[min(failures)]
+    ordered = [results[i] for i in range(len(results))]
+    for r in ordered:
         for message in r.warnings:
             warnings.warn(message, stacklevel=2)
-    return results
+    return ordered
 
 
 def _report_progress(progress, done, total):
     if progress:
-        print(f"\rsimulated {done}" + (f"/{total}" if total is not None else ""),
-              end="\n" if done == total else "", file=sys.stderr, flush=True)
+        print(f"\rsimulated {done}" + (f"/{total}" if total is not None else ""), end="",
+              file=sys.stderr, flush=True)
+
+
+def _end_progress(progress, total):
+    if progress:
+        print(file=sys.stderr, flush=True)
 
 
 def load_config(arch, *, nonlinear=None, luts=None):
