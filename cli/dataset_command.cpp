@@ -2,6 +2,7 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -18,6 +19,28 @@ namespace po = boost::program_options;
 
 namespace duet::cli {
 namespace {
+
+// A finished dataset is never replaced implicitly: a run without --resume refuses, and with
+// --force moves it aside first (rank 0 only under MPI).
+void keep_earlier_output(const std::string& out, bool force) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(out, ec) || std::filesystem::file_size(out, ec) == 0)
+    return;
+  if (!force)
+    throw InputError("--out " + out +
+                     ": holds an earlier dataset; continue it with --resume, move it aside with "
+                     "--force, or choose another --out");
+  if (mpi_launcher_rank() > 0) return;
+  for (int n = 1;; ++n) {
+    const std::string aside = out + ".replaced-" + std::to_string(n);
+    if (std::filesystem::exists(aside, ec)) continue;
+    std::filesystem::rename(out, aside, ec);
+    if (ec)
+      throw InputError(out + ": cannot move it aside to " + aside + " (" + ec.message() + ")");
+    std::cerr << "duet dataset: the earlier " << out << " was moved to " << aside << "\n";
+    return;
+  }
+}
 
 int merge(int argc, char** argv) {
   std::string out;
@@ -49,6 +72,7 @@ int dataset_command(int argc, char** argv) {
   if (argc > 1 && !std::strcmp(argv[1], "merge")) return merge(argc - 1, argv + 1);
   DatasetOptions o;
   std::string shard = "0/1";
+  bool force = false;
   po::options_description opts(
       "duet dataset: simulate samples of a search space into a CSV for the evaluator\n\n"
       "usage: duet dataset --space configs/spaces/cnn-fmnist.json --samples 20000 --out "
@@ -68,7 +92,10 @@ int dataset_command(int argc, char** argv) {
       "shard", po::value(&shard)->default_value("0/1"),
       "K/N: compute only indices i with i % N == K (job arrays; join with `dataset merge`)")(
       "resume", po::bool_switch(&o.resume),
-      "keep finished samples of an interrupted run (under MPI: of each rank)");
+      "keep finished samples of an interrupted run (under MPI: of each rank)")(
+      "force", po::bool_switch(&force),
+      "start over over an existing --out: it is moved to <out>.replaced-<n>, never deleted "
+      "(without --resume or --force such a run refuses)");
   po::variables_map vm;
   try {
     if (!parse_options(argc, argv, opts, vm)) return 0;
@@ -80,6 +107,8 @@ int dataset_command(int argc, char** argv) {
       o.shard = share.k;
       o.shards = share.n;
     }
+    if (force && o.resume) throw InputError("--force and --resume exclude each other");
+    if (!o.resume) keep_earlier_output(o.out_path, force);
   } catch (...) {
     // Under mpirun every rank parses the same command line, so rank 0 reports the mistake and
     // sets the exit code; another rank exiting non-zero first could get rank 0 killed unheard.

@@ -115,6 +115,7 @@ AcceleratorConfig accelerator_config_from_json(const Json& root, const std::stri
   AcceleratorConfig c;
   c.source = path;
   c.name = top.string("name");
+  if (c.name.empty()) top.fail("name", "must not be empty");
   c.clock_ghz = top.number("clock_ghz", 0.01, 10.0);
   c.technology_nm = static_cast<int>(top.integer("technology_nm", 3, 180));
 

@@ -31,6 +31,9 @@ AcceleratorConfig import_scalesim_cfg(const std::string& path) {
   int number = 0;
   while (std::getline(in, line)) {
     ++number;
+    if (line.find('\0') != std::string::npos)
+      throw InputError(path + ":" + std::to_string(number) +
+                       ": holds a NUL byte (a text file has none)");
     std::string t = trim(line);
     if (t.empty() || t[0] == '#' || t[0] == ';' || t[0] == '[') continue;
     auto sep = t.find_first_of(":=");

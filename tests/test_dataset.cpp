@@ -113,14 +113,18 @@ TEST(Dataset, ShardsMergeToTheFullSet) {
   EXPECT_EQ(test::read_text(dir.path("merged.csv")), full);
 }
 
-// Without --resume an existing output is replaced, not mixed into the new rows.
-TEST(Dataset, ARunWithoutResumeReplacesAnOldOutput) {
+// Without --resume an existing output is kept: the run refuses, and with --force moves it aside
+// (#21); the new rows are not mixed into the old.
+TEST(Dataset, ARunWithoutResumeKeepsAnOldOutput) {
   test::TempDir dir;
   const std::string old_rows = generate(dir, "out.csv", 6, "");
   const std::string args = "dataset --space " + kSpace + " --samples 6 --seed 8 --out ";
-  ASSERT_EQ(test::run_duet(args + dir.path("out.csv")).exit_code, 0);
+  const auto refused = test::run_duet(args + dir.path("out.csv"));
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_EQ(test::read_text(dir.path("out.csv")), old_rows);
+  ASSERT_EQ(test::run_duet(args + dir.path("out.csv") + " --force").exit_code, 0);
   ASSERT_EQ(test::run_duet(args + dir.path("fresh.csv")).exit_code, 0);
-  EXPECT_NE(test::read_text(dir.path("out.csv")), old_rows);
+  EXPECT_EQ(test::read_text(dir.path("out.csv.replaced-1")), old_rows);
   EXPECT_EQ(test::read_text(dir.path("out.csv")), test::read_text(dir.path("fresh.csv")));
 }
 

@@ -71,9 +71,9 @@ TEST(DatasetMpi, ResumeKeepsEachRanksFinishedSamples) {
   auto more = run_on_two_ranks(dataset_args(out, 50) + " --resume");
   ASSERT_EQ(more.exit_code, 0) << more.output;
   EXPECT_NE(more.output.find("10 simulated"), std::string::npos) << more.output;
-  auto reference = test::run_duet(dataset_args(dir.path("single.csv"), 50));
+  auto reference = test::run_duet(dataset_args(dir.path("single50.csv"), 50));
   ASSERT_EQ(reference.exit_code, 0) << reference.output;
-  EXPECT_EQ(test::read_text(out), test::read_text(dir.path("single.csv")));
+  EXPECT_EQ(test::read_text(out), test::read_text(dir.path("single50.csv")));
 }
 
 TEST(DatasetMpi, ShardIsAnErrorUnderMpi) {

@@ -36,8 +36,8 @@ int64_t parse_dim(const std::string& text, const std::string& where, const std::
                      text + "\"");
   }
   if (v <= 0 || v > INT32_MAX) {
-    throw InputError(where + ": column \"" + column + "\": dimensions must be in [1, " + std::to_string(INT32_MAX) + "], got " +
-                     text);
+    throw InputError(where + ": column \"" + column + "\": dimensions must be in [1, " +
+                     std::to_string(INT32_MAX) + "], got " + text);
   }
   return v;
 }
@@ -53,6 +53,9 @@ Workload import_scalesim_topology(const std::string& path) {
   std::vector<std::string> columns;
   while (std::getline(in, line)) {
     ++number;
+    if (line.find('\0') != std::string::npos)
+      throw InputError(path + ":" + std::to_string(number) +
+                       ": holds a NUL byte (a text file has none)");
     auto fields = split_csv_line(line);
     if (fields.empty() || fields[0].empty() || fields[0][0] == '#') continue;
     const std::string where = path + ":" + std::to_string(number);

@@ -249,6 +249,7 @@ Study read_study(const std::string& path, const Json& root) {
   s.path = path;
   ObjectReader top(root, path);
   s.name = top.string("name");
+  if (s.name.empty()) top.fail("name", "must not be empty");
   s.space_path = top.string("space");
   int64_t networks = 1;  // distinct networks of the space (capped)
   try {

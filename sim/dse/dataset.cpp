@@ -59,6 +59,10 @@ int64_t checked_row_index(const std::string& path, std::size_t line_number, cons
                           std::size_t columns) {
   const std::string where = path + ":" + std::to_string(line_number) + ": ";
   const std::string fix = " (delete the file, or drop --resume)";
+  if (line.find('\0') != std::string::npos)
+    throw InputError(where + "holds a NUL byte, which Duet never writes" + fix);
+  if (line.find('\0') != std::string::npos)
+    throw InputError(where + "holds a NUL byte, which Duet never writes" + fix);
   const std::string index = line.substr(0, line.find(','));
   if (!is_count(index))
     throw InputError(where + "sample index \"" + index + "\" is not a non-negative integer" + fix);

@@ -61,10 +61,13 @@ def _path(value, what):
 
 
 def _optional_text(value, what):
-    """None or a string/path; "" means not given, as on the command line."""
+    """None (the default) or a non-empty string/path; "" is refused, as on the command line."""
     if value is None:
         return ""
-    return _text(os.fspath(value) if isinstance(value, os.PathLike) else value, what)
+    text = _text(os.fspath(value) if isinstance(value, os.PathLike) else value, what)
+    if not text:
+        raise InputError(f"{what}: expected a value, got an empty string (None means the default)")
+    return text
 
 
 def _bool(value, what):
