@@ -15,6 +15,7 @@ for spec in "cnn:20000:0" "cnn-holdout:2000:1"; do
   "$duet" dataset --space "$space" --samples "$samples" --seed "$seed" --jobs "$(nproc)" \
     --out "$work/$name.csv"
 done
+rm -rf "$work/cnn-eval"  # timed from scratch; train refuses to replace a finished evaluator
 "$duet" evaluator train --data "$work/cnn.csv" --space "$space" --out "$work/cnn-eval" --seed 0
 "$duet" evaluator test --model "$work/cnn-eval" --data "$work/cnn-holdout.csv" \
   --predictions "$work/holdout-predictions.csv" --json "$work/holdout-metrics.json"
