@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DUET := $(BUILD)/cli/duet
 
-.PHONY: deps build demo test test-notorch test-sanitize fuzz-build fuzz fuzz-smoke python bench format clean
+.PHONY: deps build demo test test-notorch test-sanitize test-fidelity fuzz-build fuzz fuzz-smoke python bench format clean
 
 deps:
 	bash scripts/install-deps
@@ -31,6 +31,14 @@ test-sanitize: deps
 	cmake -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDUET_WITH_TORCH=OFF -DDUET_SANITIZE=ON
 	cmake --build $(BUILD)-sanitize -j $(JOBS)
 	cd $(BUILD)-sanitize && UBSAN_OPTIONS=print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS) -E '$(SANITIZE_EXCLUDE)'
+
+# `--fidelity cycle` gives the fast mode's cycles on every zoo network (edge, mobile, cloud; both
+# schedules; cycle runs over FIDELITY_LIMIT seconds are skipped) and on FIDELITY_RANDOM random
+# small configs and workloads (bench/fidelity.sh).
+FIDELITY_RANDOM ?= 200
+FIDELITY_LIMIT ?= 60
+test-fidelity: build
+	bash bench/fidelity.sh $(DUET) $(FIDELITY_RANDOM) $(FIDELITY_LIMIT)
 
 # libFuzzer harnesses of every input parser (tests/fuzz), built with clang and the sanitizers.
 FUZZ_RUNS ?= 1000000

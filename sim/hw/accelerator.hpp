@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "sim/hw/controller.hpp"
+#include "sim/hw/cycle_arbiter.hpp"
 #include "sim/hw/dma.hpp"
 #include "sim/hw/dram.hpp"
 #include "sim/hw/global_buffer.hpp"
@@ -25,10 +26,11 @@ class Accelerator : public sc_core::sc_module {
   sc_core::sc_fifo<TileRef> load_queue_{"load_queue", Controller::kLoadQueueDepth};
   sc_core::sc_fifo<TileRef> pe_queue_{"pe_queue", 1};
   sc_core::sc_fifo<TileRef> sfu_queue_{"sfu_queue", 1};
-  Controller controller_{"controller"};
-  GlobalBuffer buffer_{"global_buffer"};
+  CycleArbiter arbiter_{"arbiter"};
+  Controller controller_{"controller", arbiter_};
+  GlobalBuffer buffer_{"global_buffer", arbiter_};
   Dram dram_{"dram"};
-  Dma dma_{"dma", buffer_};
+  Dma dma_{"dma", buffer_, arbiter_};
   PeArray pe_array_{"pe_array", buffer_, dma_};
   Sfu sfu_{"sfu", buffer_, dma_};
 };

@@ -2,7 +2,8 @@
 
 namespace duet::hw {
 
-Controller::Controller(sc_core::sc_module_name name) : sc_module(name), load_requests("load") {
+Controller::Controller(sc_core::sc_module_name name, CycleArbiter& arbiter)
+    : sc_module(name), load_requests("load"), arbiter_(arbiter) {
   SC_HAS_PROCESS(Controller);
   SC_THREAD(run);
 }
@@ -161,6 +162,7 @@ void Controller::run_overlap() {
   stored_since_views_ = true;
   std::deque<WindowLayer> window;  // deque: tiles stay put while in flight
   int admitted = 0;
+  bool in_turn = false;  // this pass runs in the controller's turn (cycle_arbiter.hpp)
   while (completed_ < n) {
     // Layers finished at the front leave (their tiles are all stored); new ones enter.
     while (!window.empty() && complete_[window.front().layer]) window.pop_front();
@@ -187,17 +189,20 @@ void Controller::run_overlap() {
       stored_since_views_ = false;
     }
     // A tile is issued only when the DMA would start loading it at once, and only once every
-    // event of the current cycle has landed (stores acknowledged, slots freed): the choice is
-    // made as late as it can be, with all that is known.
+    // event of the current cycle has landed (stores acknowledged, slots freed; the controller's
+    // turn in cycle_arbiter.hpp): the choice is made as late as it can be, with all that is known.
     // (The DMA tells the controller when it next waits for a request.)
     if (load_requests->num_free() < kLoadQueueDepth || !dma_ready()) {
+      in_turn = false;
       wait(changed_);
       continue;
     }
-    if (sc_core::sc_pending_activity_at_current_time()) {
-      wait(sc_core::SC_ZERO_TIME);
+    if (!in_turn && !CycleArbiter::quiet()) {
+      arbiter_.wait_turn(CycleArbiter::kController);
+      in_turn = true;
       continue;
     }
+    in_turn = false;
     if (WindowLayer* w = pick(window)) {
       issue(*w);
     } else if (WindowLayer* p = weights_to_prefetch(window)) {

@@ -9,6 +9,7 @@
 #include <systemc>
 #include <vector>
 
+#include "sim/hw/cycle_arbiter.hpp"
 #include "sim/hw/job.hpp"
 
 namespace duet::hw {
@@ -23,7 +24,7 @@ class Controller : public sc_core::sc_module {
   static constexpr int kWindowLayers = 8;
   static constexpr int kLoadQueueDepth = 2;
 
-  explicit Controller(sc_core::sc_module_name name);
+  Controller(sc_core::sc_module_name name, CycleArbiter& arbiter);
   void start_job(Job* job);
   void tile_stored(const TileRef& ref);
   void wake() { changed_.notify(sc_core::SC_ZERO_TIME); }
@@ -46,6 +47,7 @@ class Controller : public sc_core::sc_module {
   WindowLayer* weights_to_prefetch(std::deque<WindowLayer>& window);
   void issue(WindowLayer& w);
 
+  CycleArbiter& arbiter_;
   Job* job_ = nullptr;
   sc_core::sc_event start_;
   sc_core::sc_event layer_done_;

@@ -2,8 +2,8 @@
 
 namespace duet::hw {
 
-Dma::Dma(sc_core::sc_module_name name, GlobalBuffer& buffer)
-    : sc_module(name), socket("socket"), buffer_(buffer) {
+Dma::Dma(sc_core::sc_module_name name, GlobalBuffer& buffer, CycleArbiter& arbiter)
+    : sc_module(name), socket("socket"), buffer_(buffer), store_requests_(arbiter) {
   SC_HAS_PROCESS(Dma);
   SC_THREAD(load_engine);
   SC_THREAD(store_engine);
@@ -25,7 +25,9 @@ sc_core::sc_time Dma::transfer(tlm::tlm_command command, int layer, int64_t byte
   socket->b_transport(payload, delay);
   const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
   const int64_t latency = job_->options.ideal_memory ? 0 : job_->config->dram_latency_cycles();
-  wait(delay - cycles(latency));
+  // A load returns from the DRAM once its transfer has ended (dram.cpp says why).
+  const sc_core::sc_time end = arrival - cycles(latency);
+  if (end > sc_core::sc_time_stamp()) wait(end - sc_core::sc_time_stamp());
   LayerStats& s = job_->stats[layer];
   (command == tlm::TLM_READ_COMMAND ? s.dram_read_bytes : s.dram_write_bytes) += bytes;
   ++s.dma_transfers;

@@ -7,6 +7,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "sim/hw/cycle_arbiter.hpp"
 #include "sim/hw/delay_line.hpp"
 #include "sim/hw/global_buffer.hpp"
 #include "sim/hw/job.hpp"
@@ -21,10 +22,10 @@ class Dma : public sc_core::sc_module {
   sc_core::sc_fifo_out<TileRef> to_pe_array;
   sc_core::sc_fifo_out<TileRef> to_sfu;
 
-  Dma(sc_core::sc_module_name name, GlobalBuffer& buffer);
+  Dma(sc_core::sc_module_name name, GlobalBuffer& buffer, CycleArbiter& arbiter);
   void start_job(Job* job) { job_ = job; }
   // Queues a computed tile for its store; the caller holds an output slot.
-  void store(const TileRef& ref) { store_requests_.push(ref); }
+  void store(const TileRef& ref) { store_requests_.push(ref, (*job_->plans)[ref.layer].unit); }
   // The load engine waits for a request and the buffer has a free input slot: a tile issued
   // now would start loading at once (the overlap schedule decides as late as this).
   bool ready_for_load() const { return awaiting_request_ && buffer_.free_input_slots() > 0; }

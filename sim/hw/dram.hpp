@@ -1,6 +1,7 @@
 #pragma once
 // Off-chip DRAM in the loop: one channel with a bandwidth, a fixed access latency and a FIFO
-// request queue, reached through TLM-2.0 blocking transport with annotated delays.
+// request queue, reached through TLM-2.0 blocking transport with annotated delays. Of the
+// requests made in one cycle, the store is served before the load (dram.cpp says why).
 #include <tlm_utils/simple_target_socket.h>
 
 #include <systemc>
@@ -22,6 +23,12 @@ class Dram : public sc_core::sc_module {
 
   Job* job_ = nullptr;
   int64_t busy_until_ = 0;  // absolute cycle the channel frees up
+  // The load in flight (one at a time), in absolute cycles; it ends when load_done_ fires.
+  bool loading_ = false;
+  int64_t load_arrival_ = 0;
+  int64_t load_start_ = 0;
+  int64_t load_transfer_ = 0;
+  sc_core::sc_event load_done_;
 };
 
 }  // namespace duet::hw

@@ -3,14 +3,21 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 namespace duet::hw {
+
+GlobalBuffer::GlobalBuffer(sc_core::sc_module_name name, CycleArbiter& arbiter)
+    : sc_module(name), arbiter_(arbiter) {
+  arbiter_.on_turn(CycleArbiter::kBuffer, [this] { grant(); });
+}
 
 void GlobalBuffer::start_job(Job* job) {
   job_ = job;
   const int slots = job->config->double_buffered ? 2 : 1;
   input_slots_.reset(slots);
-  output_slots_.reset(slots);
+  free_output_slots_ = slots;
+  claims_.clear();
   const BufferPartition& share = job->config->partition;
   capacity_ = {job->config->partition_bytes(share.ifmap),
                job->config->partition_bytes(share.filter),
@@ -45,21 +52,67 @@ int64_t GlobalBuffer::output_region(const Tile& tile) {
   return std::max(tile.store_bytes, tile.load_bytes[kOfmap]);
 }
 
-// Waits until `bytes` more fit the ofmap partition (or it is empty: a tile larger than the
-// partition is the mapper's to refuse). The slots alone would not ensure it: partial sums
-// loaded into the partition by tiles waiting to compute add to the outputs of the tiles that
-// hold the output slots.
-void GlobalBuffer::wait_for_ofmap_room(int64_t bytes) {
-  while (bytes > 0 && live_[kOfmap] > 0 && live_[kOfmap] + bytes > capacity_[kOfmap])
-    sc_core::wait(room_);
+// Whether `bytes` more fit the ofmap partition (or it is empty: a tile larger than the partition
+// is the mapper's to refuse). The slots alone would not ensure it: partial sums loaded into the
+// partition by tiles waiting to compute add to the outputs of the tiles that hold the output
+// slots.
+bool GlobalBuffer::fits(int64_t bytes) const {
+  return bytes <= 0 || live_[kOfmap] == 0 || live_[kOfmap] + bytes <= capacity_[kOfmap];
+}
+
+// Takes the slot, then the room, as far as they are free; true once it holds both.
+bool GlobalBuffer::take(Claim& claim) {
+  if (claim.needs_slot) {
+    if (free_output_slots_ == 0) return false;
+    --free_output_slots_;
+    claim.needs_slot = false;
+  }
+  if (!fits(claim.room)) return false;
+  change(kOfmap, claim.room);
+  return true;
+}
+
+// The PE array, the SFU, the DMA's bypass and the load engine's partial sums may all wait for
+// the output slots and the ofmap partition, and one of them may free up in the cycle another is
+// asked for. So claims are granted once the cycle is quiet (cycle_arbiter.hpp says why not in the
+// order SystemC runs them), oldest first, and those of one cycle by rank: the SFU's outputs, the
+// bypass's, the PE array's, partial sums, the order the model has always taken when they met (so
+// its results stay as they were). The PE array's claim takes what is free at once when nothing
+// can outrank it this cycle: no claim waits, and neither the SFU nor the bypass has a tile on
+// its way (only one in hand could claim now).
+void GlobalBuffer::wait_for(Claim claim) {
+  if (claim.rank == kPeOutput && claims_.empty() &&
+      job_->waiting[static_cast<std::size_t>(Unit::kSfu)] == 0 &&
+      job_->waiting[static_cast<std::size_t>(Unit::kDmaOnly)] == 0 && take(claim))
+    return;
+  claim.cycle = job_->now();
+  claims_.push_back(&claim);
+  if (CycleArbiter::quiet()) {
+    grant();
+  } else {
+    arbiter_.request(CycleArbiter::kBuffer);
+  }
+  while (!claim.granted) sc_core::wait(granted_);
+}
+
+void GlobalBuffer::grant() {
+  std::sort(claims_.begin(), claims_.end(), [](const Claim* a, const Claim* b) {
+    return std::tie(a->cycle, a->rank, a->layer) < std::tie(b->cycle, b->rank, b->layer);
+  });
+  bool granted = false;
+  for (Claim* c : claims_) granted |= c->granted = take(*c);
+  if (!granted) return;
+  claims_.erase(std::remove_if(claims_.begin(), claims_.end(), [](Claim* c) { return c->granted; }),
+                claims_.end());
+  granted_.notify();  // their processes run in this delta cycle
 }
 
 // A tile takes its input slot with its first load: the whole of it, or its prefetched weights.
 void GlobalBuffer::acquire_input(const TileRef& ref) {
   if (ref.part != LoadPart::kRest) input_slots_.acquire();
   const PerOperand bytes = ref.load_bytes();
-  wait_for_ofmap_room(bytes[kOfmap]);
-  for (Operand o : {kIfmap, kFilter, kOfmap}) change(o, bytes[o]);
+  if (bytes[kOfmap] > 0) wait_for({kPartialSums, 0, ref.layer, false, bytes[kOfmap]});
+  for (Operand o : {kIfmap, kFilter}) change(o, bytes[o]);
 }
 
 // Loaded partial sums are accumulated in place and stored from there: that region is the
@@ -70,16 +123,17 @@ void GlobalBuffer::release_input(const TileRef& ref) {
 }
 
 void GlobalBuffer::acquire_output(const TileRef& ref) {
-  output_slots_.acquire();
-  const int64_t results = output_region(*ref.tile) - ref.tile->load_bytes[kOfmap];
-  wait_for_ofmap_room(results);
-  change(kOfmap, results);
+  const Unit unit = (*job_->plans)[ref.layer].unit;
+  const Rank rank = unit == Unit::kPeArray ? kPeOutput
+                    : unit == Unit::kSfu   ? kSfuOutput
+                                           : kBypassOutput;
+  wait_for({rank, 0, ref.layer, true, output_region(*ref.tile) - ref.tile->load_bytes[kOfmap]});
 }
 
 void GlobalBuffer::release_output(const TileRef& ref) {
   change(kOfmap, -output_region(*ref.tile));
-  output_slots_.release();
-  room_.notify(sc_core::SC_ZERO_TIME);
+  ++free_output_slots_;
+  if (!claims_.empty()) arbiter_.request(CycleArbiter::kBuffer);
 }
 
 void GlobalBuffer::add(int layer, Operand operand, int64_t read_bytes, int64_t write_bytes) {

@@ -6,7 +6,9 @@
 // exceed a partition for a cycle (a bug in the model). Loading partial sums and starting a
 // compute wait until the ofmap partition has room.
 #include <systemc>
+#include <vector>
 
+#include "sim/hw/cycle_arbiter.hpp"
 #include "sim/hw/job.hpp"
 #include "sim/hw/slot_pool.hpp"
 
@@ -14,7 +16,7 @@ namespace duet::hw {
 
 class GlobalBuffer : public sc_core::sc_module {
  public:
-  explicit GlobalBuffer(sc_core::sc_module_name name) : sc_module(name) {}
+  GlobalBuffer(sc_core::sc_module_name name, CycleArbiter& arbiter);
 
   void start_job(Job* job);
   int free_input_slots() const { return input_slots_.available(); }
@@ -35,15 +37,30 @@ class GlobalBuffer : public sc_core::sc_module {
   void add(int layer, Operand operand, int64_t read_bytes, int64_t write_bytes);
   void change(Operand operand, int64_t bytes);
   static int64_t output_region(const Tile& tile);
-  void wait_for_ofmap_room(int64_t bytes);
+  // A wait for an output slot and room in the ofmap partition, or for room alone.
+  enum Rank { kSfuOutput, kBypassOutput, kPeOutput, kPartialSums };
+  struct Claim {
+    Rank rank = kPeOutput;
+    int64_t cycle = 0;
+    int layer = 0;
+    bool needs_slot = false;
+    int64_t room = 0;  // ofmap bytes it adds
+    bool granted = false;
+  };
+  bool fits(int64_t bytes) const;
+  bool take(Claim& claim);
+  void wait_for(Claim claim);
+  void grant();
+  CycleArbiter& arbiter_;
   Job* job_ = nullptr;
   PerOperand capacity_{};
   PerOperand live_{};
   PerOperand peak_{};
   int64_t changed_at_ = 0;
-  sc_core::sc_event room_;
   SlotPool input_slots_;
-  SlotPool output_slots_;
+  int free_output_slots_ = 0;
+  std::vector<Claim*> claims_;  // waiting
+  sc_core::sc_event granted_;
 };
 
 }  // namespace duet::hw
