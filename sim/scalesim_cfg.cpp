@@ -6,7 +6,6 @@
 #include <cmath>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 
 #include "sim/accelerator_config.hpp"
@@ -16,6 +15,29 @@
 
 namespace duet {
 namespace {
+
+// Decimal only ([-+]digits[.digits][e[-+]digits]): stod also reads hex ("0x20"), "inf" and
+// "nan", which SCALE-Sim does not.
+bool is_decimal(const std::string& text) {
+  std::size_t i = text.empty() || (text[0] != '-' && text[0] != '+') ? 0 : 1;
+  const auto digits = [&] {
+    const std::size_t start = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    return i - start;
+  };
+  std::size_t mantissa = digits();
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    mantissa += digits();
+  }
+  if (mantissa == 0) return false;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == text.size();
+}
 
 struct CfgEntry {
   std::string value;
@@ -49,10 +71,8 @@ AcceleratorConfig import_scalesim_cfg(const std::string& path) {
     if (it == entries.end()) throw InputError(path + ": missing required key " + key);
     const std::string where = path + ":" + std::to_string(it->second.line) + ": " + key;
     double v = 0;
-    // Decimal only: stod also reads hex ("0x20"), "inf" and "nan", which SCALE-Sim does not.
-    static const std::regex decimal(R"([-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?)");
     try {
-      if (!std::regex_match(it->second.value, decimal)) throw std::invalid_argument("form");
+      if (!is_decimal(it->second.value)) throw std::invalid_argument("form");
       std::size_t used = 0;
       v = std::stod(it->second.value, &used);
       if (used != it->second.value.size()) throw std::invalid_argument("trailing");
