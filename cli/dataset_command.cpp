@@ -33,9 +33,11 @@ void keep_earlier_output(const std::string& out, bool force) {
   if (mpi_launcher_rank() > 0) return;
   for (int n = 1;; ++n) {
     const std::string aside = out + ".replaced-" + std::to_string(n);
-    if (std::filesystem::exists(aside, ec)) continue;
-    std::filesystem::rename(out, aside, ec);
-    if (ec)
+    // A hard link claims the name atomically (a rename would silently replace an aside another
+    // --force run made at the same moment); then the old name goes.
+    std::filesystem::create_hard_link(out, aside, ec);
+    if (ec == std::errc::file_exists) continue;
+    if (ec || !std::filesystem::remove(out, ec))
       throw InputError(out + ": cannot move it aside to " + aside + " (" + ec.message() + ")");
     std::cerr << "duet dataset: the earlier " << out << " was moved to " << aside << "\n";
     return;
