@@ -169,7 +169,7 @@ AcceleratorConfig accelerator_config_from_json(const Json& root, const std::stri
   sfu.reject_unknown_keys();
 
   c.schedule =
-      parse_schedule(top.choice_or("schedule", "sequential", {"sequential", "overlap"}), path);
+      parse_schedule(top.choice_or("schedule", "overlap", {"sequential", "overlap"}), path);
   top.string_or("description", "");
   top.reject_unknown_keys();
   return c;

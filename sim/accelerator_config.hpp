@@ -11,7 +11,7 @@ enum class Dataflow { kWeightStationary, kOutputStationary, kInputStationary };
 enum class DataType { kInt8, kInt16, kInt32, kFp16, kBf16, kFp32 };
 enum class SfuKind { kExact, kNnlut, kIbert };
 // How the controller orders tiles (docs/architecture.md, "Schedules"): layers strictly one after
-// another, or tiles of a window of layers as soon as their inputs are stored.
+// another, or (the default) tiles of a window of layers as soon as their inputs are stored.
 enum class Schedule { kSequential, kOverlap };
 
 const char* dataflow_name(Dataflow d);
@@ -61,7 +61,7 @@ struct AcceleratorConfig {
   int64_t sfu_lut_entries = 16;                   // nnlut: table entries (comparators + 1)
   DataType sfu_lut_precision = DataType::kInt32;  // nnlut: datapath precision
 
-  Schedule schedule = Schedule::kSequential;
+  Schedule schedule = Schedule::kOverlap;
 
   int64_t buffer_bytes() const { return buffer_kib * 1024; }
   int64_t partition_bytes(double share) const {

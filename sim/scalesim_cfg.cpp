@@ -106,6 +106,7 @@ AcceleratorConfig import_scalesim_cfg(const std::string& path) {
     throw InputError(path + ":" + std::to_string(run_name->second.line) +
                      ": run_name: must not be empty");
   c.clock_ghz = 1.0;
+  c.schedule = Schedule::kSequential;  // SCALE-Sim runs layers one after another
   c.pe_rows = integer_of("ArrayHeight", 1, 4096);
   c.pe_cols = integer_of("ArrayWidth", 1, 4096);
   double ifmap_kib = static_cast<double>(integer_of("IfmapSramSzkB", 1, 1 << 22));

@@ -41,7 +41,12 @@ AcceleratorConfig request_accelerator(const SimRequest& r) {
       r.arch_json ? accelerator_config_from_json(*r.arch_json, "arch") : load_accelerator(r.arch);
   if (!r.nonlinear.empty()) config.sfu_kind = parse_sfu_kind(r.nonlinear, "--nonlinear");
   if (!r.luts.empty()) apply_lut_set(load_lut_set(r.luts), r.luts, config);
-  if (!r.schedule.empty()) config.schedule = parse_schedule(r.schedule, "--schedule");
+  if (!r.schedule.empty()) {
+    config.schedule = parse_schedule(r.schedule, "--schedule");
+  } else if (r.options.ideal_memory) {
+    // The SCALE-Sim cross-checks: layers one after another, as SCALE-Sim runs them.
+    config.schedule = Schedule::kSequential;
+  }
   return config;
 }
 

@@ -21,7 +21,8 @@ struct SimRequest {
   OnnxImportOptions onnx;
   std::string nonlinear;  // exact, nnlut or ibert: the SFU kind and every op's impl; "" keeps
   std::string luts;       // an NN-LUT table set: sizes the unit (entries, precision)
-  std::string schedule;   // sequential or overlap; "" keeps the config's
+  std::string schedule;   // sequential or overlap; "" keeps the config's (sequential with
+                          // options.ideal_memory)
   SimOptions options;
 };
 

@@ -29,19 +29,22 @@ std::string generate(const test::TempDir& dir, const std::string& name, int64_t 
   return test::read_text(out);
 }
 
-// The rows record the schedule, which a space fixes through its base config.
+// The rows record the schedule, which a space fixes with its "schedule" key, or else through
+// its base config.
 TEST(Dataset, RowsRecordTheScheduleTheSpaceFixes) {
   test::TempDir dir;
   Json accel = accelerator_config_to_json(test::shipped("mobile"));
-  accel["schedule"] = "overlap";
-  const std::string accel_path = dir.path("mobile-overlap.json");
+  accel["schedule"] = "sequential";
+  const std::string accel_path = dir.path("mobile-sequential.json");
   std::ofstream(accel_path) << accel.dump();
   Json space_json = Json::parse(test::read_text(kSpace));
+  EXPECT_EQ(space_json.at("schedule"), "overlap");  // shipped spaces record it
+  space_json.erase("schedule");
   space_json["base_config"] = accel_path;
   const std::string space_path = dir.path("space.json");
   std::ofstream(space_path) << space_json.dump();
-  const SearchSpace sequential = load_search_space(kSpace);
-  const SearchSpace overlap = load_search_space(space_path);
+  const SearchSpace sequential = load_search_space(space_path);
+  const SearchSpace overlap = load_search_space(kSpace);
   for (int64_t i = 0; i < 4; ++i) {
     const std::string seq_row = dataset_row(sequential, 7, i);
     const std::string ov_row = dataset_row(overlap, 7, i);

@@ -76,6 +76,7 @@ TEST(ScaleSimConfig, ImportsArraySramDataflowAndBandwidth) {
   EXPECT_NEAR(c.partition.ofmap, 2048.0 / 14336.0, 1e-12);
   EXPECT_DOUBLE_EQ(c.dram_bandwidth_gbps, 10.0);
   EXPECT_EQ(c.buffer_banks, 4);
+  EXPECT_EQ(c.schedule, Schedule::kSequential);  // layers one after another, as in SCALE-Sim
 
   const std::string bad = dir.file("bad.cfg",
                                    "ArrayHeight: 8\nArrayWidth: 8\nIfmapSramSzkB: 64\n"

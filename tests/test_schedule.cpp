@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "sim/report_writer.hpp"
+#include "sim/sim_request.hpp"
 #include "sim/simulate.hpp"
 #include "test_util.hpp"
 #include "workloads/input_error.hpp"
@@ -26,12 +27,12 @@ std::string without_wall_time(Report r) {
 }
 
 TEST(Schedule, OverlapIsBoundedByTheUnitsAndBySequential) {
-  for (const char* arch : {"mobile", "cloud", "mobile single-buffered"}) {
+  for (const char* arch :
+       {"edge", "mobile", "cloud", "eyeriss-like", "tpu-v1-like", "mobile single-buffered"}) {
     AcceleratorConfig c = test::shipped(std::string(arch).substr(0, std::string(arch).find(' ')));
-    // One slot: a loaded tile holds the buffer until computed, so the units barely overlap.
+    // One slot per unit: a loaded tile holds its unit's slot until computed.
     c.double_buffered = std::string(arch).find("single") == std::string::npos;
     for (const auto& name : zoo_names()) {
-      if (name == "bert-large" || name == "vgg16") continue;  // the suite's time budget
       const Workload w = zoo_workload(name);
       const Report seq = run(c, w, Schedule::kSequential);
       const Report ov = run(c, w, Schedule::kOverlap);
@@ -165,14 +166,28 @@ TEST(Schedule, ChainsOfViewsCostOneStepPerLayer) {
 
 TEST(Schedule, ConfigKeyAndReport) {
   const AcceleratorConfig mobile = test::shipped("mobile");
-  EXPECT_EQ(mobile.schedule, Schedule::kSequential);
+  EXPECT_EQ(mobile.schedule, Schedule::kOverlap);  // the default since duet-sim-2
   Json j = accelerator_config_to_json(mobile);
-  j["schedule"] = "overlap";
+  j["schedule"] = "sequential";
+  EXPECT_EQ(accelerator_config_from_json(j, "x.json").schedule, Schedule::kSequential);
+  j.erase("schedule");
   EXPECT_EQ(accelerator_config_from_json(j, "x.json").schedule, Schedule::kOverlap);
   j["schedule"] = "eager";
   EXPECT_THROW(accelerator_config_from_json(j, "x.json"), InputError);
   const Report r = run(mobile, zoo_workload("resnet18"), Schedule::kOverlap);
   EXPECT_EQ(r.schedule, "overlap");
+}
+
+// --ideal-memory keeps the SCALE-Sim cross-checks sequential, unless --schedule says otherwise.
+TEST(Schedule, IdealMemoryImpliesSequential) {
+  SimRequest request;
+  request.arch = "mobile";
+  request.workload = "resnet18";
+  EXPECT_EQ(request_accelerator(request).schedule, Schedule::kOverlap);
+  request.options.ideal_memory = true;
+  EXPECT_EQ(request_accelerator(request).schedule, Schedule::kSequential);
+  request.schedule = "overlap";
+  EXPECT_EQ(request_accelerator(request).schedule, Schedule::kOverlap);
 }
 
 }  // namespace

@@ -35,7 +35,9 @@ TEST(Simulator, OneElaboratedModelRunsManyJobs) {
 // the DRAM channel's bandwidth.
 TEST(Simulator, PhysicalSanityOnTheWholeZoo) {
   for (const char* arch : {"edge", "mobile", "cloud", "tpu-v1-like", "eyeriss-like"}) {
-    const AcceleratorConfig c = test::shipped(arch);
+    // Sequential: its layers' spans add up to the run.
+    AcceleratorConfig c = test::shipped(arch);
+    c.schedule = Schedule::kSequential;
     const double peak = double(c.pe_rows * c.pe_cols);
     for (const auto& name : zoo_names()) {
       const Workload w = zoo_workload(name);
@@ -87,7 +89,8 @@ TEST(Simulator, LayerTilesMatchTheirPlansOnTheZoo) {
 // Per-unit busy time and the time the units do not hide. Layers run one after another, so
 // every SFU cycle is exposed and the memory-only time fits within the stalls.
 TEST(Simulator, UnitBusyAndExposedTimeOnTheZoo) {
-  const AcceleratorConfig c = test::shipped("mobile");
+  AcceleratorConfig c = test::shipped("mobile");
+  c.schedule = Schedule::kSequential;  // every SFU cycle exposed
   for (const auto& name : zoo_names()) {
     const Report r = simulate(c, zoo_workload(name));
     int64_t exposed = 0, dma_in = 0, dma_out = 0;
@@ -145,7 +148,9 @@ TEST(Simulator, BoundFollowsTheNumbers) {
 TEST(Simulator, IdealMemoryHasNoStallsOnPeLayers) {
   SimOptions o;
   o.ideal_memory = true;
-  Report r = simulate(test::shipped("mobile"), zoo_workload("resnet18"), o);
+  AcceleratorConfig c = test::shipped("mobile");
+  c.schedule = Schedule::kSequential;  // as --ideal-memory implies
+  Report r = simulate(c, zoo_workload("resnet18"), o);
   for (const auto& l : r.layers) {
     if (l.unit == "pe_array") {
       EXPECT_EQ(l.stall_cycles, 0) << l.name;

@@ -63,7 +63,6 @@ Graph build(const std::vector<Stage>& stages) {
       t.load_bytes[kIfmap] = s.load_bytes;
       t.load_bytes[kFilter] = s.filter_bytes;
       t.load_bytes[kOfmap] = s.psum_bytes;
-      if (s.psum_bytes > 0) t.store_bytes = s.psum_bytes;
       t.store_bytes = s.store_bytes;
       tiles.push_back(t);
     }
@@ -73,8 +72,9 @@ Graph build(const std::vector<Stage>& stages) {
   return g;
 }
 
-Report run(AcceleratorConfig config, const Graph& g, bool double_buffered) {
-  config.schedule = Schedule::kOverlap;
+Report run(AcceleratorConfig config, const Graph& g, bool double_buffered,
+           Schedule schedule = Schedule::kOverlap) {
+  config.schedule = schedule;
   config.double_buffered = double_buffered;
   return simulate_plans(config, g.plans, [&](std::size_t i) { return g.tiles[i]; });
 }
@@ -142,8 +142,10 @@ TEST(TaskGraph, TwoStagePipelineFollowsThePipelineLaw) {
     const Graph g = build({producer, consumer});
     SCOPED_TRACE(std::to_string(n) + " items, g " + std::to_string(gemm) + ", s " +
                  std::to_string(sfu));
-    EXPECT_EQ(run(c, g, true).cycles, gemm + sfu + (n - 1) * std::max(gemm, sfu));
-    EXPECT_EQ(run(c, g, false).cycles, n * (gemm + sfu));
+    // Each unit has its own slots, so one per unit already lets the stages overlap (with
+    // shared slots, one slot gave n (g + s): a tile held it from load to compute end).
+    for (bool double_buffered : {true, false})
+      EXPECT_EQ(run(c, g, double_buffered).cycles, gemm + sfu + (n - 1) * std::max(gemm, sfu));
   }
 }
 
@@ -162,7 +164,7 @@ TEST(TaskGraph, SfuTilesStreamThroughItsPipelineUnderOverlap) {
   EXPECT_EQ(overlap.sfu_cycles, overlap.cycles);  // busy while draining
   EXPECT_EQ(overlap.exposed_sfu_cycles, overlap.cycles);
   EXPECT_EQ(overlap.layers[0].sfu_cycles, overlap.cycles);
-  const Report sequential = simulate_plans(c, g.plans, [&](std::size_t i) { return g.tiles[i]; });
+  const Report sequential = run(c, g, true, Schedule::kSequential);
   EXPECT_EQ(sequential.cycles, 10 * 50);
 }
 
@@ -206,6 +208,36 @@ TEST(TaskGraph, PartialSumsNeverOverfillTheOfmapPartition) {
   }
 }
 
+// Two memory-bound layers (the channel busier than their units) keep sequential order: with
+// the SFU's loads in the channel behind the GEMM's stores, this graph took 6,704 cycles under
+// overlap against 6,572 sequential (trial 823 of the random graphs below).
+TEST(TaskGraph, MemoryBoundLayersKeepSequentialOrder) {
+  Stage gemm;
+  gemm.tiles = 6;
+  gemm.cycles = {14, 263, 295, 39, 81, 158};
+  gemm.store_bytes = 8000;
+  gemm.filter_bytes = 3944;
+  Stage sfu;
+  sfu.unit = Unit::kSfu;
+  sfu.tiles = 4;
+  sfu.cycles = {64, 58, 40, 132};
+  sfu.sources = {0};
+  sfu.store_bytes = 6912;
+  sfu.filter_bytes = 3254;
+  sfu.psum_bytes = 12643;
+  const Graph g = build({gemm, sfu});
+  const AcceleratorConfig c = test::shipped("mobile");
+  const Report ov = run(c, g, true);
+  const Report seq = run(c, g, true, Schedule::kSequential);
+  EXPECT_EQ(ov.cycles, seq.cycles);
+  EXPECT_EQ(ov.layers[1].start_cycle, ov.layers[0].start_cycle + ov.layers[0].cycles);
+  // A compute-bound consumer still follows its producer tile by tile.
+  Stage light = sfu;
+  light.filter_bytes = light.psum_bytes = light.store_bytes = 0;
+  const Report mixed = run(c, build({gemm, light}), true);
+  EXPECT_LT(mixed.layers[1].start_cycle, mixed.layers[0].start_cycle + mixed.layers[0].cycles);
+}
+
 // Random graphs of PE and SFU stages: streamed and whole dependencies, folds of several tiles,
 // DRAM traffic with weights and partial sums.
 TEST(TaskGraph, NoRunBeatsItsCriticalPathOrItsBusiestUnit) {
@@ -214,11 +246,11 @@ TEST(TaskGraph, NoRunBeatsItsCriticalPathOrItsBusiestUnit) {
   auto uniform = [&](int64_t lo, int64_t hi) {
     return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
   };
-  // Overlap is greedy, not optimal. With DRAM traffic it can lose to sequential: tiles of one
-  // unit waiting in the shared input slots shorten another layer's prefetch (measured: 6 of
-  // the 2000 runs with traffic, by at most 2.9%). The guard keeps that rare and small.
+  // Overlap is greedy, not optimal, but never slower here. With shared input slots it lost in
+  // 6 of these runs (by up to 2.9%); with per-unit slots in 2; keeping two memory-bound layers
+  // in sequential order, and prefetching no weights behind one, in none. (Other seeds still
+  // find rare losses: docs/architecture.md, "Schedules".)
   int losses = 0;
-  double worst = 1;
   for (int trial = 0; trial < 2000; ++trial) {
     const bool traffic = trial % 2 == 1;
     std::vector<Stage> stages;
@@ -247,20 +279,12 @@ TEST(TaskGraph, NoRunBeatsItsCriticalPathOrItsBusiestUnit) {
       const Report r = run(c, g, double_buffered);
       EXPECT_GE(r.cycles, critical_path(g.plans, g.tiles));
       EXPECT_GE(r.cycles, std::max({r.compute_cycles, r.sfu_cycles, r.dma_in_cycles}));
-      AcceleratorConfig seq = c;
-      seq.double_buffered = double_buffered;
-      const int64_t sequential =
-          simulate_plans(seq, g.plans, [&](std::size_t i) { return g.tiles[i]; }).cycles;
-      if (!traffic) {
-        EXPECT_LE(r.cycles, sequential);
-      } else if (r.cycles > sequential) {
-        ++losses;
-        worst = std::max(worst, double(r.cycles) / double(sequential));
-      }
+      const int64_t sequential = run(c, g, double_buffered, Schedule::kSequential).cycles;
+      EXPECT_LE(r.cycles, sequential) << (traffic ? "with" : "without") << " traffic";
+      losses += r.cycles > sequential;
     }
   }
-  EXPECT_LE(losses, 20);
-  EXPECT_LT(worst, 1.10);
+  std::cout << "overlap lost to sequential in " << losses << " of 4000 runs\n";
 }
 
 TEST(TaskGraph, ZooRunsDoNotBeatTheirCriticalPath) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
 #include <thread>
 
 #include "models/archive_file.hpp"
@@ -71,10 +72,38 @@ void report(const ExploreProgress& p, const std::string& stage, int64_t done, in
   if (p) p(stage, done, total, note);
 }
 
+// Why the evaluator in `dir` no longer stands for this simulator on this space ("" if it does):
+// its data came from another simulator version or schedule (the default schedule changed in
+// duet-sim-2). An unreadable sidecar is Evaluator::load's to report.
+std::string stale_evaluator(const std::string& dir, const SearchSpace& space) {
+  Json dataset;
+  try {
+    dataset = read_json_file(evaluator_sidecar_path(dir)).at("dataset");
+  } catch (const std::exception&) {
+    return "";
+  }
+  const std::string version = dataset.value("simulator_version", "");
+  const std::string schedule = dataset.value("schedule", "");
+  const std::string wanted = schedule_name(space_base_config(space).schedule);
+  if (version == kSimulatorVersion && schedule == wanted) return "";
+  return "its data came from " + version + " under the " + schedule + " schedule, not " +
+         kSimulatorVersion + " under " + wanted;
+}
+
 // The study's evaluator, generated and trained into its directory the first time (both steps
-// resume, so a killed first run loses little), then reused by every run that names it.
+// resume, so a killed first run loses little), then reused by every run that names it. A stale
+// one is moved into <dir>/replaced/<n>/ and rebuilt.
 Evaluator ensure_evaluator(const Study& s, const SearchSpace& space, const ExploreProgress& p) {
   const std::string& dir = s.evaluator.dir;
+  if (const std::string why = stale_evaluator(dir, space); !why.empty()) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      if (entry.path().filename() != "replaced") names.push_back(entry.path().filename());
+    const std::string aside = move_aside(dir, names);
+    std::cerr << "duet explore: the evaluator in " << dir << " is stale (" << why
+              << "); it was moved to " << aside << " and is rebuilt\n";
+  }
   if (!fs::exists(evaluator_sidecar_path(dir))) {
     try {
       create_output_directory(dir);
@@ -209,7 +238,7 @@ ExploreResult run_explore(const ExploreOptions& o) {
   }
 
   // The SFU's tables before the evaluator, which may take minutes to build.
-  const AcceleratorConfig base = load_accelerator(space.base_config);
+  const AcceleratorConfig base = space_base_config(space);
   SfuApproximations sfu(space, base);
   StudyContext c{
       study, space,     ensure_evaluator(study, space, o.progress),   base,      std::move(sfu),

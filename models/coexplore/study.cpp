@@ -171,7 +171,7 @@ std::vector<int64_t> shipped_lut_entries() {
 // NN-LUT tables (the base config's when the space does not search it): a value without tables
 // is refused now, not when a search draws it.
 void check_lut_tables(const SearchSpace& space) {
-  const AcceleratorConfig base = load_accelerator(space.base_config);
+  const AcceleratorConfig base = space_base_config(space);
   bool nnlut = base.sfu_kind == SfuKind::kNnlut;
   std::vector<int64_t> entries = {base.sfu_lut_entries};
   std::string field = space.base_config + ": sfu.lut_entries";

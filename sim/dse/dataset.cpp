@@ -231,9 +231,9 @@ std::string dataset_row(const SearchSpace& space, uint64_t seed, int64_t index) 
 std::string dataset_row_for(const SearchSpace& space, const Sample& sample) {
   const int64_t index = sample.index;
   static std::map<std::string, AcceleratorConfig> bases;  // parsed once per process
-  auto it = bases.find(space.base_config);
-  if (it == bases.end())
-    it = bases.emplace(space.base_config, load_accelerator(space.base_config)).first;
+  const std::string key = space.base_config + "\n" + space.schedule;
+  auto it = bases.find(key);
+  if (it == bases.end()) it = bases.emplace(key, space_base_config(space)).first;
   const AcceleratorConfig& base = it->second;
   std::vector<std::string> fields = {std::to_string(index), "ok"};
   for (std::string& f : design_fields(space, sample)) fields.push_back(std::move(f));
@@ -271,11 +271,7 @@ DatasetSummary generate_dataset(const DatasetOptions& o) {
   }
   const SearchSpace space = load_search_space(o.space_path);
   // Fail here, once, rather than in every worker.
-  try {
-    load_accelerator(space.base_config);
-  } catch (const InputError& e) {
-    throw InputError(o.space_path + ": base_config: " + e.what());
-  }
+  space_base_config(space);
   const std::string header = join_row(dataset_header(space));
   std::map<int64_t, std::string> done;
   if (o.resume) {
@@ -304,7 +300,7 @@ DatasetSummary generate_dataset(const DatasetOptions& o) {
                        "; resume with --samples " + std::to_string(last + 1) +
                        " or more, or write to another --out");
     }
-    const std::string schedule = schedule_name(load_accelerator(space.base_config).schedule);
+    const std::string schedule = schedule_name(space_base_config(space).schedule);
     for (const auto& [index, line] : done) check_resumed_row(space, o, index, line, schedule);
     std::string kept;
     for (const auto& [index, line] : done) kept += line + "\n";

@@ -11,7 +11,7 @@
 namespace duet {
 
 // Bumped whenever the simulator's numbers change, so datasets can be told apart.
-inline constexpr const char* kSimulatorVersion = "duet-sim-1";
+inline constexpr const char* kSimulatorVersion = "duet-sim-2";
 
 // Samples of one run: the pending indices are held in memory (8 bytes each).
 inline constexpr int64_t kMaxDatasetSamples = 100'000'000;

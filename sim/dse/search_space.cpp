@@ -471,6 +471,7 @@ SearchSpace load_search_space(const std::string& path) {
   top.string_or("description", "");
   space.base_config = top.string("base_config");
   if (space.base_config.empty()) top.fail("base_config", "must not be empty");
+  if (top.has("schedule")) space.schedule = top.choice("schedule", {"sequential", "overlap"});
 
   if (top.has("hardware")) {
     ObjectReader hw = top.object("hardware");
@@ -568,6 +569,17 @@ Workload sample_workload(const SearchSpace& space, const Sample& sample) {
     build_vit(b, space.network, sample.blocks);
   }
   return b.finish();
+}
+
+AcceleratorConfig space_base_config(const SearchSpace& space) {
+  AcceleratorConfig base;
+  try {
+    base = load_accelerator(space.base_config);
+  } catch (const InputError& e) {
+    throw InputError(space.path + ": base_config: " + e.what());
+  }
+  if (!space.schedule.empty()) base.schedule = parse_schedule(space.schedule, space.path);
+  return base;
 }
 
 }  // namespace duet

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/accelerator_config.hpp"
 #include "workloads/json_reader.hpp"
 #include "workloads/workload.hpp"
 
@@ -35,6 +36,7 @@ struct SearchSpace {
   std::string path;
   std::string name;
   std::string base_config;  // accelerator config the hardware dimensions override
+  std::string schedule;     // sequential or overlap; "" keeps the base config's
   std::vector<HardwareDimension> hardware;
   NetworkFamily network;
 };
@@ -47,6 +49,8 @@ struct Sample {
 
 // Throws InputError naming the file and key: unknown keys, empty lists, bad values.
 SearchSpace load_search_space(const std::string& path);
+// The base config with the space's schedule; errors name the space's base_config.
+AcceleratorConfig space_base_config(const SearchSpace& space);
 // Deterministic in (seed, index) alone.
 Sample draw_sample(const SearchSpace& space, uint64_t seed, int64_t index);
 // The sample's network as a workload (through the same IR as the zoo).

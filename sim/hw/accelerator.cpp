@@ -56,7 +56,8 @@ Accelerator::Accelerator(sc_core::sc_module_name name) : sc_module(name) {
   pe_array_.tiles(pe_queue_);
   sfu_.tiles(sfu_queue_);
   dma_.on_stored = [this](const TileRef& ref) { controller_.tile_stored(ref); };
-  controller_.dma_ready = [this] { return dma_.ready_for_load(); };
+  controller_.dma_idle = [this] { return dma_.awaiting_request(); };
+  controller_.buffer_takes = [this](const TileRef& ref) { return buffer_.takes_at_once(ref); };
 }
 
 void Accelerator::run(Job& job) {

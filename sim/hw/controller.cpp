@@ -81,21 +81,25 @@ bool Controller::ready(int layer, const Tile& tile) const {
   return true;
 }
 
-// The next tile to issue, among the window's layers whose next tile is ready, whose unit has
-// fewer tiles waiting than the buffer has slots, and that do not break into another layer's PE
-// fold. The unit with the least work in hand (waiting plus computing) goes first, so that a
+// The next tile to issue, among the window's layers whose next tile is ready, that the buffer
+// takes at once (a free slot of its unit, room in the partitions), that do not break into
+// another layer's PE fold, and that are not memory-bound behind a memory-bound layer. The unit with the least work in hand (waiting plus computing) goes first, so that a
 // freed slot feeds an idle unit rather than queue behind a busy one; then the oldest layer, so
 // that the window moves on.
 Controller::WindowLayer* Controller::pick(std::deque<WindowLayer>& window) {
-  const int slots = job_->config->double_buffered ? 2 : 1;
   WindowLayer* best = nullptr;
   int best_load = 0;
+  bool older_memory_bound = false;
   for (WindowLayer& w : window) {
-    if (w.next == w.tiles.size()) continue;
+    // Two memory-bound layers keep sequential order: the channel bounds both, so overlapping
+    // them hides little, and the younger one's transfers would delay the older one's.
+    const bool behind_memory_bound = older_memory_bound && w.memory_bound;
+    older_memory_bound |= w.memory_bound && !complete_[w.layer];
+    if (w.next == w.tiles.size() || behind_memory_bound) continue;
     const Unit unit = (*job_->plans)[w.layer].unit;
     const auto u = static_cast<std::size_t>(unit);
     if (unit == Unit::kPeArray && open_fold_layer_ >= 0 && open_fold_layer_ != w.layer) continue;
-    if (job_->waiting[u] >= slots) continue;
+    if (!buffer_takes({w.layer, &w.tiles[w.next], next_part(w)})) continue;
     const int load = job_->waiting[u] + job_->running[u];
     if (best != nullptr && load >= best_load) continue;
     // A PE fold starts only when all of its chunks can follow: the array keeps it until its
@@ -116,15 +120,21 @@ Controller::WindowLayer* Controller::pick(std::deque<WindowLayer>& window) {
 }
 
 // While no tile is ready, the DMA may load the first weights of a PE layer that waits for its
-// inputs, if every older layer has issued all its tiles. Its tile then holds an input slot until
-// computed, which would leave an older layer single-buffered (measured: BERT-base on `mobile`
-// 1.5% slower when any waiting layer could prefetch); hence that condition, one prefetch at a
-// time, and double buffering only. Only weights that are parameters qualify (a matmul's second
-// operand is another layer's output).
+// inputs, if every older layer has issued all its tiles and none of them is memory-bound and
+// incomplete (the load would delay its stores: VGG-16 on `tpu-v1-like` lost 1 cycle to
+// sequential). Its tile then holds an input slot of the PE array until computed, which would
+// leave an older PE layer single-buffered (measured: BERT-base on `mobile` 1.5% slower when any
+// waiting layer could prefetch); hence that condition, one prefetch at a time, and double
+// buffering only. Only weights that are parameters qualify (a matmul's second operand is
+// another layer's output).
 Controller::WindowLayer* Controller::weights_to_prefetch(std::deque<WindowLayer>& window) {
   if (prefetch_waiting_ || !job_->config->double_buffered) return nullptr;
+  bool older_memory_bound = false;
   for (WindowLayer& w : window) {
     const LayerPlan& plan = (*job_->plans)[w.layer];
+    // Its load would take the channel from an older layer whose stores bound it.
+    if (older_memory_bound) return nullptr;
+    older_memory_bound = w.memory_bound && !complete_[w.layer];
     if (w.next == w.tiles.size()) continue;
     if (plan.unit != Unit::kPeArray || w.next != 0 || w.weights_prefetched ||
         w.tiles[0].load_bytes[kFilter] == 0)
@@ -137,8 +147,23 @@ Controller::WindowLayer* Controller::weights_to_prefetch(std::deque<WindowLayer>
   return nullptr;
 }
 
+// The controller's own estimate: the layer's transfers would keep the channel busier than its
+// tiles keep their unit (latencies and stalls ignored).
+bool Controller::memory_bound(const std::vector<Tile>& tiles) const {
+  double bytes = 0, busy = 0;
+  for (const Tile& t : tiles) {
+    bytes += static_cast<double>(t.total_load_bytes() + t.store_bytes);
+    busy += static_cast<double>(t.compute_cycles);
+  }
+  return bytes / job_->config->dram_bytes_per_cycle() > busy;
+}
+
+LoadPart Controller::next_part(const WindowLayer& w) {
+  return w.next == 0 && w.weights_prefetched ? LoadPart::kRest : LoadPart::kWhole;
+}
+
 void Controller::issue(WindowLayer& w) {
-  const LoadPart part = w.next == 0 && w.weights_prefetched ? LoadPart::kRest : LoadPart::kWhole;
+  const LoadPart part = next_part(w);
   if (part == LoadPart::kRest) prefetch_waiting_ = false;
   const Tile& tile = w.tiles[w.next++];
   const Unit unit = (*job_->plans)[w.layer].unit;
@@ -171,6 +196,7 @@ void Controller::run_overlap() {
       w.layer = admitted++;
       stored_since_views_ = true;  // a view entering may already be complete
       w.tiles = job_->layer_tiles(static_cast<std::size_t>(w.layer));
+      w.memory_bound = memory_bound(w.tiles);
       job_->stats[w.layer].tiles_left = static_cast<int64_t>(w.tiles.size());
       window.push_back(std::move(w));
     }
@@ -192,7 +218,7 @@ void Controller::run_overlap() {
     // event of the current cycle has landed (stores acknowledged, slots freed; the controller's
     // turn in cycle_arbiter.hpp): the choice is made as late as it can be, with all that is known.
     // (The DMA tells the controller when it next waits for a request.)
-    if (load_requests->num_free() < kLoadQueueDepth || !dma_ready()) {
+    if (load_requests->num_free() < kLoadQueueDepth || !dma_idle()) {
       in_turn = false;
       wait(changed_);
       continue;
@@ -205,7 +231,8 @@ void Controller::run_overlap() {
     in_turn = false;
     if (WindowLayer* w = pick(window)) {
       issue(*w);
-    } else if (WindowLayer* p = weights_to_prefetch(window)) {
+    } else if (WindowLayer* p = weights_to_prefetch(window);
+               p != nullptr && buffer_takes({p->layer, &p->tiles[0], LoadPart::kWeights})) {
       p->weights_prefetched = prefetch_waiting_ = true;
       load_requests.write({p->layer, &p->tiles[0], LoadPart::kWeights});
     } else {

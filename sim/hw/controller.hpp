@@ -3,7 +3,8 @@
 // sequential: builds a layer's tiles, issues them, waits until the layer's last tile is stored,
 // frees them, then starts the next layer.
 // overlap: keeps a window of layers and, whenever the DMA could start a load at once, issues
-// one ready tile: first for the unit with the least work in hand, then from the oldest layer.
+// one ready tile: first for the unit with the least work in hand, then from the oldest layer;
+// a memory-bound layer waits while an older memory-bound layer is incomplete.
 #include <deque>
 #include <functional>
 #include <systemc>
@@ -17,8 +18,10 @@ namespace duet::hw {
 class Controller : public sc_core::sc_module {
  public:
   sc_core::sc_fifo_out<TileRef> load_requests;
-  // The DMA would start a load at once (an idle load engine and a free input slot).
-  std::function<bool()> dma_ready;
+  // The DMA's load engine waits for a request.
+  std::function<bool()> dma_idle;
+  // The buffer would take the request at once: a free input slot of its unit, and room.
+  std::function<bool(const TileRef&)> buffer_takes;
 
   // Layers the overlap schedule looks ahead over (views and fused layers included).
   static constexpr int kWindowLayers = 8;
@@ -36,6 +39,7 @@ class Controller : public sc_core::sc_module {
     std::size_t next = 0;             // the next tile to issue
     std::size_t fold_last = 0;        // PE layers: the last tile of the fold `next` belongs to
     bool weights_prefetched = false;  // its first tile's weights are in the buffer
+    bool memory_bound = false;        // its transfers take the channel longer than its unit
   };
 
   void run();
@@ -46,6 +50,8 @@ class Controller : public sc_core::sc_module {
   WindowLayer* pick(std::deque<WindowLayer>& window);
   WindowLayer* weights_to_prefetch(std::deque<WindowLayer>& window);
   void issue(WindowLayer& w);
+  static LoadPart next_part(const WindowLayer& w);
+  bool memory_bound(const std::vector<Tile>& tiles) const;
 
   CycleArbiter& arbiter_;
   Job* job_ = nullptr;

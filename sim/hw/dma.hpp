@@ -26,9 +26,9 @@ class Dma : public sc_core::sc_module {
   void start_job(Job* job) { job_ = job; }
   // Queues a computed tile for its store; the caller holds an output slot.
   void store(const TileRef& ref) { store_requests_.push(ref, (*job_->plans)[ref.layer].unit); }
-  // The load engine waits for a request and the buffer has a free input slot: a tile issued
-  // now would start loading at once (the overlap schedule decides as late as this).
-  bool ready_for_load() const { return awaiting_request_ && buffer_.free_input_slots() > 0; }
+  // The load engine waits for a request: one issued now whose slot and room are free starts
+  // loading at once (the overlap schedule decides as late as this).
+  bool awaiting_request() const { return awaiting_request_; }
   // Called for every tile once its results are in DRAM.
   std::function<void(const TileRef&)> on_stored;
 

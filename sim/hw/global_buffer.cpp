@@ -15,8 +15,8 @@ GlobalBuffer::GlobalBuffer(sc_core::sc_module_name name, CycleArbiter& arbiter)
 void GlobalBuffer::start_job(Job* job) {
   job_ = job;
   const int slots = job->config->double_buffered ? 2 : 1;
-  input_slots_.reset(slots);
-  free_output_slots_ = slots;
+  for (SlotPool& pool : input_slots_) pool.reset(slots);
+  free_output_slots_.fill(slots);
   claims_.clear();
   const BufferPartition& share = job->config->partition;
   capacity_ = {job->config->partition_bytes(share.ifmap),
@@ -52,24 +52,35 @@ int64_t GlobalBuffer::output_region(const Tile& tile) {
   return std::max(tile.store_bytes, tile.load_bytes[kOfmap]);
 }
 
-// Whether `bytes` more fit the ofmap partition (or it is empty: a tile larger than the partition
-// is the mapper's to refuse). The slots alone would not ensure it: partial sums loaded into the
-// partition by tiles waiting to compute add to the outputs of the tiles that hold the output
-// slots.
-bool GlobalBuffer::fits(int64_t bytes) const {
-  return bytes <= 0 || live_[kOfmap] == 0 || live_[kOfmap] + bytes <= capacity_[kOfmap];
+// Whether `bytes` more fit every partition (or it is empty: a tile larger than a partition is
+// the mapper's to refuse). The slots alone would not ensure it: the units' slots share the
+// partitions, and partial sums loaded into the ofmap partition by tiles waiting to compute add
+// to the outputs of the tiles that hold the output slots.
+bool GlobalBuffer::fits(const PerOperand& bytes) const {
+  for (Operand o : {kIfmap, kFilter, kOfmap}) {
+    if (bytes[o] > 0 && live_[o] > 0 && live_[o] + bytes[o] > capacity_[o]) return false;
+  }
+  return true;
 }
 
 // Takes the slot, then the room, as far as they are free; true once it holds both.
 bool GlobalBuffer::take(Claim& claim) {
   if (claim.needs_slot) {
-    if (free_output_slots_ == 0) return false;
-    --free_output_slots_;
+    if (free_output_slots_[index(claim.unit)] == 0) return false;
+    --free_output_slots_[index(claim.unit)];
     claim.needs_slot = false;
   }
   if (!fits(claim.room)) return false;
-  change(kOfmap, claim.room);
+  for (Operand o : {kIfmap, kFilter, kOfmap}) {
+    if (claim.room[o] != 0) change(o, claim.room[o]);
+  }
   return true;
+}
+
+bool GlobalBuffer::takes_at_once(const TileRef& ref) const {
+  const Unit unit = (*job_->plans)[ref.layer].unit;
+  if (ref.part != LoadPart::kRest && input_slots_[index(unit)].available() == 0) return false;
+  return fits(ref.load_bytes());
 }
 
 // The PE array, the SFU, the DMA's bypass and the load engine's partial sums may all wait for
@@ -107,19 +118,26 @@ void GlobalBuffer::grant() {
   granted_.notify();  // their processes run in this delta cycle
 }
 
-// A tile takes its input slot with its first load: the whole of it, or its prefetched weights.
+// A tile takes its unit's input slot with its first load: the whole of it, or its prefetched
+// weights.
 void GlobalBuffer::acquire_input(const TileRef& ref) {
-  if (ref.part != LoadPart::kRest) input_slots_.acquire();
+  const Unit unit = (*job_->plans)[ref.layer].unit;
+  if (ref.part != LoadPart::kRest) input_slots_[index(unit)].acquire();
   const PerOperand bytes = ref.load_bytes();
-  if (bytes[kOfmap] > 0) wait_for({kPartialSums, 0, ref.layer, false, bytes[kOfmap]});
-  for (Operand o : {kIfmap, kFilter}) change(o, bytes[o]);
+  // Partial sums are granted in the buffer's turn, with the outputs they compete with.
+  if (bytes[kOfmap] == 0 && fits(bytes)) {
+    for (Operand o : {kIfmap, kFilter}) change(o, bytes[o]);
+    return;
+  }
+  wait_for({kLoad, 0, ref.layer, unit, false, bytes});
 }
 
 // Loaded partial sums are accumulated in place and stored from there: that region is the
 // tile's output, held until its store ends.
 void GlobalBuffer::release_input(const TileRef& ref) {
   for (Operand o : {kIfmap, kFilter}) change(o, -ref.tile->load_bytes[o]);
-  input_slots_.release();
+  input_slots_[index((*job_->plans)[ref.layer].unit)].release();
+  if (!claims_.empty()) arbiter_.request(CycleArbiter::kBuffer);
 }
 
 void GlobalBuffer::acquire_output(const TileRef& ref) {
@@ -127,13 +145,15 @@ void GlobalBuffer::acquire_output(const TileRef& ref) {
   const Rank rank = unit == Unit::kPeArray ? kPeOutput
                     : unit == Unit::kSfu   ? kSfuOutput
                                            : kBypassOutput;
-  wait_for({rank, 0, ref.layer, true, output_region(*ref.tile) - ref.tile->load_bytes[kOfmap]});
+  wait_for({rank, 0, ref.layer, unit, true,
+            {0, 0, output_region(*ref.tile) - ref.tile->load_bytes[kOfmap]}});
 }
 
 void GlobalBuffer::release_output(const TileRef& ref) {
   change(kOfmap, -output_region(*ref.tile));
-  ++free_output_slots_;
+  ++free_output_slots_[index((*job_->plans)[ref.layer].unit)];
   if (!claims_.empty()) arbiter_.request(CycleArbiter::kBuffer);
+  job_->state_changed();  // the room may let the controller issue a load
 }
 
 void GlobalBuffer::add(int layer, Operand operand, int64_t read_bytes, int64_t write_bytes) {

@@ -1,10 +1,13 @@
 #pragma once
-// The banked on-chip buffer. Its input and output partitions are double-buffered (two tile
-// slots each) or single-buffered, per job; it counts accesses at the bank width. It also keeps
-// the bytes live in each partition, from a tile's load to the end of its compute (inputs) and
-// from the start of its compute to the end of its store (outputs), and stops the run if they
-// exceed a partition for a cycle (a bug in the model). Loading partial sums and starting a
-// compute wait until the ofmap partition has room.
+// The banked on-chip buffer. Each unit (the PE array, the SFU, the DMA's bypass) has its own
+// input and output tile slots, two each when double-buffered, one otherwise, so that tiles
+// waiting for one unit never hold another unit's slots. The partitions' bytes are shared, as
+// the SRAM is: the buffer keeps the bytes live in each partition, from a tile's load to the end
+// of its compute (inputs) and from the start of its compute to the end of its store (outputs),
+// and a load or a compute waits until its partitions have room. It stops the run if a partition
+// ever holds more than its capacity for a cycle (a bug in the model). It counts accesses at the
+// bank width.
+#include <array>
 #include <systemc>
 #include <vector>
 
@@ -19,7 +22,9 @@ class GlobalBuffer : public sc_core::sc_module {
   GlobalBuffer(sc_core::sc_module_name name, CycleArbiter& arbiter);
 
   void start_job(Job* job);
-  int free_input_slots() const { return input_slots_.available(); }
+  // Whether the request would be loaded at once: its unit has a free input slot (the rest of a
+  // tile whose weights are in holds one already) and its bytes fit their partitions.
+  bool takes_at_once(const TileRef& ref) const;
   // Wait for a slot, then hold the tile's bytes in their partitions.
   void acquire_input(const TileRef& ref);
   void acquire_output(const TileRef& ref);
@@ -37,17 +42,20 @@ class GlobalBuffer : public sc_core::sc_module {
   void add(int layer, Operand operand, int64_t read_bytes, int64_t write_bytes);
   void change(Operand operand, int64_t bytes);
   static int64_t output_region(const Tile& tile);
-  // A wait for an output slot and room in the ofmap partition, or for room alone.
-  enum Rank { kSfuOutput, kBypassOutput, kPeOutput, kPartialSums };
+  static std::size_t index(Unit unit) { return static_cast<std::size_t>(unit); }
+  // A wait for an output slot of `unit` and room in the ofmap partition, or for room alone
+  // (a load: its inputs, and the partial sums it brings into the ofmap partition).
+  enum Rank { kSfuOutput, kBypassOutput, kPeOutput, kLoad };
   struct Claim {
     Rank rank = kPeOutput;
     int64_t cycle = 0;
     int layer = 0;
+    Unit unit = Unit::kNone;
     bool needs_slot = false;
-    int64_t room = 0;  // ofmap bytes it adds
+    PerOperand room{};  // bytes it adds to each partition
     bool granted = false;
   };
-  bool fits(int64_t bytes) const;
+  bool fits(const PerOperand& bytes) const;
   bool take(Claim& claim);
   void wait_for(Claim claim);
   void grant();
@@ -57,8 +65,8 @@ class GlobalBuffer : public sc_core::sc_module {
   PerOperand live_{};
   PerOperand peak_{};
   int64_t changed_at_ = 0;
-  SlotPool input_slots_;
-  int free_output_slots_ = 0;
+  std::array<SlotPool, 4> input_slots_;  // by Unit
+  std::array<int, 4> free_output_slots_{};
   std::vector<Claim*> claims_;  // waiting
   sc_core::sc_event granted_;
 };
