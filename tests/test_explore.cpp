@@ -330,6 +330,30 @@ TEST(ExploreKeptResults, ARerunNeverDeletesEarlierResults) {
   EXPECT_TRUE(fs::exists(out + "/study.json"));
 }
 
+// An evaluator trained on another simulator's data (duet-sim-1, whose default schedule was
+// sequential) is moved aside, never deleted, and rebuilt on the next run.
+TEST(ExploreKeptResults, AStaleEvaluatorIsMovedAsideAndRebuilt) {
+  TempDir dir;
+  const std::string eval = tiny_evaluator(dir);
+  Json sidecar = Json::parse(read_text(eval + "/evaluator.json"));
+  EXPECT_EQ(sidecar["dataset"]["simulator_version"], kSimulatorVersion);
+  sidecar["dataset"]["simulator_version"] = "duet-sim-1";
+  sidecar["dataset"]["schedule"] = "sequential";
+  std::ofstream(eval + "/evaluator.json") << sidecar.dump();
+  const std::string study = write_study(dir, tiny_study(dir));
+  const auto r = run_duet("explore --study " + study + " --out " + dir.path("out") +
+                          " --quick --stop-after 0");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("is stale (its data came from duet-sim-1 under the sequential"),
+            std::string::npos)
+      << r.output;
+  const Json old = Json::parse(read_text(eval + "/replaced/1/evaluator.json"));
+  EXPECT_EQ(old["dataset"]["simulator_version"], "duet-sim-1");
+  const Json rebuilt = Json::parse(read_text(eval + "/evaluator.json"));
+  EXPECT_EQ(rebuilt["dataset"]["simulator_version"], kSimulatorVersion);
+  EXPECT_EQ(rebuilt["dataset"]["schedule"], "overlap");
+}
+
 TEST(ExploreBadInput, StudiesExitWithCodeTwoNamingTheField) {
   TempDir dir;
   const std::string out = dir.path("out");
