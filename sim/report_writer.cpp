@@ -226,7 +226,8 @@ std::string trace_json(const Report& r) {
 void print_summary(std::ostream& out, const Report& r, bool per_layer) {
   out << "Duet simulation: " << r.workload << " on " << r.accelerator << " (" << r.pe_rows << "x"
       << r.pe_cols << " " << r.dataflow << ", " << r.clock_ghz << " GHz"
-      << (r.ideal_memory ? ", ideal memory" : "") << ", " << r.fidelity << " fidelity)\n";
+      << (r.ideal_memory ? ", ideal memory" : "") << ", " << r.schedule << ", " << r.fidelity
+      << " fidelity)\n";
   out << std::fixed << std::setprecision(3);
   out << "  cycles        " << r.cycles << "\n";
   out << "  latency       " << r.latency_s * 1e3 << " ms\n";
