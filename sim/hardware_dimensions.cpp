@@ -1,6 +1,7 @@
 #include "sim/hardware_dimensions.hpp"
 
 #include "workloads/input_error.hpp"
+#include "workloads/lut.hpp"
 
 namespace duet {
 namespace {
@@ -89,7 +90,7 @@ const std::vector<HardwareDimensionSpec>& hardware_dimension_table() {
        "sfu.lut_entries",
        Spec::kInteger,
        2,
-       256,
+       kLutUnitMaxEntries,
        {},
        [](const AcceleratorConfig& c) { return Json(c.sfu_lut_entries); },
        [](AcceleratorConfig& c, const Json& v) { c.sfu_lut_entries = v.get<int64_t>(); }},

@@ -207,6 +207,69 @@ TEST(BadInput, DuplicateKeysEmptyNamesAndLooseNumbers) {
             std::string::npos);
 }
 
+// NN-LUT table sets that used to be accepted: the shipped 16-entry set with one table edited
+// (written as gelu.json next to the set) or left out.
+Json shipped_gelu_table() {
+  return Json::parse(read_text(test::source_path("configs/luts/gelu-16.json")));
+}
+
+std::string lut_set(const TempDir& dir, const Json* gelu, bool with_rsqrt = true) {
+  Json set = Json::object();
+  set["gelu"] = gelu ? dir.file("gelu.json", gelu->dump())
+                     : test::source_path("configs/luts/gelu-16.json");
+  set["exp"] = test::source_path("configs/luts/exp-16.json");
+  set["reciprocal"] = test::source_path("configs/luts/reciprocal-16.json");
+  if (with_rsqrt) set["rsqrt"] = test::source_path("configs/luts/rsqrt-16.json");
+  return dir.file("set.json", set.dump());
+}
+
+std::string lut_sim_args(const std::string& set) {
+  return "--workload bert-base --seq-len 16 --nonlinear nnlut --luts " + set;
+}
+
+// pow2 is 1/x's range reduction: on GELU it would compute LUT(m) 2^-k, not GELU.
+TEST(BadInput, LutScalingMustBeTheFunctionsOwn) {
+  TempDir dir;
+  Json gelu = shipped_gelu_table();
+  gelu["scaling"]["kind"] = "pow2";
+  expect_clean_failure(dir, {lut_sim_args(lut_set(dir, &gelu)),
+                             {"gelu.json: scaling.kind: \"pow2\" does not apply to gelu "
+                              "(allowed: none)"}});
+}
+
+TEST(BadInput, LutInputRangeMustFitThePrecision) {
+  TempDir dir;
+  Json gelu = shipped_gelu_table();
+  gelu["scaling"]["input_range"] = {-1e308, 1e308};
+  expect_clean_failure(dir, {lut_sim_args(lut_set(dir, &gelu)),
+                             {"gelu.json: scaling.input_range: [-1e+308, 1e+308] does not fit "
+                              "fp32 (lo, hi and hi - lo must be finite and in [-3.4e38, 3.4e38])"}});
+  // Each end fits fp32, the width does not.
+  gelu["scaling"]["input_range"] = {-3e38, 3e38};
+  expect_clean_failure(dir, {lut_sim_args(lut_set(dir, &gelu)), {"input_range", "fp32"}});
+}
+
+TEST(BadInput, LutSetTablesAreCappedAtTheUnitsEntries) {
+  TempDir dir;
+  Json gelu = shipped_gelu_table();
+  const int entries = 300;
+  gelu["entries"] = entries;
+  gelu["breakpoints"] = Json::array();
+  for (int i = 1; i < entries; ++i) gelu["breakpoints"].push_back(-8.0 + 16.0 * i / entries);
+  gelu["slopes"] = std::vector<double>(entries, 0.0);
+  gelu["intercepts"] = std::vector<double>(entries, 0.0);
+  expect_clean_failure(dir, {lut_sim_args(lut_set(dir, &gelu)),
+                             {"set.json: gelu: ", "gelu.json has 300 entries (allowed: 2 to 256, "
+                                                  "the NN-LUT unit's sfu.lut_entries)"}});
+}
+
+TEST(BadInput, LutSetNeedsEveryFunctionTheUnitEvaluates) {
+  TempDir dir;
+  expect_clean_failure(dir, {lut_sim_args(lut_set(dir, nullptr, false)),
+                             {"set.json: missing rsqrt (a set lists a table for each of gelu, "
+                              "exp, reciprocal, rsqrt)"}});
+}
+
 // Sizes beyond what memory can hold are refused before any tile is built, naming the layer,
 // the count and the limit, instead of ending in bad_alloc after tens of seconds.
 TEST(BadInput, HugeWorkloadsAreRefusedBeforeMapping) {

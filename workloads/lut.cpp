@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <sstream>
 
 #include "workloads/input_error.hpp"
 #include "workloads/json_reader.hpp"
@@ -201,7 +202,34 @@ PiecewiseLinearLut quantized(const PiecewiseLinearLut& lut, LutPrecision precisi
   return q;
 }
 
-void validate_lut(const PiecewiseLinearLut& lut, const std::string& where) {
+namespace {
+
+// Largest magnitude each precision holds: fp32 and fp16 overflow to infinity beyond their largest
+// finite value, and Q15.16 holds [-2^15, 2^15).
+double precision_limit(LutPrecision p) {
+  return p == LutPrecision::kFp32   ? 3.4028234663852886e38
+         : p == LutPrecision::kFp16 ? 65504.0
+                                    : 32768.0;
+}
+
+const char* precision_bound_text(LutPrecision p) {
+  return p == LutPrecision::kFp32   ? "[-3.4e38, 3.4e38]"
+         : p == LutPrecision::kFp16 ? "[-65504, 65504]"
+                                    : "[-32768, 32768)";
+}
+
+bool fits_precision(double v, LutPrecision p) {
+  const double limit = precision_limit(p);
+  return p == LutPrecision::kInt32 ? v >= -limit && v < limit : std::abs(v) <= limit;
+}
+
+std::string number_text(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+void check_lengths(const PiecewiseLinearLut& lut, const std::string& where) {
   const std::size_t n = lut.slopes.size();
   if (n < 2) throw InputError(where + ": slopes: a table needs at least 2 entries");
   if (lut.intercepts.size() != n) {
@@ -212,35 +240,56 @@ void validate_lut(const PiecewiseLinearLut& lut, const std::string& where) {
     throw InputError(where + ": breakpoints: expected " + std::to_string(n - 1) +
                      " values (entries - 1), got " + std::to_string(lut.breakpoints.size()));
   }
-  auto finite = [&](const std::vector<double>& v, const char* name) {
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      if (!std::isfinite(v[i])) {
-        throw InputError(where + ": " + name + "[" + std::to_string(i) + "] is not finite");
-      }
+}
+
+// Each value must exist in the table's precision, or the datapath would hold something else.
+void check_values(const PiecewiseLinearLut& lut, const std::vector<double>& v, const char* name,
+                  const std::string& where) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::string field = where + ": " + name + "[" + std::to_string(i) + "]";
+    if (!std::isfinite(v[i])) throw InputError(field + " is not finite");
+    if (!fits_precision(v[i], lut.precision)) {
+      throw InputError(field + " (" + number_text(v[i]) + ") does not fit " +
+                       lut_precision_name(lut.precision) + " (range " +
+                       precision_bound_text(lut.precision) + ")");
     }
-  };
-  finite(lut.breakpoints, "breakpoints");
-  finite(lut.slopes, "slopes");
-  finite(lut.intercepts, "intercepts");
-  // Each value must exist in the table's precision: fp32 and fp16 overflow to infinity beyond
-  // their largest finite value, and Q15.16 holds [-2^15, 2^15).
-  const double limit = lut.precision == LutPrecision::kFp32   ? 3.4028234663852886e38
-                       : lut.precision == LutPrecision::kFp16 ? 65504.0
-                                                              : 32768.0;
-  auto representable = [&](const std::vector<double>& v, const char* name) {
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      const bool ok = lut.precision == LutPrecision::kInt32 ? v[i] >= -limit && v[i] < limit
-                                                            : std::abs(v[i]) <= limit;
-      if (!ok)
-        throw InputError(where + ": " + name + "[" + std::to_string(i) + "] (" +
-                         std::to_string(v[i]) + ") does not fit " +
-                         lut_precision_name(lut.precision) + " (magnitude below " +
-                         std::to_string(limit) + ")");
-    }
-  };
-  representable(lut.breakpoints, "breakpoints");
-  representable(lut.slopes, "slopes");
-  representable(lut.intercepts, "intercepts");
+  }
+}
+
+// Each range reduction rests on an identity of its own function (exp(a + b) = exp(a) exp(b),
+// 1/(m 2^k) = 2^-k / m, ...): on any other function it computes something else entirely.
+void check_scaling(const PiecewiseLinearLut& lut, const std::string& where) {
+  const LutScaling allowed = default_scaling(lut.function);
+  if (lut.scaling != allowed) {
+    throw InputError(where + ": scaling.kind: \"" + lut_scaling_name(lut.scaling) +
+                     "\" does not apply to " + lut_function_name(lut.function) + " (allowed: " +
+                     lut_scaling_name(allowed) + ")");
+  }
+}
+
+// Saturating inputs are compared with the interval's ends in the table's precision, and fitters
+// and evaluators step across it as lo + (hi - lo) t: the ends and the width must all fit it.
+void check_input_range(const PiecewiseLinearLut& lut, const std::string& where) {
+  const double lo = lut.fit_lo, hi = lut.fit_hi;
+  const LutPrecision p = lut.precision;
+  if (!std::isfinite(lo) || !std::isfinite(hi) || !fits_precision(lo, p) ||
+      !fits_precision(hi, p) || !fits_precision(hi - lo, p)) {
+    throw InputError(where + ": scaling.input_range: [" + number_text(lo) + ", " +
+                     number_text(hi) + "] does not fit " + lut_precision_name(p) +
+                     " (lo, hi and hi - lo must be finite and in " +
+                     precision_bound_text(p) + ")");
+  }
+  if (!(lo < hi))
+    throw InputError(where + ": scaling.input_range must be [lo, hi] with lo < hi");
+}
+
+}  // namespace
+
+void validate_lut(const PiecewiseLinearLut& lut, const std::string& where) {
+  check_lengths(lut, where);
+  check_values(lut, lut.breakpoints, "breakpoints", where);
+  check_values(lut, lut.slopes, "slopes", where);
+  check_values(lut, lut.intercepts, "intercepts", where);
   for (std::size_t i = 1; i < lut.breakpoints.size(); ++i) {
     if (lut.breakpoints[i] < lut.breakpoints[i - 1]) {
       throw InputError(where + ": breakpoints[" + std::to_string(i) + "] (" +
@@ -248,8 +297,8 @@ void validate_lut(const PiecewiseLinearLut& lut, const std::string& where) {
                        std::to_string(i - 1) + "]: breakpoints must be ascending");
     }
   }
-  if (!(lut.fit_lo < lut.fit_hi))
-    throw InputError(where + ": scaling.input_range must be [lo, hi] with lo < hi");
+  check_scaling(lut, where);
+  check_input_range(lut, where);
 }
 
 Json lut_to_json(const PiecewiseLinearLut& lut) {
@@ -300,24 +349,53 @@ PiecewiseLinearLut load_lut(const std::string& path) {
   return lut;
 }
 
+namespace {
+
+PiecewiseLinearLut load_set_table(const std::string& set_path, const std::string& key,
+                                  const Json& file) {
+  const LutFunction f = parse_lut_function(key, set_path);
+  if (!file.is_string()) throw InputError(set_path + ": " + key + ": expected a file name");
+  const std::filesystem::path dir = std::filesystem::path(set_path).parent_path();
+  const std::string table_path = (dir / file.get<std::string>()).string();
+  PiecewiseLinearLut lut = load_lut(table_path);
+  if (lut.function != f) {
+    throw InputError(set_path + ": " + key + ": table is for " + lut_function_name(lut.function));
+  }
+  // The set sizes the unit's comparator bank, which sfu.lut_entries caps.
+  if (lut.entries() > kLutUnitMaxEntries) {
+    throw InputError(set_path + ": " + key + ": " + table_path + " has " +
+                     std::to_string(lut.entries()) + " entries (allowed: 2 to " +
+                     std::to_string(kLutUnitMaxEntries) + ", the NN-LUT unit's sfu.lut_entries)");
+  }
+  return lut;
+}
+
+// The unit reloads a table for every GELU, Softmax (exp, then 1/x) and LayerNorm (1/sqrt(x)): a
+// set without one of them cannot run those ops, and the unit would be sized without that table.
+void check_set_complete(const std::map<LutFunction, PiecewiseLinearLut>& set,
+                        const std::string& path) {
+  std::vector<std::string> missing;
+  for (LutFunction f : kLutSetFunctions) {
+    if (!set.count(f)) missing.emplace_back(lut_function_name(f));
+  }
+  if (!missing.empty()) {
+    throw InputError(path + ": missing " + join_list(missing) +
+                     " (a set lists a table for each of gelu, exp, reciprocal, rsqrt)");
+  }
+}
+
+}  // namespace
+
 std::map<LutFunction, PiecewiseLinearLut> load_lut_set(const std::string& path) {
   Json root = read_json_file(path);
   if (!root.is_object()) throw InputError(path + ": expected an object of function: table file");
-  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   std::map<LutFunction, PiecewiseLinearLut> set;
   for (const auto& item : root.items()) {
     if (item.key() == "description") continue;
-    const LutFunction f = parse_lut_function(item.key(), path);
-    if (!item.value().is_string())
-      throw InputError(path + ": " + item.key() + ": expected a file name");
-    PiecewiseLinearLut lut = load_lut((dir / item.value().get<std::string>()).string());
-    if (lut.function != f) {
-      throw InputError(path + ": " + item.key() + ": table is for " +
-                       lut_function_name(lut.function));
-    }
-    set.emplace(f, std::move(lut));
+    PiecewiseLinearLut lut = load_set_table(path, item.key(), item.value());
+    set.emplace(lut.function, std::move(lut));
   }
-  if (set.empty()) throw InputError(path + ": no tables listed");
+  check_set_complete(set, path);
   return set;
 }
 

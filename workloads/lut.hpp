@@ -62,10 +62,18 @@ struct PiecewiseLinearLut {
 // fixed point) and records it.
 PiecewiseLinearLut quantized(const PiecewiseLinearLut& lut, LutPrecision precision);
 
-// Throws InputError naming the file and field: wrong lengths, unsorted breakpoints, NaN/inf.
+// Throws InputError naming the file and field: wrong lengths, unsorted breakpoints, NaN/inf,
+// values or an input range the precision cannot hold, a scaling the function does not use.
 PiecewiseLinearLut load_lut(const std::string& path);
+// The largest table the NN-LUT unit holds, and so the upper bound of sfu.lut_entries
+// (sim/hardware_dimensions.cpp).
+constexpr int kLutUnitMaxEntries = 256;
+// The functions the unit evaluates from tables; a set must have one for each.
+constexpr LutFunction kLutSetFunctions[] = {LutFunction::kGelu, LutFunction::kExp,
+                                            LutFunction::kReciprocal, LutFunction::kRsqrt};
 // A set of tables, one per function: {"gelu": "gelu-16.json", ...}, paths relative to the set's
-// own file (configs/luts/default.json).
+// own file (configs/luts/default.json). Also throws InputError for a table of more than
+// kLutUnitMaxEntries entries and for a set without one of kLutSetFunctions.
 std::map<LutFunction, PiecewiseLinearLut> load_lut_set(const std::string& path);
 Json lut_to_json(const PiecewiseLinearLut& lut);
 void validate_lut(const PiecewiseLinearLut& lut, const std::string& where);
