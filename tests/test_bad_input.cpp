@@ -215,8 +215,8 @@ Json shipped_gelu_table() {
 
 std::string lut_set(const TempDir& dir, const Json* gelu, bool with_rsqrt = true) {
   Json set = Json::object();
-  set["gelu"] = gelu ? dir.file("gelu.json", gelu->dump())
-                     : test::source_path("configs/luts/gelu-16.json");
+  set["gelu"] =
+      gelu ? dir.file("gelu.json", gelu->dump()) : test::source_path("configs/luts/gelu-16.json");
   set["exp"] = test::source_path("configs/luts/exp-16.json");
   set["reciprocal"] = test::source_path("configs/luts/reciprocal-16.json");
   if (with_rsqrt) set["rsqrt"] = test::source_path("configs/luts/rsqrt-16.json");
@@ -241,9 +241,10 @@ TEST(BadInput, LutInputRangeMustFitThePrecision) {
   TempDir dir;
   Json gelu = shipped_gelu_table();
   gelu["scaling"]["input_range"] = {-1e308, 1e308};
-  expect_clean_failure(dir, {lut_sim_args(lut_set(dir, &gelu)),
-                             {"gelu.json: scaling.input_range: [-1e+308, 1e+308] does not fit "
-                              "fp32 (lo, hi and hi - lo must be finite and in [-3.4e38, 3.4e38])"}});
+  expect_clean_failure(dir,
+                       {lut_sim_args(lut_set(dir, &gelu)),
+                        {"gelu.json: scaling.input_range: [-1e+308, 1e+308] does not fit "
+                         "fp32 (lo, hi and hi - lo must be finite and in [-3.4e38, 3.4e38])"}});
   // Each end fits fp32, the width does not.
   gelu["scaling"]["input_range"] = {-3e38, 3e38};
   expect_clean_failure(dir, {lut_sim_args(lut_set(dir, &gelu)), {"input_range", "fp32"}});
@@ -259,8 +260,9 @@ TEST(BadInput, LutSetTablesAreCappedAtTheUnitsEntries) {
   gelu["slopes"] = std::vector<double>(entries, 0.0);
   gelu["intercepts"] = std::vector<double>(entries, 0.0);
   expect_clean_failure(dir, {lut_sim_args(lut_set(dir, &gelu)),
-                             {"set.json: gelu: ", "gelu.json has 300 entries (allowed: 2 to 256, "
-                                                  "the NN-LUT unit's sfu.lut_entries)"}});
+                             {"set.json: gelu: ",
+                              "gelu.json has 300 entries (allowed: 2 to 256, "
+                              "the NN-LUT unit's sfu.lut_entries)"}});
 }
 
 TEST(BadInput, LutSetNeedsEveryFunctionTheUnitEvaluates) {

@@ -454,6 +454,19 @@ TEST(ExploreStudy, RefinementNarrowsTheSurrogateGapOfDerivedDesigns) {
   ASSERT_GT(before, 0.01) << "nothing to refine: the test no longer exercises refinement";
   EXPECT_GE(point["refinements"].get<int>(), 1);
   EXPECT_LT(after, before);
+  // #22: every point keeps its best-predicted round, so no final gap exceeds the first, and
+  // it says which round it kept (best_predicted_round's choice is tested in
+  // test_study_metrics.cpp; on this space the rounds re-derive the same designs).
+  for (const auto& entry : std::filesystem::directory_iterator(out + "/points")) {
+    const Json p = Json::parse(read_text((entry.path() / "point.json").string()));
+    const Json& rounds = p["refinement_rounds"];
+    ASSERT_EQ(rounds.size(), p["refinements"].get<std::size_t>() + 1) << entry.path();
+    const int kept = p["refinement_kept_round"].get<int>();
+    EXPECT_EQ(rounds[kept]["surrogate_gap"], p["surrogate_gap"]);
+    EXPECT_EQ(rounds[kept]["hardware"], p["hardware"]);
+    for (const Json& round : rounds)
+      EXPECT_LE(worst(p["surrogate_gap"]), worst(round["surrogate_gap"])) << entry.path();
+  }
   EXPECT_TRUE(std::filesystem::exists(out + "/points/00-coexplore/evaluator-1/evaluator.json"));
   expect_reproducible_in_duet_sim(out, point);
 }

@@ -262,8 +262,8 @@ void check_scaling(const PiecewiseLinearLut& lut, const std::string& where) {
   const LutScaling allowed = default_scaling(lut.function);
   if (lut.scaling != allowed) {
     throw InputError(where + ": scaling.kind: \"" + lut_scaling_name(lut.scaling) +
-                     "\" does not apply to " + lut_function_name(lut.function) + " (allowed: " +
-                     lut_scaling_name(allowed) + ")");
+                     "\" does not apply to " + lut_function_name(lut.function) +
+                     " (allowed: " + lut_scaling_name(allowed) + ")");
   }
 }
 
@@ -274,13 +274,11 @@ void check_input_range(const PiecewiseLinearLut& lut, const std::string& where) 
   const LutPrecision p = lut.precision;
   if (!std::isfinite(lo) || !std::isfinite(hi) || !fits_precision(lo, p) ||
       !fits_precision(hi, p) || !fits_precision(hi - lo, p)) {
-    throw InputError(where + ": scaling.input_range: [" + number_text(lo) + ", " +
-                     number_text(hi) + "] does not fit " + lut_precision_name(p) +
-                     " (lo, hi and hi - lo must be finite and in " +
-                     precision_bound_text(p) + ")");
+    throw InputError(where + ": scaling.input_range: [" + number_text(lo) + ", " + number_text(hi) +
+                     "] does not fit " + lut_precision_name(p) +
+                     " (lo, hi and hi - lo must be finite and in " + precision_bound_text(p) + ")");
   }
-  if (!(lo < hi))
-    throw InputError(where + ": scaling.input_range must be [lo, hi] with lo < hi");
+  if (!(lo < hi)) throw InputError(where + ": scaling.input_range must be [lo, hi] with lo < hi");
 }
 
 }  // namespace

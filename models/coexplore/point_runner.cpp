@@ -10,6 +10,7 @@
 #include "models/coexplore/cost.hpp"
 #include "models/coexplore/generator_setup.hpp"
 #include "models/coexplore/hardware_grid.hpp"
+#include "models/coexplore/surrogate_gap.hpp"
 #include "sim/dse/dataset.hpp"
 #include "sim/dse/design_batch.hpp"
 #include "sim/dse/sampled_hardware.hpp"
@@ -259,20 +260,6 @@ Json choice_names(const SearchSpace& space, const std::vector<int>& blocks,
   return {{"network", network}, {"hardware", hw}};
 }
 
-// Relative |predicted - simulated| / simulated of latency, energy and area.
-Json surrogate_gap(const CostVector& predicted, const CostVector& simulated) {
-  return {{"latency_s", std::abs(predicted[0] - simulated[0]) / simulated[0]},
-          {"energy_j", std::abs(predicted[1] - simulated[1]) / simulated[1]},
-          {"area_mm2", std::abs(predicted[2] - simulated[2]) / simulated[2]}};
-}
-
-bool within(const Json& gap, double tolerance) {
-  for (const auto& [metric, value] : gap.items()) {
-    if (value.get<double>() > tolerance) return false;
-  }
-  return true;
-}
-
 // The derived design and its neighbours: each hardware value one step either way, each other
 // option of each block.
 std::vector<Sample> neighbourhood(const SearchSpace& space, const std::vector<int>& hardware,
@@ -331,6 +318,15 @@ void refine_evaluator(const StudyContext& c, const std::string& from,
   train_evaluator(t);
 }
 
+// One search-derive-simulate round of a point.
+struct Round {
+  Choice choice;
+  Proof proof;
+  CostVector predicted{}, simulated{};
+  Json gap;
+  std::string evaluator_name;
+};
+
 struct DerivedAccuracy {
   double mean = 0;
   Json exact;  // mean with exact non-linear ops; null when the family has none
@@ -383,35 +379,56 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
   create_output_directory(dir.string());
 
   // Search, derive and re-simulate; while the evaluator misjudges the derived design, teach it
-  // that design's neighbourhood and search again.
+  // that design's neighbourhood and search again. Each round may derive another design, and a
+  // later one is not always better predicted (#22: 0.8% -> 13.0% latency gap after two rounds),
+  // so the round whose design the evaluator judged best is the one kept.
   Evaluator evaluator = c.evaluator;
   std::string evaluator_dir = c.study.evaluator.dir;
   int64_t calls = 0;
-  Json gap_before;
-  int refinements = 0;
-  Choice choice;
-  Proof proof;
-  CostVector predicted{}, simulated{};
-  Json gap;
-  std::string evaluator_name = evaluator_dir;  // as summary.json names it
+  std::vector<Round> rounds;
   for (;;) {
-    choice = choose(c, evaluator, plan);
-    const Workload candidate = sample_workload(c.space, {0, choice.hardware, choice.blocks});
-    proof = simulate_design(c, evaluator, candidate, choice, choice.evaluator_calls);
-    calls += choice.evaluator_calls;
-    predicted = evaluator.predict({{0, proof.hardware, choice.blocks}}).at(0);
-    simulated = cost_of(proof.report);
-    gap = surrogate_gap(predicted, simulated);
-    if (gap_before.is_null()) gap_before = gap;
-    if (within(gap, c.study.surrogate_tolerance) || refinements >= c.study.refinement_rounds) break;
-    ++refinements;
-    const std::string next = (dir / ("evaluator-" + std::to_string(refinements))).string();
-    if (c.progress) c.progress(plan.id + " refine", refinements, c.study.refinement_rounds, "");
-    refine_evaluator(c, evaluator_dir, neighbourhood(c.space, proof.hardware, choice.blocks), next);
+    Round r;
+    r.choice = choose(c, evaluator, plan);
+    const Workload candidate = sample_workload(c.space, {0, r.choice.hardware, r.choice.blocks});
+    r.proof = simulate_design(c, evaluator, candidate, r.choice, r.choice.evaluator_calls);
+    calls += r.choice.evaluator_calls;
+    r.predicted = evaluator.predict({{0, r.proof.hardware, r.choice.blocks}}).at(0);
+    r.simulated = cost_of(r.proof.report);
+    r.gap = surrogate_gap(r.predicted, r.simulated);
+    r.evaluator_name =
+        rounds.empty() ? evaluator_dir : rel + "evaluator-" + std::to_string(rounds.size());
+    rounds.push_back(std::move(r));
+    const Round& last = rounds.back();
+    const int refinements = static_cast<int>(rounds.size()) - 1;
+    if (within(last.gap, c.study.surrogate_tolerance) || refinements >= c.study.refinement_rounds)
+      break;
+    const std::string next = (dir / ("evaluator-" + std::to_string(refinements + 1))).string();
+    if (c.progress) c.progress(plan.id + " refine", refinements + 1, c.study.refinement_rounds, "");
+    refine_evaluator(c, evaluator_dir,
+                     neighbourhood(c.space, last.proof.hardware, last.choice.blocks), next);
     evaluator_dir = next;
-    evaluator_name = rel + "evaluator-" + std::to_string(refinements);
     evaluator = Evaluator::load(evaluator_dir);
   }
+  const int refinements = static_cast<int>(rounds.size()) - 1;
+  std::vector<Json> gaps;
+  for (const Round& r : rounds) gaps.push_back(r.gap);
+  const std::size_t kept = best_predicted_round(gaps);
+  const Json gap_before = rounds.front().gap;
+  Round& best = rounds[kept];
+  Choice& choice = best.choice;
+  Proof& proof = best.proof;
+  const CostVector predicted = best.predicted, simulated = best.simulated;
+  const Json gap = best.gap;
+  const std::string evaluator_name = best.evaluator_name;  // as summary.json names it
+  Json history = Json::array();  // every round's design and gap, the kept one included
+  for (const Round& r : rounds) {
+    Json names = choice_names(c.space, r.choice.blocks, r.proof.hardware);
+    names["surrogate_gap"] = r.gap;
+    history.push_back(std::move(names));
+  }
+  const std::string outcome = within(gap, c.study.surrogate_tolerance) ? "within tolerance"
+                              : refinements == 0                       ? "no refinement rounds"
+                                                 : "best-predicted round kept";
   const Workload workload = sample_workload(c.space, {0, proof.hardware, choice.blocks});
   proof.config.name = c.study.name + "/" + plan.id;
 
@@ -448,6 +465,9 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
       {"surrogate_gap_before_refinement", gap_before},
       {"surrogate_within_tolerance", within(gap, c.study.surrogate_tolerance)},
       {"refinements", refinements},
+      {"refinement_kept_round", static_cast<int>(kept)},
+      {"refinement_outcome", outcome},
+      {"refinement_rounds", history},
       {"evaluator", evaluator_name},
       {"accuracy", accuracy},
       {"constraints_met", proof.constraints_met},

@@ -214,6 +214,14 @@ std::vector<bool> pareto_optimal(const std::vector<Design>& designs) {
   return front;
 }
 
+double edp_at_accuracy(const std::vector<Design>& designs, double floor) {
+  double best = NAN;
+  for (const Design& d : designs) {
+    if (d.accuracy >= floor && !(d.edp_js >= best)) best = d.edp_js;
+  }
+  return best;
+}
+
 void merge_explore(const std::string& out_dir) {
   std::string reading = (fs::path(out_dir) / "study.json").string();
   try {

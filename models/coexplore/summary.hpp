@@ -14,5 +14,7 @@ struct Design {
 double hypervolume(const std::vector<Design>& designs, const Design& reference);
 // True where no other design is at least as good on both axes and better on one.
 std::vector<bool> pareto_optimal(const std::vector<Design>& designs);
+// The lowest EDP among designs at least `floor` accurate; NaN when there is none.
+double edp_at_accuracy(const std::vector<Design>& designs, double floor);
 
 }  // namespace duet::coexplore

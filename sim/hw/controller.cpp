@@ -83,9 +83,9 @@ bool Controller::ready(int layer, const Tile& tile) const {
 
 // The next tile to issue, among the window's layers whose next tile is ready, that the buffer
 // takes at once (a free slot of its unit, room in the partitions), that do not break into
-// another layer's PE fold, and that are not memory-bound behind a memory-bound layer. The unit with the least work in hand (waiting plus computing) goes first, so that a
-// freed slot feeds an idle unit rather than queue behind a busy one; then the oldest layer, so
-// that the window moves on.
+// another layer's PE fold, and that are not memory-bound behind a memory-bound layer. The unit with
+// the least work in hand (waiting plus computing) goes first, so that a freed slot feeds an idle
+// unit rather than queue behind a busy one; then the oldest layer, so that the window moves on.
 Controller::WindowLayer* Controller::pick(std::deque<WindowLayer>& window) {
   WindowLayer* best = nullptr;
   int best_load = 0;

@@ -145,7 +145,11 @@ void GlobalBuffer::acquire_output(const TileRef& ref) {
   const Rank rank = unit == Unit::kPeArray ? kPeOutput
                     : unit == Unit::kSfu   ? kSfuOutput
                                            : kBypassOutput;
-  wait_for({rank, 0, ref.layer, unit, true,
+  wait_for({rank,
+            0,
+            ref.layer,
+            unit,
+            true,
             {0, 0, output_region(*ref.tile) - ref.tile->load_bytes[kOfmap]}});
 }
 
