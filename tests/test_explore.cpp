@@ -191,6 +191,16 @@ TEST(ExploreStudy, QuickRunIsResumableDeterministicAndReproducibleInDuetSim) {
   // search (refinement searches again).
   const Json& first = summary["baselines"][0];
   EXPECT_EQ(first["evaluator_calls"].get<int64_t>(), 32 * (1 + first["refinements"].get<int>()));
+  // #22: every method ends with the same hardware step; co-exploration's own pick is reported
+  // beside it, and the step never keeps a design its objective (EDP) prices above that pick.
+  const Json& coexplore = summary["points"][0];
+  ASSERT_TRUE(coexplore.contains("raw_pick"));
+  const Json& raw = coexplore["raw_pick"];
+  EXPECT_EQ(raw["kept"].get<bool>(), raw["hardware"] == coexplore["hardware"]);
+  if (!raw["simulated"].is_null() && coexplore["constraints_met"].get<bool>()) {
+    EXPECT_LE(coexplore["simulated"]["edp_js"].get<double>(),
+              raw["simulated"]["edp_js"].get<double>() * (1 + 1e-12));
+  }
   EXPECT_TRUE(std::filesystem::exists(a + "/points/00-coexplore/search_log.csv"));
   EXPECT_TRUE(std::filesystem::exists(a + "/points/00-coexplore/derived.pt"));
 

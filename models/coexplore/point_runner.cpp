@@ -64,7 +64,7 @@ Choice co_search(const StudyContext& c, const Evaluator& ev, const PointPlan& pl
   return {r.blocks, r.hardware, r.evaluator_calls, r.log_csv};
 }
 
-// Second stage of the two-stage baselines: the best hardware for a fixed network.
+// The exhaustive optimum of a fixed workload: the evaluator's best hardware for it.
 void best_hardware_for(const StudyContext& c, const Evaluator& ev, Choice& choice) {
   choice.hardware = best_hardware(ev, c.space, choice.blocks, c.study.objective,
                                   c.study.constraints, 1, choice.evaluator_calls)
@@ -182,15 +182,11 @@ Choice choose(const StudyContext& c, const Evaluator& ev, const PointPlan& plan)
     return co_search(c, ev, plan, {plan.lambda, true, true, {}, &generator, {}});
   }
   if (plan.kind == "random") return random_search(c, ev, plan);
-  Choice choice;
-  if (plan.kind == "accuracy-first") {
-    choice = co_search(c, ev, plan, {0.0, true, false, {}, nullptr, {}});
-  } else {  // hw-aware-nas-mobile
-    choice = co_search(c, ev, plan,
-                       {plan.lambda, true, true, mobile_hardware_choices(c.space), nullptr, {}});
-  }
-  best_hardware_for(c, ev, choice);
-  return choice;
+  if (plan.kind == "accuracy-first")
+    return co_search(c, ev, plan, {0.0, true, false, {}, nullptr, {}});
+  // hw-aware-nas-mobile: its hardware is mobile's until the final step
+  return co_search(c, ev, plan,
+                   {plan.lambda, true, true, mobile_hardware_choices(c.space), nullptr, {}});
 }
 
 CostVector cost_of(const Report& r) { return {r.latency_s, r.energy_j, r.area_mm2, r.avg_power_w}; }
@@ -248,6 +244,63 @@ Proof simulate_design(const StudyContext& c, const Evaluator& ev, const Workload
     throw InputError(c.study.path + ": no design for the derived network could be simulated");
   }
   return p;  // constraints_met stays false: reported, not hidden
+}
+
+// What the method's own hardware pick gave, before the final step replaced it.
+struct RawPick {
+  std::vector<int> hardware;
+  Json simulated;  // cost_json of its simulation; null when it cannot run
+};
+
+// The hardware step every method ends with, so that methods differ only in how they searched
+// (#22): the evaluator ranks the grid for the derived network, its best final_hardware_top
+// points and the method's own pick are simulated, and the best under the objective that meets
+// the limits is kept (the best overall when none does; repair then tries further). A method
+// that searched its hardware with its network's accuracy (co-exploration, random) keeps its
+// SFU approximation, which changes the network's numbers and which cost alone cannot judge; the
+// two-stage baselines chose theirs by cost before, and still do.
+RawPick final_hardware_step(const StudyContext& c, const Evaluator& ev, const PointPlan& plan,
+                            Choice& choice) {
+  const bool has_pick = !choice.hardware.empty();
+  const bool keep_approximation =
+      has_pick && c.sfu.applies() && (plan.kind == "coexplore" || plan.kind == "random");
+  std::vector<std::vector<int>> candidates;
+  if (has_pick) candidates.push_back(choice.hardware);
+  const auto top = static_cast<std::size_t>(c.study.final_hardware_top);
+  std::size_t taken = 0;
+  for (const auto& ranked :
+       best_hardware(ev, c.space, choice.blocks, c.study.objective, c.study.constraints,
+                     keep_approximation ? kRepairScan : top, choice.evaluator_calls)) {
+    if (taken == top) break;
+    if (keep_approximation && c.sfu.name(ranked.hardware) != c.sfu.name(choice.hardware)) continue;
+    ++taken;
+    if (ranked.hardware != choice.hardware) candidates.push_back(ranked.hardware);
+  }
+  if (candidates.empty()) throw InputError(c.study.path + ": the evaluator ranked no hardware");
+  // The network does not depend on the hardware; the sample needs a full one.
+  const Workload workload = sample_workload(c.space, {0, candidates.front(), choice.blocks});
+  const LogCombination objective = objective_combination(c.study.objective);
+  RawPick raw{choice.hardware, nullptr};
+  bool best_met = false;
+  double best = INFINITY;
+  for (const auto& hardware : candidates) {
+    CostVector cost{};
+    try {
+      cost = cost_of(
+          simulate(sampled_accelerator(c.base, c.space, {0, hardware, choice.blocks}), workload));
+    } catch (const InputError&) {
+      continue;  // cannot run, e.g. a layer's smallest tile does not fit the buffer
+    }
+    if (hardware == raw.hardware) raw.simulated = cost_json(cost);
+    const bool met = meets_constraints(c.study.constraints, cost);
+    const double value = log_value(objective, cost);
+    if ((met && !best_met) || (met == best_met && value < best)) {
+      best_met = met;
+      best = value;
+      choice.hardware = hardware;
+    }
+  }
+  return raw;
 }
 
 Json choice_names(const SearchSpace& space, const std::vector<int>& blocks,
@@ -325,6 +378,7 @@ struct Round {
   CostVector predicted{}, simulated{};
   Json gap;
   std::string evaluator_name;
+  RawPick raw;  // the method's own hardware pick (not for fixed workloads)
 };
 
 struct DerivedAccuracy {
@@ -389,6 +443,7 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
   for (;;) {
     Round r;
     r.choice = choose(c, evaluator, plan);
+    if (c.study.family != "fixed") r.raw = final_hardware_step(c, evaluator, plan, r.choice);
     const Workload candidate = sample_workload(c.space, {0, r.choice.hardware, r.choice.blocks});
     r.proof = simulate_design(c, evaluator, candidate, r.choice, r.choice.evaluator_calls);
     calls += r.choice.evaluator_calls;
@@ -420,6 +475,7 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
   const CostVector predicted = best.predicted, simulated = best.simulated;
   const Json gap = best.gap;
   const std::string evaluator_name = best.evaluator_name;  // as summary.json names it
+  const RawPick& raw = best.raw;
   Json history = Json::array();  // every round's design and gap, the kept one included
   for (const Round& r : rounds) {
     Json names = choice_names(c.space, r.choice.blocks, r.proof.hardware);
@@ -476,6 +532,13 @@ Json run_point(const StudyContext& c, const PointPlan& plan) {
       {"evaluator_calls", calls},
       {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}};
   if (!choice.log_csv.empty()) entry["search_log"] = rel + "search_log.csv";
+  if (c.study.family != "fixed" && !raw.hardware.empty()) {
+    // The method's own pick beside the final step's: what its search found by itself.
+    entry["raw_pick"] = {
+        {"hardware", choice_names(c.space, choice.blocks, raw.hardware)["hardware"]},
+        {"simulated", raw.simulated},
+        {"kept", raw.hardware == proof.hardware}};
+  }
   if (c.sfu.applies()) {
     entry["approximation"] = c.sfu.name(proof.hardware);
     entry["accuracy_exact"] = accuracy_exact;

@@ -293,6 +293,7 @@ Study read_study(const std::string& path, const Json& root) {
     }
   }
   s.surrogate_tolerance = top.number_or("surrogate_tolerance", 0.05, 1e-6, 10);
+  s.final_hardware_top = top.integer_or("final_hardware_top", s.final_hardware_top, 1, 100);
   if (top.has("refinement")) {
     ObjectReader r = top.object("refinement");
     s.refinement_rounds = static_cast<int>(r.integer_or("rounds", s.refinement_rounds, 0, 20));

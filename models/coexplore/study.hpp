@@ -82,6 +82,9 @@ struct Study {
   Budget budget;
   std::vector<std::string> baselines;  // baseline_names(family)
   double surrogate_tolerance = 0.05;   // predicted vs simulated, relative
+  // The hardware step every method ends with (#22): the evaluator's best grid points for the
+  // derived network, this many, are simulated beside the method's own pick.
+  int64_t final_hardware_top = 5;
   // When a derived design's gap exceeds the tolerance: rounds of "simulate it and its
   // neighbourhood, fine-tune the evaluator on them, search again".
   int refinement_rounds = 2;
