@@ -12,6 +12,7 @@
 #include "models/coexplore/cost.hpp"
 #include "models/coexplore/explore.hpp"
 #include "models/coexplore/hardware_grid.hpp"
+#include "models/coexplore/summary.hpp"
 #include "models/evaluator/evaluator.hpp"
 #include "sim/dse/dataset.hpp"
 #include "sim/dse/dataset_table.hpp"
@@ -191,6 +192,20 @@ TEST(ExploreStudy, QuickRunIsResumableDeterministicAndReproducibleInDuetSim) {
   // search (refinement searches again).
   const Json& first = summary["baselines"][0];
   EXPECT_EQ(first["evaluator_calls"].get<int64_t>(), 32 * (1 + first["refinements"].get<int>()));
+  // #22: the hypervolume above accuracy-first's accuracy minus one point, per kind, and
+  // co-exploration against every baseline.
+  const Json& comparison = summary["comparison"];
+  const double floor = comparison["floor"]["accuracy"].get<double>();
+  EXPECT_NEAR(floor, first["accuracy"].get<double>() - 0.01, 1e-12);
+  const Design reference{floor, comparison["floor"]["edp_js"].get<double>()};
+  for (const Json& e : summary["baselines"]) {
+    const Design d{e["accuracy"].get<double>(), e["simulated"]["edp_js"].get<double>()};
+    EXPECT_NEAR(comparison["hypervolume_above_floor"][e["kind"].get<std::string>()].get<double>(),
+                hypervolume({d}, reference), 1e-12);
+    EXPECT_TRUE(comparison["coexplore_against"].contains(e["kind"].get<std::string>()));
+  }
+  EXPECT_EQ(comparison["edp_at_accuracy"]["accuracy-first"]["0.25"],
+            first["simulated"]["edp_js"]);  // its own design is in its window
   // #22: every method ends with the same hardware step; co-exploration's own pick is reported
   // beside it, and the step never keeps a design its objective (EDP) prices above that pick.
   const Json& coexplore = summary["points"][0];

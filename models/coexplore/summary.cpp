@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -65,23 +66,49 @@ Json workload_comparison(const std::string& out_dir, const Json& entries) {
   return {{"best", best}, {"edp_js_on_best_hardware_of", cross}};
 }
 
-// How much lower the best co-explored EDP is than the accuracy-first baseline's, among
-// co-explored designs whose accuracy is within 0.5 points of it.
-Json dominance(const Json& points, const Json& baselines) {
-  for (const Json& b : baselines) {
-    if (b.at("kind") != "accuracy-first") continue;
-    const Design base = design_of(b);
-    double best = INFINITY;
-    for (const Json& p : points) {
-      const Design d = design_of(p);
-      if (d.accuracy >= base.accuracy - 0.005) best = std::min(best, d.edp_js);
-    }
-    return {{"accuracy_first_accuracy", base.accuracy},
-            {"accuracy_first_edp_js", base.edp_js},
-            {"best_coexplore_edp_js_within_half_point", std::isfinite(best) ? Json(best) : Json()},
-            {"edp_reduction", std::isfinite(best) ? Json(base.edp_js / best) : Json()}};
+Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(); }
+
+// Accuracy windows below accuracy-first's accuracy, in points, for edp_at_accuracy (#22).
+const char* const kWindows[] = {"0.25", "0.5", "1.0"};
+
+// Every method on the same footing (#22): the hypervolume above a floor fixed in advance
+// (accuracy-first's accuracy minus one point; the study's reference accuracy without it), the
+// lowest EDP at accuracy >= accuracy-first - 0.25, 0.5 and 1.0 points, and co-exploration
+// against every baseline on both.
+Json method_comparison(const Json& all, const Design& reference) {
+  std::map<std::string, std::vector<Design>> by_kind;
+  for (const Json& e : all) by_kind[e.at("kind").get<std::string>()].push_back(design_of(e));
+  double base = NAN;
+  if (by_kind.count("accuracy-first")) base = by_kind["accuracy-first"].front().accuracy;
+  const Design floor{std::isfinite(base) ? base - 0.01 : reference.accuracy, reference.edp_js};
+  Json volume = Json::object(), at = Json::object();
+  for (const auto& [kind, designs] : by_kind) {
+    volume[kind] = hypervolume(designs, floor);
+    for (const char* w : kWindows)
+      at[kind][w] = number_or_null(edp_at_accuracy(designs, base - std::stod(w) / 100));
   }
-  return nullptr;
+  Json against = Json::object();
+  if (by_kind.count("coexplore")) {
+    for (const auto& [kind, designs] : by_kind) {
+      if (kind == "coexplore") continue;
+      Json& a = against[kind];
+      a["hypervolume_difference"] = volume["coexplore"].get<double>() - volume[kind].get<double>();
+      for (const char* w : kWindows) {
+        const Json mine = at["coexplore"][w], theirs = at[kind][w];
+        a["edp_ratio_at_accuracy"][w] = mine.is_null() || theirs.is_null()
+                                            ? Json()
+                                            : Json(theirs.get<double>() / mine.get<double>());
+      }
+    }
+  }
+  return {{"floor",
+           {{"accuracy", floor.accuracy},
+            {"edp_js", floor.edp_js},
+            {"rule", std::isfinite(base) ? "accuracy-first's accuracy minus 1 point"
+                                         : "the study's hypervolume_reference.accuracy"}}},
+          {"hypervolume_above_floor", volume},
+          {"edp_at_accuracy", at},
+          {"coexplore_against", against}};
 }
 
 std::string pareto_csv(const Json& entries) {
@@ -282,7 +309,7 @@ void merge_points(const std::string& out_dir, std::string& reading) {
                   {"baselines", baselines},
                   {"hypervolume", volumes},
                   {"hypervolume_reference", ref},
-                  {"dominance", dominance(points, baselines)},
+                  {"comparison", method_comparison(all, reference)},
                   {"seconds", seconds}};
   if (record.value("family", "mbconv") == "fixed") {
     summary["workloads"] = workload_comparison(out_dir, all);
