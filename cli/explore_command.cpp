@@ -16,6 +16,7 @@
 #include "cli/output_paths.hpp"
 #include "cli/progress_bar.hpp"
 #include "models/coexplore/explore.hpp"
+#include "models/coexplore/study.hpp"
 #include "models/torch_threads.hpp"
 #include "workloads/input_error.hpp"
 #include "workloads/json_reader.hpp"
@@ -128,6 +129,9 @@ int explore(int argc, char** argv) {
       "only build what every point shares: the evaluator, the warm-up and, in generator mode, "
       "the hardware generator (run once before --point shares)")(
       "threads", po::value(&threads)->default_value(threads), "libtorch intra-op threads")(
+      "seeds", po::value(&o.seeds),
+      "study seeds (overrides the study's \"seeds\"): each in <out>/seed-<s>/, the methods "
+      "compared paired by seed with 95% intervals")(
       "stop-after", po::value(&o.stop_after)->default_value(-1),
       "stop after computing this many points, as a kill would (tests --resume)");
   po::variables_map vm;
@@ -146,6 +150,9 @@ int explore(int argc, char** argv) {
     }
     if (vm.count("point") && jobs > 1) throw InputError("--jobs and --point exclude each other");
     if (o.stop_after < -1) throw InputError("--stop-after: expected -1 (off) or a count >= 0");
+    if (vm.count("seeds") && (o.seeds < 1 || o.seeds > coexplore::kMaxStudySeeds))
+      throw InputError("--seeds: expected 1 to " + std::to_string(coexplore::kMaxStudySeeds) +
+                       ", got " + std::to_string(o.seeds));
     if (o.force && o.resume) throw InputError("--force and --resume exclude each other");
     if (o.force && vm.count("point"))
       throw InputError(
@@ -181,6 +188,10 @@ int explore(int argc, char** argv) {
     std::vector<std::string> args = {"explore", "--study",   o.study_path,           "--out",
                                      o.out_dir, "--threads", std::to_string(threads)};
     if (o.quick) args.push_back("--quick");
+    if (o.seeds > 0) {
+      args.push_back("--seeds");
+      args.push_back(std::to_string(o.seeds));
+    }
     if (const int failed = run_workers(args, jobs)) {
       throw InputError(std::to_string(failed) + " worker(s) failed; rerun with --resume");
     }

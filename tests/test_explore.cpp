@@ -229,6 +229,48 @@ TEST(ExploreStudy, QuickRunIsResumableDeterministicAndReproducibleInDuetSim) {
   EXPECT_FALSE(std::filesystem::exists(a + "/summary.json"));
 }
 
+// #22: a study with two seeds runs each in seed-<s>/ with its own split and searches, compares
+// the methods paired by seed, and resumes after a kill in the middle of the second seed to the
+// same summary.
+TEST(ExploreStudy, SeedsArePairedAndResumable) {
+  TempDir dir;
+  const std::string study = write_study(dir, tiny_study(dir));
+  const std::string a = dir.path("a"), b = dir.path("b");
+  auto r = run_duet("explore --study " + study + " --out " + a + " --quick --seeds 2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string log0 = read_text(a + "/seed-0/points/00-coexplore/search_log.csv");
+  EXPECT_NE(log0, read_text(a + "/seed-1/points/00-coexplore/search_log.csv"))
+      << "two seeds searched alike";
+  // Three points per seed: stopping after four leaves the second seed half done.
+  r = run_duet("explore --study " + study + " --out " + b + " --quick --seeds 2 --stop-after 4");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(b + "/summary.json"));
+  r = run_duet("explore --study " + study + " --out " + b + " --quick --seeds 2 --resume");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Json summary = Json::parse(read_text(a + "/summary.json"));
+  EXPECT_EQ(without_seconds(summary), without_seconds(Json::parse(read_text(b + "/summary.json"))));
+  EXPECT_EQ(read_text(a + "/pareto.csv"), read_text(b + "/pareto.csv"));
+  EXPECT_EQ(summary["seeds"], 2);
+  for (const char* baseline : {"accuracy-first", "random"}) {
+    const Json& v = summary["coexplore_against"][baseline]["hypervolume_above_floor"];
+    EXPECT_EQ(v["seeds"], 2) << baseline;
+    EXPECT_LE(v["low"].get<double>(), v["mean_difference"].get<double>());
+    EXPECT_GE(v["high"].get<double>(), v["mean_difference"].get<double>());
+    const std::string verdict = v["verdict"];
+    EXPECT_TRUE(verdict == "win" || verdict == "tie" || verdict == "loss") << verdict;
+  }
+  for (const Json& row : summary["designs"])
+    for (const char* m : {"accuracy", "edp_js", "latency_s", "area_mm2"})
+      EXPECT_EQ(row[m]["seeds"], 2) << row["kind"] << " " << m;
+  // The pairing is by seed: the seeds' own comparisons are kept beside the verdicts.
+  ASSERT_EQ(summary["per_seed"].size(), 2u);
+  EXPECT_EQ(summary["per_seed"][1]["seed"], 1);
+  // A single-seed run into a multi-seed --out, or the other way round, is refused.
+  r = run_duet("explore --study " + study + " --out " + a + " --quick --seeds 3 --resume");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("seeds.json"), std::string::npos) << r.output;
+}
+
 TEST(ExploreStudy, ConstrainedPointsMeetEveryLimitOnReSimulation) {
   TempDir dir;
   // Limits at the median latency and area of the largest network over the hardware grid, so
@@ -399,6 +441,10 @@ TEST(ExploreBadInput, StudiesExitWithCodeTwoNamingTheField) {
       {{{"quick", {{"budget", {{"batch", 0}}}}}}, "batch"},
       {{{"constraints", {{"power", 1}}}}, "latency_s"},  // the allowed metrics are listed
       {{{"evaluator", {{"dir", std::string("ev\0al", 5)}}}}, "NUL"},
+      {{{"seeds", 0}}, "seeds"},  // #22
+      {{{"seeds", -3}}, "seeds"},
+      {{{"seeds", 101}}, "seeds"},
+      {{{"final_hardware_top", 0}}, "final_hardware_top"},
   };
   for (const auto& [patch, field] : cases) {
     Json study = tiny_study(dir);
@@ -419,7 +465,8 @@ TEST(ExploreBadInput, StudiesExitWithCodeTwoNamingTheField) {
   for (const std::string& args :
        {"--out " + out + " --point 2/2", "--out " + out + " --point x",
         "--out " + out + " --point \" 0/2\"", "--out " + out + " --force --resume",
-        "--out " + out + " --jobs 0", std::string("--out /proc/duet")}) {
+        "--out " + out + " --jobs 0", "--out " + out + " --seeds 0", "--out " + out + " --seeds -1",
+        std::string("--out /proc/duet")}) {
     const auto r = run_duet("explore --study " + good + " " + args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
   }

@@ -10,6 +10,7 @@
 #include "models/archive_file.hpp"
 #include "models/coexplore/generator_setup.hpp"
 #include "models/coexplore/point_runner.hpp"
+#include "models/coexplore/seed_summary.hpp"
 #include "models/evaluator/evaluator_files.hpp"
 #include "sim/dse/dataset.hpp"
 #include "sim/report_writer.hpp"
@@ -189,10 +190,10 @@ CostOnlyResult search_cost_only(const std::string& study_path, const std::string
   return {r.blocks, r.hardware, r.evaluator_calls};
 }
 
-ExploreResult run_explore(const ExploreOptions& o) {
-  if (o.points < 1 || o.point < 0 || o.point >= o.points)
-    throw InputError("--point must be K/N with 0 <= K < N");
-  const Study study = load_study(o.study_path, o.quick);
+namespace {
+
+// One study seed's run in o.out_dir: the whole study as it ran before seeds existed.
+ExploreResult run_one_seed(const ExploreOptions& o, const Study& study) {
   const SearchSpace space = load_search_space(study.space_path);
   std::error_code out_ec, evaluator_ec;
   const fs::path out = fs::weakly_canonical(o.out_dir, out_ec);
@@ -276,11 +277,64 @@ ExploreResult run_explore(const ExploreOptions& o) {
            plan[i].id);
     if (o.stop_after >= 0 && result.computed >= o.stop_after) return result;
   }
-  if (o.points == 1) {
+  if (o.points == 1 && !o.merge_later) {
     merge_explore(o.out_dir);
     result.summary_written = true;
   }
   return result;
+}
+
+// Several study seeds: seed s runs in <out>/seed-<s>/ with the study's seed + s, one after
+// another (each resumes on its own), and the merge compares the methods paired by seed.
+// seeds.json records how many, so that a merge sees a missing seed.
+ExploreResult run_seeds(const ExploreOptions& o, const Study& study, int seeds) {
+  check_writable(o.out_dir);
+  if (fs::exists(fs::path(o.out_dir) / "study.json"))
+    throw InputError("--out " + o.out_dir + ": holds a single-seed run; choose another --out");
+  const std::string record_path = (fs::path(o.out_dir) / kSeedsFile).string();
+  const Json record = {{"format", "duet-explore-seeds-1"},
+                       {"study", study.resolved},
+                       {"quick", o.quick},
+                       {"seeds", seeds}};
+  if (fs::exists(record_path) && read_json_file(record_path) != record) {
+    throw InputError(record_path + ": --out holds a run of another study, budget or seed count; " +
+                     "choose another --out");
+  }
+  if (!fs::exists(record_path)) write_file_atomically(record_path, json_text(record, 2) + "\n");
+  ExploreResult total;
+  for (int k = 0; k < seeds; ++k) {
+    ExploreOptions one = o;
+    one.out_dir = seed_dir(o.out_dir, k);
+    one.merge_later = true;
+    if (o.stop_after >= 0) one.stop_after = o.stop_after - total.computed;
+    Study st = study;
+    st.seed = study.seed + static_cast<uint64_t>(k);
+    st.resolved["seed"] = st.seed;
+    const ExploreResult r = run_one_seed(one, st);
+    total.computed += r.computed;
+    total.reused += r.reused;
+    if (!r.moved_aside.empty())
+      total.moved_aside += (total.moved_aside.empty() ? "" : ", ") + r.moved_aside;
+    if (o.stop_after >= 0 && total.computed >= o.stop_after) return total;
+  }
+  if (o.points == 1 && !o.prepare_only) {
+    merge_explore(o.out_dir);
+    total.summary_written = true;
+  }
+  return total;
+}
+
+}  // namespace
+
+ExploreResult run_explore(const ExploreOptions& o) {
+  if (o.points < 1 || o.point < 0 || o.point >= o.points)
+    throw InputError("--point must be K/N with 0 <= K < N");
+  if (o.seeds < 0 || o.seeds > kMaxStudySeeds)
+    throw InputError("--seeds: expected 1 to " + std::to_string(kMaxStudySeeds));
+  const Study study = load_study(o.study_path, o.quick);
+  const int seeds = o.seeds > 0 ? o.seeds : study.seeds;
+  if (seeds == 1) return run_one_seed(o, study);
+  return run_seeds(o, study, seeds);
 }
 
 }  // namespace duet::coexplore

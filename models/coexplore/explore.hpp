@@ -25,6 +25,8 @@ struct ExploreOptions {
   int points = 1;
   bool prepare_only = false;  // evaluator and warm-up only (before worker processes start)
   int stop_after = -1;        // >= 0: stop after computing this many points (tests a kill)
+  int seeds = 0;              // > 0: overrides the study's "seeds"
+  bool merge_later = false;   // one seed of several: the caller merges
   ExploreProgress progress;
 };
 
@@ -50,7 +52,8 @@ CostOnlyResult search_cost_only(const std::string& study_path, const std::string
                                 double lambda, uint64_t seed);
 
 // Joins every point of a study's --out into summary.json and pareto.csv; InputError naming
-// the points still missing.
+// the points still missing. With several study seeds, each seed-<s>/ is merged, then the
+// seeds are compared (seed_summary.hpp).
 void merge_explore(const std::string& out_dir);
 
 }  // namespace duet::coexplore

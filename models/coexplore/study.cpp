@@ -307,7 +307,8 @@ Study read_study(const std::string& path, const Json& root) {
     s.reference_edp_js = r.number("edp_js", 1e-30, kHuge);
     r.reject_unknown_keys();
   }
-  s.seed = static_cast<uint64_t>(top.integer_or("seed", 0, 0, INT64_MAX));
+  s.seed = static_cast<uint64_t>(top.integer_or("seed", 0, 0, INT64_MAX / 2));
+  s.seeds = static_cast<int>(top.integer_or("seeds", 1, 1, kMaxStudySeeds));
   top.string_or("description", "");
   if (top.has("quick")) top.raw("quick");
   top.reject_unknown_keys();

@@ -94,8 +94,14 @@ struct Study {
   double reference_accuracy = 0.5;
   double reference_edp_js = 1e-6;
   uint64_t seed = 0;
+  // Study seeds (#22): seed, seed + 1, ... each redraw the train/search split, the warm-up, the
+  // path samples, the Gumbel noise and the random samples; the test set stays fixed. Methods
+  // are compared paired by seed.
+  int seeds = 1;
   Json resolved;  // the study as run (after --quick), recorded in summary.json
 };
+
+constexpr int kMaxStudySeeds = 100;
 
 // mbconv: accuracy-first, hw-aware-nas-mobile, random; fixed: random, exhaustive.
 const std::vector<std::string>& baseline_names(const std::string& family);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "models/coexplore/explore.hpp"
+#include "models/coexplore/seed_summary.hpp"
 #include "sim/report_writer.hpp"
 #include "sim/simulate.hpp"
 #include "workloads/input_error.hpp"
@@ -250,6 +251,10 @@ double edp_at_accuracy(const std::vector<Design>& designs, double floor) {
 }
 
 void merge_explore(const std::string& out_dir) {
+  if (fs::exists(fs::path(out_dir) / kSeedsFile)) {
+    merge_seeds(out_dir);
+    return;
+  }
   std::string reading = (fs::path(out_dir) / "study.json").string();
   try {
     merge_points(out_dir, reading);
