@@ -23,8 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // Files and folders a study writes in --out; a fresh run (--force) moves only these aside.
-const char* const kOwned[] = {"points",     "warmup.pt", "summary.json",      "pareto.csv",
-                              "study.json", "generator", "random_scores.json"};
+const char* const kOwned[] = {"points",     "warmup.pt", "summary.json", "pareto.csv",
+                              "study.json", "generator", "trained",      "random_scores.json"};
 
 std::vector<std::string> earlier_outputs(const std::string& out) {
   std::vector<std::string> found;

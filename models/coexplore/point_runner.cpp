@@ -387,9 +387,27 @@ struct DerivedAccuracy {
   std::vector<double> seeds;
 };
 
-// The derived network trained from scratch with the study's recipe, derived_seeds times; the
-// first seed's weights are derived.pt, the others' derived-seed<k>.pt. Trained exactly, tested
-// as the design's SFU computes, and exactly, which is what the approximation costs.
+// The training of a network depends on the network, the study's recipe and seed, and the
+// training-seed index k, not on the point or the method that derived it (#22): two methods
+// that derive the same network get the same weights and accuracy.
+uint64_t training_seed(const Study& study, const std::vector<int>& blocks, int k) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a over the block choices
+  for (int b : blocks) h = (h ^ static_cast<uint64_t>(b + 1)) * 1099511628211ULL;
+  return study.seed * 1000003ULL + (h % 1000000007ULL) + 7919ULL * static_cast<uint64_t>(k);
+}
+
+// <out>/trained/ keeps each network a study seed trained, by its blocks and k, so that it is
+// trained once however many points derive it.
+fs::path trained_path(const StudyContext& c, const std::vector<int>& blocks, int k) {
+  std::string name = "net";
+  for (int b : blocks) name += "-" + std::to_string(b);
+  return fs::path(c.out_dir) / "trained" / (name + "-seed" + std::to_string(k) + ".pt");
+}
+
+// The derived network trained from scratch with the study's recipe, derived_seeds times (each
+// once per study seed, then reused); the first seed's weights are derived.pt, the others'
+// derived-seed<k>.pt. Trained exactly, tested as the design's SFU computes, and exactly, which
+// is what the approximation costs.
 DerivedAccuracy train_derived_networks(const StudyContext& c, const PointPlan& plan,
                                        const std::vector<int>& blocks,
                                        const std::vector<int>& hardware, const fs::path& dir) {
@@ -399,11 +417,30 @@ DerivedAccuracy train_derived_networks(const StudyContext& c, const PointPlan& p
   double exact_sum = 0;
   const int seeds = c.study.budget.derived_seeds;
   for (int k = 0; k < seeds; ++k) {
-    const uint64_t seed = point_seed(c.study, plan) + 7919ULL * static_cast<uint64_t>(k);
+    const uint64_t seed = training_seed(c.study, blocks, k);
     Supernet derived = seeded_supernet(c.space.network, seed, single);
-    train_derived(
-        derived, blocks, c.data, c.study.budget, seed + 17,
-        stage_progress(c, plan.id + " train" + (seeds > 1 ? " seed " + std::to_string(k) : "")));
+    const fs::path cached = trained_path(c, blocks, k);
+    bool loaded = false;
+    if (fs::exists(cached)) {
+      try {
+        torch::serialize::InputArchive archive;
+        archive.load_from(cached.string());
+        derived->load(archive);
+        loaded = true;
+      } catch (const c10::Error&) {
+        // An unreadable cache entry (edited, or from another build) is trained again.
+        derived = seeded_supernet(c.space.network, seed, single);
+      }
+    }
+    if (!loaded) {
+      train_derived(
+          derived, blocks, c.data, c.study.budget, seed + 17,
+          stage_progress(c, plan.id + " train" + (seeds > 1 ? " seed " + std::to_string(k) : "")));
+      torch::serialize::OutputArchive archive;
+      derived->save(archive);
+      create_output_directory(cached.parent_path().string());
+      save_archive_atomically(archive, cached.string(), "trained network");
+    }
     derived->nonlinear = c.sfu.ops(hardware);
     a.seeds.push_back(test_accuracy(derived, blocks, c.data.test));
     a.mean += a.seeds.back() / seeds;
