@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -136,6 +137,67 @@ Choice random_search(const StudyContext& c, const Evaluator& ev, const PointPlan
   return choice;
 }
 
+// Regularised (aging) evolution (Real et al., AAAI'19) over (network, hardware) pairs, scored as
+// random's are (inherited cross-entropy + lambda * log objective + penalty) at random's budget:
+// random_samples pairs scored, each one evaluator call and one supernet evaluation. A child
+// changes one block or one hardware value of the best of `evolution_tournament` members drawn
+// from the population; the oldest member leaves.
+Choice evolution_search(const StudyContext& c, const Evaluator& ev, const PointPlan& plan) {
+  const Study& s = c.study;
+  const int64_t n = s.budget.score_images;
+  const LabelledImages scoring{c.data.validation.images.slice(0, 0, n),
+                               c.data.validation.labels.slice(0, 0, n)};
+  Supernet net = warm_supernet(c);
+  const LogCombination objective = objective_combination(s.objective);
+  std::mt19937_64 rng(point_seed(s, plan));
+  const auto progress = stage_progress(c, plan.id + " evolution");
+  auto score = [&](const Sample& x) {
+    net->nonlinear = c.sfu.ops(x.hardware);  // the pair's SFU, as its hardware computes
+    const CostVector predicted = ev.predict({x}).at(0);
+    return inherited_loss(net, x.blocks, scoring) + plan.lambda * log_value(objective, predicted) +
+           s.budget.constraint_weight * constraint_penalty(s.constraints, predicted);
+  };
+  std::deque<std::pair<Sample, double>> population;
+  Choice choice;
+  double best = INFINITY;
+  auto add = [&](const Sample& x) {
+    population.emplace_back(x, score(x));
+    if (population.back().second < best) {
+      best = population.back().second;
+      choice.blocks = x.blocks;
+      choice.hardware = x.hardware;
+    }
+    progress(++choice.evaluator_calls, s.budget.random_samples, "");
+  };
+  for (int64_t i = 0; i < s.budget.evolution_population; ++i) {
+    Sample x;
+    for (const auto& dim : c.space.hardware) x.hardware.push_back(rng() % dim.values.size());
+    for (const auto& block : c.space.network.blocks)
+      x.blocks.push_back(rng() % block.options.size());
+    add(x);
+  }
+  while (choice.evaluator_calls < s.budget.random_samples) {
+    const std::pair<Sample, double>* parent = nullptr;
+    for (int64_t k = 0; k < s.budget.evolution_tournament; ++k) {
+      const auto& member = population[rng() % population.size()];
+      if (parent == nullptr || member.second < parent->second) parent = &member;
+    }
+    Sample child = parent->first;
+    const std::size_t slots = child.blocks.size() + child.hardware.size();
+    const std::size_t at = rng() % slots;
+    std::vector<int>& genes = at < child.blocks.size() ? child.blocks : child.hardware;
+    const std::size_t i = at < child.blocks.size() ? at : at - child.blocks.size();
+    const std::size_t options = at < child.blocks.size() ? c.space.network.blocks[i].options.size()
+                                                         : c.space.hardware[i].values.size();
+    if (options > 1)
+      genes[i] =
+          (genes[i] + 1 + static_cast<int>(rng() % (options - 1))) % static_cast<int>(options);
+    add(child);
+    population.pop_front();
+  }
+  return choice;
+}
+
 // Hardware only, for a fixed workload: the gradient search through the evaluator, random
 // search at the same number of evaluator calls, or the exhaustive optimum.
 Choice choose_hardware(const StudyContext& c, const Evaluator& ev, const PointPlan& plan) {
@@ -182,6 +244,7 @@ Choice choose(const StudyContext& c, const Evaluator& ev, const PointPlan& plan)
     return co_search(c, ev, plan, {plan.lambda, true, true, {}, &generator, {}});
   }
   if (plan.kind == "random") return random_search(c, ev, plan);
+  if (plan.kind == "evolution") return evolution_search(c, ev, plan);
   if (plan.kind == "accuracy-first")
     return co_search(c, ev, plan, {0.0, true, false, {}, nullptr, {}});
   // hw-aware-nas-mobile: its hardware is mobile's until the final step
@@ -263,7 +326,8 @@ RawPick final_hardware_step(const StudyContext& c, const Evaluator& ev, const Po
                             Choice& choice) {
   const bool has_pick = !choice.hardware.empty();
   const bool keep_approximation =
-      has_pick && c.sfu.applies() && (plan.kind == "coexplore" || plan.kind == "random");
+      has_pick && c.sfu.applies() &&
+      (plan.kind == "coexplore" || plan.kind == "random" || plan.kind == "evolution");
   std::vector<std::vector<int>> candidates;
   if (has_pick) candidates.push_back(choice.hardware);
   const auto top = static_cast<std::size_t>(c.study.final_hardware_top);

@@ -97,12 +97,26 @@ Budget read_budget(ObjectReader& top) {
   b.paths_per_step = r.integer_or("paths_per_step", b.paths_per_step, 2, 64);
   b.random_samples = r.integer_or("random_samples", b.random_samples, 1, 1000000);
   b.score_images = r.integer_or("score_images", b.score_images, 10, 5000);
+  b.evolution_population = r.integer_or("evolution_population", b.evolution_population, 2, 1000000);
+  b.evolution_tournament = r.integer_or("evolution_tournament", b.evolution_tournament, 1, 1000000);
   b.constraint_weight = r.number_or("constraint_weight", b.constraint_weight, 0, 1e6);
   r.reject_unknown_keys();
   if (b.score_images > b.search_images)
     r.fail("score_images",
            "must be at most search_images (" + std::to_string(b.search_images) + ")");
   return b;
+}
+
+// Evolution scores random_samples pairs, its population among them.
+void check_evolution_budget(ObjectReader& top, const Budget& b) {
+  const std::string where = "budget.";
+  if (b.evolution_population > b.random_samples)
+    top.fail(where + "evolution_population", "must be at most random_samples (" +
+                                                 std::to_string(b.random_samples) +
+                                                 "), the budget evolution shares with random");
+  if (b.evolution_tournament > b.evolution_population)
+    top.fail(where + "evolution_tournament", "must be at most evolution_population (" +
+                                                 std::to_string(b.evolution_population) + ")");
 }
 
 GeneratorPlan read_generator(ObjectReader& top, const std::string& mode) {
@@ -209,7 +223,7 @@ const std::vector<std::string>& metric_names() {
 
 const std::vector<std::string>& baseline_names(const std::string& family) {
   static const std::vector<std::string> network = {"accuracy-first", "hw-aware-nas-mobile",
-                                                   "random"};
+                                                   "random", "evolution"};
   static const std::vector<std::string> fixed = {"random", "exhaustive"};
   return family == "fixed" ? fixed : network;
 }
@@ -284,6 +298,8 @@ Study read_study(const std::string& path, const Json& root) {
   }
   s.budget = read_budget(top);
   s.baselines = read_baselines(top, baseline_names(s.family), s.family);
+  if (std::find(s.baselines.begin(), s.baselines.end(), "evolution") != s.baselines.end())
+    check_evolution_budget(top, s.budget);
   if (std::find(s.baselines.begin(), s.baselines.end(), "hw-aware-nas-mobile") !=
       s.baselines.end()) {
     try {

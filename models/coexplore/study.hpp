@@ -51,8 +51,10 @@ struct Budget {
   double temperature_start = 5.0;        // Gumbel-softmax, annealed geometrically
   double temperature_end = 0.5;
   int64_t paths_per_step = 4;    // paths an alpha step samples for its accuracy gradient
-  int64_t random_samples = 256;  // random co-search: (network, hardware) pairs scored
-  int64_t score_images = 1000;   // held-out images that score a random pair's accuracy
+  int64_t random_samples = 256;  // random co-search and evolution: (network, hardware) pairs scored
+  int64_t evolution_population = 16;  // aging evolution: members kept
+  int64_t evolution_tournament = 4;   // members drawn to pick each parent
+  int64_t score_images = 1000;        // held-out images that score a random pair's accuracy
   // Constraint penalty weight (per unit of squared log-violation) during the search.
   double constraint_weight = 10.0;
 };
@@ -103,7 +105,7 @@ struct Study {
 
 constexpr int kMaxStudySeeds = 100;
 
-// mbconv: accuracy-first, hw-aware-nas-mobile, random; fixed: random, exhaustive.
+// mbconv: accuracy-first, hw-aware-nas-mobile, random, evolution; fixed: random, exhaustive.
 const std::vector<std::string>& baseline_names(const std::string& family);
 
 // Strict: unknown keys, out-of-range values and unknown names throw InputError naming the

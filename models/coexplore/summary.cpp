@@ -145,8 +145,8 @@ void check_point_entry(const std::string& path, const Json& e, const std::string
   };
   if (!e.is_object()) fail("(top)", "expected an object");
   if (e.value("id", Json()) != id) fail("id", "must be \"" + id + "\", its directory");
-  static const std::vector<std::string> kinds = {"coexplore", "accuracy-first",
-                                                 "hw-aware-nas-mobile", "random", "exhaustive"};
+  static const std::vector<std::string> kinds = {
+      "coexplore", "accuracy-first", "hw-aware-nas-mobile", "random", "evolution", "exhaustive"};
   const Json kind = e.value("kind", Json());
   if (!kind.is_string() || std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
     fail("kind", "unknown kind");
