@@ -132,6 +132,8 @@ int explore(int argc, char** argv) {
       "seeds", po::value(&o.seeds),
       "study seeds (overrides the study's \"seeds\"): each in <out>/seed-<s>/, the methods "
       "compared paired by seed with 95% intervals")(
+      "claim", po::bool_switch(&o.claim),
+      "(--jobs workers) claim unfinished points, longest first, instead of i % N")(
       "stop-after", po::value(&o.stop_after)->default_value(-1),
       "stop after computing this many points, as a kill would (tests --resume)");
   po::variables_map vm;
@@ -182,17 +184,30 @@ int explore(int argc, char** argv) {
   if (jobs > 1) {
     coexplore::ExploreOptions prepare = o;
     prepare.prepare_only = true;
+    // The shared parts (evaluator, warm-up, random scores) run before any worker: all the
+    // workers' threads are theirs.
+    set_torch_threads(threads * jobs);
     const coexplore::ExploreResult prepared = coexplore::run_explore(prepare);
+    set_torch_threads(threads);
     bars.finish();
     print_moved_aside(prepared);
-    std::vector<std::string> args = {"explore", "--study",   o.study_path,           "--out",
-                                     o.out_dir, "--threads", std::to_string(threads)};
+    coexplore::clear_point_claims(o.out_dir);
+    std::vector<std::string> args = {"explore",
+                                     "--study",
+                                     o.study_path,
+                                     "--out",
+                                     o.out_dir,
+                                     "--threads",
+                                     std::to_string(threads),
+                                     "--claim"};
     if (o.quick) args.push_back("--quick");
     if (o.seeds > 0) {
       args.push_back("--seeds");
       args.push_back(std::to_string(o.seeds));
     }
-    if (const int failed = run_workers(args, jobs)) {
+    const int failed = run_workers(args, jobs);
+    coexplore::clear_point_claims(o.out_dir);
+    if (failed) {
       throw InputError(std::to_string(failed) + " worker(s) failed; rerun with --resume");
     }
     coexplore::merge_explore(o.out_dir);

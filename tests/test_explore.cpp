@@ -301,6 +301,13 @@ TEST(ExploreStudy, SeedsArePairedAndResumable) {
   const Json summary = Json::parse(read_text(a + "/summary.json"));
   EXPECT_EQ(without_seconds(summary), without_seconds(Json::parse(read_text(b + "/summary.json"))));
   EXPECT_EQ(read_text(a + "/pareto.csv"), read_text(b + "/pareto.csv"));
+  // Two workers claiming points longest first give the same bytes, and leave no claims.
+  const std::string c = dir.path("c");
+  r = run_duet("explore --study " + study + " --out " + c + " --quick --seeds 2 --jobs 2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(without_seconds(summary), without_seconds(Json::parse(read_text(c + "/summary.json"))));
+  for (const auto& f : std::filesystem::recursive_directory_iterator(c))
+    EXPECT_NE(f.path().extension(), ".claim") << f.path();
   EXPECT_EQ(summary["seeds"], 2);
   for (const char* baseline : {"accuracy-first", "random"}) {
     const Json& v = summary["coexplore_against"][baseline]["hypervolume_above_floor"];

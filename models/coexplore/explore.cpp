@@ -1,5 +1,6 @@
 #include "models/coexplore/explore.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -192,6 +193,37 @@ CostOnlyResult search_cost_only(const std::string& study_path, const std::string
 
 namespace {
 
+// Workers that claim points take the longest first, so that the last one to finish is short:
+// the searches that train through the supernet (co-exploration, then the two-stage baselines)
+// before those that only score samples (evolution, random). Otherwise plan order.
+std::vector<std::size_t> point_order(const std::vector<PointPlan>& plan, bool longest_first) {
+  std::vector<std::size_t> order(plan.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (!longest_first) return order;
+  auto rank = [](const std::string& kind) {
+    static const std::vector<std::string> kinds = {"coexplore", "hw-aware-nas-mobile",
+                                                   "accuracy-first", "evolution", "random"};
+    return std::find(kinds.begin(), kinds.end(), kind) - kinds.begin();
+  };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return rank(plan[a].kind) < rank(plan[b].kind);
+  });
+  return order;
+}
+
+fs::path claim_path(const std::string& out_dir, const std::string& id) {
+  return fs::path(out_dir) / "points" / (id + ".claim");
+}
+
+// True for the one worker whose exclusive create of the point's claim file succeeds.
+bool claim_point(const std::string& out_dir, const std::string& id) {
+  create_output_directory((fs::path(out_dir) / "points").string());
+  const int fd = ::open(claim_path(out_dir, id).c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
+
 // One study seed's run in o.out_dir: the whole study as it ran before seeds existed.
 ExploreResult run_one_seed(const ExploreOptions& o, const Study& study) {
   const SearchSpace space = load_search_space(study.space_path);
@@ -264,13 +296,14 @@ ExploreResult run_one_seed(const ExploreOptions& o, const Study& study) {
   if (study.hardware_mode == "generator") prepare_generator(c);
 
   if (o.prepare_only) return result;
-  for (std::size_t i = 0; i < plan.size(); ++i) {
-    if (static_cast<int>(i % o.points) != o.point) continue;
+  for (const std::size_t i : point_order(plan, o.claim)) {
+    if (!o.claim && static_cast<int>(i % o.points) != o.point) continue;
     if (fs::exists(fs::path(o.out_dir) / "points" / plan[i].id / "point.json")) {
       ++result.reused;
       continue;
     }
     if (o.stop_after >= 0 && result.computed >= o.stop_after) return result;
+    if (o.claim && !claim_point(o.out_dir, plan[i].id)) continue;  // another worker has it
     run_point(c, plan[i]);
     ++result.computed;
     report(o.progress, "points", static_cast<int64_t>(i + 1), static_cast<int64_t>(plan.size()),
@@ -325,6 +358,17 @@ ExploreResult run_seeds(const ExploreOptions& o, const Study& study, int seeds) 
 }
 
 }  // namespace
+
+void clear_point_claims(const std::string& out_dir) {
+  std::error_code ec;
+  std::vector<fs::path> dirs = {fs::path(out_dir) / "points"};
+  for (int k = 0; fs::exists(seed_dir(out_dir, k), ec); ++k)
+    dirs.push_back(fs::path(seed_dir(out_dir, k)) / "points");
+  for (const fs::path& dir : dirs) {
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      if (entry.path().extension() == ".claim") fs::remove(entry.path(), ec);
+  }
+}
 
 ExploreResult run_explore(const ExploreOptions& o) {
   if (o.points < 1 || o.point < 0 || o.point >= o.points)

@@ -27,6 +27,7 @@ struct ExploreOptions {
   int stop_after = -1;        // >= 0: stop after computing this many points (tests a kill)
   int seeds = 0;              // > 0: overrides the study's "seeds"
   bool merge_later = false;   // one seed of several: the caller merges
+  bool claim = false;         // a --jobs worker: claim unfinished points, longest first, not i % N
   ExploreProgress progress;
 };
 
@@ -50,6 +51,10 @@ struct CostOnlyResult {
 };
 CostOnlyResult search_cost_only(const std::string& study_path, const std::string& evaluator_dir,
                                 double lambda, uint64_t seed);
+
+// Removes the claims of --jobs workers (points/<id>.claim) that an earlier, killed run left,
+// in every seed; the parent calls it before it starts its workers.
+void clear_point_claims(const std::string& out_dir);
 
 // Joins every point of a study's --out into summary.json and pareto.csv; InputError naming
 // the points still missing. With several study seeds, each seed-<s>/ is merged, then the
