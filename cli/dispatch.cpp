@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <boost/program_options/errors.hpp>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -38,6 +39,27 @@ int run_in_torch_binary(int argc, char** argv) {
   return 2;
 }
 
+// A message quotes what the user gave, which may hold a newline, a carriage return or an
+// escape sequence: written raw, it would split the one-line error or drive the terminal.
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 int dispatch(const std::vector<Command>& commands, int argc, char** argv) {
@@ -57,20 +79,20 @@ int dispatch(const std::vector<Command>& commands, int argc, char** argv) {
     try {
       return c.run(argc - 1, argv + 1);
     } catch (const InputError& e) {
-      std::cerr << "duet " << c.name << ": error: " << e.what() << "\n";
+      std::cerr << "duet " << c.name << ": error: " << one_line(e.what()) << "\n";
       return 2;
     } catch (const boost::program_options::error& e) {
-      std::cerr << "duet " << c.name << ": error: " << e.what() << " (see duet " << c.name
+      std::cerr << "duet " << c.name << ": error: " << one_line(e.what()) << " (see duet " << c.name
                 << " --help)\n";
       return 2;
     } catch (const std::exception& e) {
       // A defect, not bad input: say so in one line rather than abort.
-      std::cerr << "duet " << c.name << ": internal error: " << e.what()
+      std::cerr << "duet " << c.name << ": internal error: " << one_line(e.what())
                 << " (please report it with the command line)\n";
       return 1;
     }
   }
-  std::cerr << "duet: unknown command \"" << argv[1] << "\" (allowed: " << names
+  std::cerr << "duet: unknown command \"" << one_line(argv[1]) << "\" (allowed: " << names
             << "; duet --help describes them)\n";
   return 2;
 }

@@ -48,7 +48,8 @@ int sim_command(int argc, char** argv) {
       "technology table for energy and area (default: configs/tech/<technology_nm>nm.json)")(
       "schedule", po::value(&request.schedule),
       "sequential (layers one after another) or overlap (the PE array, SFU and DMA work on "
-      "tiles of a window of layers at once); default: the config's, else sequential")(
+      "tiles of a window of layers at once); default: the config's, else overlap (sequential with "
+      "--ideal-memory)")(
       "fidelity", po::value(&fidelity)->default_value("fast"),
       "fast: one event per tile; cycle: step the PE array every cycle (slow, for checking)")(
       "max-tiles", po::value(&options.max_tiles)->default_value(options.max_tiles),

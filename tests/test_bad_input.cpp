@@ -33,6 +33,22 @@ void expect_clean_failure(const TempDir& dir, const Case& c) {
   EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
 }
 
+// A value quoted back in an error keeps the message on one line (#21 probe): a newline in
+// --schedule, a carriage return or an escape character in a config value.
+TEST(BadInput, QuotedValuesStayOnOneLine) {
+  TempDir dir;
+  auto r = run_duet("sim --workload resnet18 --schedule \"$(printf 'overlap\\nx')\"");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("overlap\\nx"), std::string::npos) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  Json accel = accelerator_config_to_json(test::shipped("mobile"));
+  accel["pe_array"]["dataflow"] = "ws\r\x1b[2J";
+  r = run_duet("sim --workload resnet18 --arch " + dir.file("a.json", accel.dump()));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("ws\\r\\x1b[2J"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find('\r'), std::string::npos) << r.output;
+}
+
 TEST(BadInput, WorkloadErrors) {
   TempDir dir;
   const std::string malformed = dir.file("malformed.json",

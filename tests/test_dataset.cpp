@@ -114,6 +114,17 @@ TEST(Dataset, ShardsMergeToTheFullSet) {
                           dir.path("s2.csv") + " " + dir.path("s0.csv") + " " + dir.path("s1.csv"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(test::read_text(dir.path("merged.csv")), full);
+  // A shard of the same space under the other schedule is not one run's (#21 probe).
+  std::string other = test::read_text(dir.path("s1.csv"));
+  for (std::size_t at = other.find(",overlap,"); at != std::string::npos;
+       at = other.find(",overlap,", at))
+    other.replace(at, 9, ",sequential,");
+  const std::string other_path = dir.file("s1-sequential.csv", other);
+  r = test::run_duet("dataset merge --out " + dir.path("mixed.csv") + " " + dir.path("s0.csv") +
+                     " " + other_path);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("schedule sequential"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.path("mixed.csv")));
 }
 
 // Without --resume an existing output is kept: the run refuses, and with --force moves it aside

@@ -505,6 +505,19 @@ TEST(ExploreKeptResults, AStaleEvaluatorIsMovedAsideAndRebuilt) {
   const Json rebuilt = Json::parse(read_text(eval + "/evaluator.json"));
   EXPECT_EQ(rebuilt["dataset"]["simulator_version"], kSimulatorVersion);
   EXPECT_EQ(rebuilt["dataset"]["schedule"], "overlap");
+  // A sidecar that does not say where its data came from is stale too, not a raw JSON error
+  // (#21 probe: "cannot use value() with null").
+  for (const Json& dataset : {Json(nullptr), Json({{"schedule", 1}})}) {
+    Json edited = rebuilt;
+    edited["dataset"] = dataset;
+    std::ofstream(eval + "/evaluator.json") << edited.dump();
+    const auto again = run_duet("explore --study " + study + " --out " + dir.path("out") +
+                                " --quick --stop-after 0 --resume");
+    ASSERT_EQ(again.exit_code, 0) << again.output;
+    EXPECT_NE(again.output.find("does not record its data's simulator version"), std::string::npos)
+        << again.output;
+  }
+  EXPECT_TRUE(std::filesystem::exists(eval + "/replaced/3/evaluator.json"));
 }
 
 // Every shipped study loads, plain and --quick; the #22 studies run five seeds with every

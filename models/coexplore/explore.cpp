@@ -76,18 +76,25 @@ void report(const ExploreProgress& p, const std::string& stage, int64_t done, in
 
 // Why the evaluator in `dir` no longer stands for this simulator on this space ("" if it does):
 // its data came from another simulator version or schedule (the default schedule changed in
-// duet-sim-2). An unreadable sidecar is Evaluator::load's to report.
+// duet-sim-2), or its sidecar does not say which. A sidecar that is not JSON is
+// Evaluator::load's to report.
 std::string stale_evaluator(const std::string& dir, const SearchSpace& space) {
-  Json dataset;
+  Json sidecar;
   try {
-    dataset = read_json_file(evaluator_sidecar_path(dir)).at("dataset");
-  } catch (const std::exception&) {
+    sidecar = read_json_file(evaluator_sidecar_path(dir));
+  } catch (const InputError&) {
     return "";
   }
-  const std::string version = dataset.value("simulator_version", "");
-  const std::string schedule = dataset.value("schedule", "");
+  const Json dataset = sidecar.is_object() ? sidecar.value("dataset", Json()) : Json();
+  auto text = [&](const char* key) {
+    const Json v = dataset.is_object() ? dataset.value(key, Json()) : Json();
+    return v.is_string() ? v.get<std::string>() : std::string();
+  };
+  const std::string version = text("simulator_version"), schedule = text("schedule");
   const std::string wanted = schedule_name(space_base_config(space).schedule);
   if (version == kSimulatorVersion && schedule == wanted) return "";
+  if (version.empty() || schedule.empty())
+    return "its sidecar does not record its data's simulator version and schedule";
   return "its data came from " + version + " under the " + schedule + " schedule, not " +
          kSimulatorVersion + " under " + wanted;
 }

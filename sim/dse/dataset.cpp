@@ -358,19 +358,43 @@ DatasetSummary generate_dataset(const DatasetOptions& o) {
   return summary;
 }
 
+namespace {
+
+// Shards of one dataset come from one simulator under one schedule: rows of another (a shard of
+// a space with another schedule, or an older simulator) would train one evaluator on two.
+void check_same_simulation(const std::string& path, std::size_t line,
+                           const std::vector<std::string>& names,
+                           const std::vector<std::string>& fields, std::string& provenance) {
+  std::string mine;
+  for (const char* key : {"schedule", "simulator_version"}) {
+    const auto it = std::find(names.begin(), names.end(), key);
+    if (it != names.end()) mine += std::string(key) + " " + fields.at(it - names.begin()) + ", ";
+  }
+  if (provenance.empty()) provenance = mine;
+  if (mine != provenance)
+    throw InputError(path + ":" + std::to_string(line) + ": " + mine.substr(0, mine.size() - 2) +
+                     "; the first row has " + provenance.substr(0, provenance.size() - 2) +
+                     " (merge shards of one run only)");
+}
+
+}  // namespace
+
 int64_t merge_datasets(const std::vector<std::string>& inputs, const std::string& out_path) {
   if (inputs.empty()) throw InputError("dataset merge: no input files");
   std::string header;
   std::map<int64_t, std::string> rows;
+  std::string provenance;  // the first row's schedule and simulator version
   for (const auto& path : inputs) {
     if (!std::filesystem::exists(path)) throw InputError(path + ": cannot open file");
     const auto lines = complete_lines(path);
     if (lines.empty()) throw InputError(path + ": empty file");
     if (header.empty()) header = lines[0];
     if (lines[0] != header) throw InputError(path + ": columns differ from " + inputs[0]);
-    const std::size_t columns = split_csv_line(header).size();
+    const std::vector<std::string> names = split_csv_line(header);
+    const std::size_t columns = names.size();
     for (std::size_t i = 1; i < lines.size(); ++i) {
       const int64_t index = checked_row_index(path, i + 1, lines[i], columns);
+      check_same_simulation(path, i + 1, names, split_csv_line(lines[i]), provenance);
       auto [it, inserted] = rows.emplace(index, lines[i]);
       if (!inserted && it->second != lines[i]) {
         throw InputError(path + ": sample " + std::to_string(index) +
