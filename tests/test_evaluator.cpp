@@ -313,6 +313,17 @@ TEST(EvaluatorBadInput, MismatchedSpacesAndFilesExitWithCodeTwo) {
     EXPECT_NE(r.output.find("it is kept"), std::string::npos) << r.output;
     EXPECT_EQ(test::read_text(model + "/evaluator.pt"), weights) << extra;
   }
+  {  // Weights without their sidecar or a checkpoint are someone's, not an interrupted run.
+    std::filesystem::create_directories(dir.path("orphan"));
+    std::filesystem::copy_file(model + "/evaluator.pt", dir.path("orphan/evaluator.pt"));
+    for (const std::string& extra : {std::string(""), std::string(" --resume")}) {
+      r = run_duet("evaluator train --data " + dir.path("synthetic.csv") + " --space " + kSpace +
+                   " --out " + dir.path("orphan") + " --epochs 1" + extra);
+      EXPECT_EQ(r.exit_code, 2) << extra << "\n" << r.output;
+      EXPECT_NE(r.output.find("they are kept"), std::string::npos) << r.output;
+      EXPECT_EQ(test::read_text(dir.path("orphan/evaluator.pt")), weights) << extra;
+    }
+  }
   {  // A sample listed twice would weigh twice in training.
     const std::string text = test::read_text(dir.path("synthetic.csv"));
     const std::size_t second = text.find('\n') + 1;

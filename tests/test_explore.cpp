@@ -15,6 +15,7 @@
 #include "models/coexplore/study.hpp"
 #include "models/coexplore/summary.hpp"
 #include "models/evaluator/evaluator.hpp"
+#include "models/evaluator/evaluator_files.hpp"
 #include "sim/dse/dataset.hpp"
 #include "sim/dse/dataset_table.hpp"
 #include "sim/dse/sampled_hardware.hpp"
@@ -492,6 +493,8 @@ TEST(ExploreKeptResults, AStaleEvaluatorIsMovedAsideAndRebuilt) {
   EXPECT_EQ(sidecar["dataset"]["simulator_version"], kSimulatorVersion);
   sidecar["dataset"]["simulator_version"] = "duet-sim-1";
   sidecar["dataset"]["schedule"] = "sequential";
+  // As duet-sim-1 wrote it: its integrity hashes hold (an edited sidecar is refused instead).
+  sidecar["integrity"] = evaluator_integrity(sidecar, eval + "/evaluator.pt");
   std::ofstream(eval + "/evaluator.json") << sidecar.dump();
   const std::string study = write_study(dir, tiny_study(dir));
   const auto r = run_duet("explore --study " + study + " --out " + dir.path("out") +
@@ -510,6 +513,7 @@ TEST(ExploreKeptResults, AStaleEvaluatorIsMovedAsideAndRebuilt) {
   for (const Json& dataset : {Json(nullptr), Json({{"schedule", 1}})}) {
     Json edited = rebuilt;
     edited["dataset"] = dataset;
+    edited["integrity"] = evaluator_integrity(edited, eval + "/evaluator.pt");
     std::ofstream(eval + "/evaluator.json") << edited.dump();
     const auto again = run_duet("explore --study " + study + " --out " + dir.path("out") +
                                 " --quick --stop-after 0 --resume");

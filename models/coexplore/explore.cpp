@@ -76,12 +76,14 @@ void report(const ExploreProgress& p, const std::string& stage, int64_t done, in
 
 // Why the evaluator in `dir` no longer stands for this simulator on this space ("" if it does):
 // its data came from another simulator version or schedule (the default schedule changed in
-// duet-sim-2), or its sidecar does not say which. A sidecar that is not JSON is
-// Evaluator::load's to report.
+// duet-sim-2), or its sidecar does not say which. Only an evaluator that passes its integrity
+// check can be stale: a corrupt or edited one is Evaluator::load's to refuse, and --out is left
+// as it was.
 std::string stale_evaluator(const std::string& dir, const SearchSpace& space) {
   Json sidecar;
   try {
     sidecar = read_json_file(evaluator_sidecar_path(dir));
+    verify_evaluator_integrity(sidecar, evaluator_sidecar_path(dir), evaluator_weights_path(dir));
   } catch (const InputError&) {
     return "";
   }

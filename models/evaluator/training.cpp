@@ -219,6 +219,15 @@ EvaluatorTrainSummary train_evaluator(const EvaluatorTrainOptions& o) {
   validation.targets = (validation.targets - mean) / stdev;
   summary.mean_predictor_loss = validation.targets.square().mean().item<double>();
 
+  // This command writes a checkpoint before the weights and removes it after the sidecar, so
+  // weights with neither are not an interrupted run of it: someone's, kept (#21 probe).
+  if (std::filesystem::exists(evaluator_weights_path(o.out_dir)) &&
+      !std::filesystem::exists(evaluator_sidecar_path(o.out_dir)) &&
+      !std::filesystem::exists(evaluator_checkpoint_path(o.out_dir))) {
+    throw InputError(evaluator_weights_path(o.out_dir) +
+                     ": weights without evaluator.json or a checkpoint (not an interrupted run); "
+                     "they are kept: move them away or use another --out");
+  }
   create_output_directory(o.out_dir);
   torch::manual_seed(o.seed);
   Mlp model(schema.feature_count(), options.hidden);
