@@ -68,15 +68,26 @@ void Controller::complete(int layer) {
 }
 
 // Every source holds the prefix of its output that the tile reads.
-bool Controller::ready(int layer, const Tile& tile) const {
-  const LayerPlan& plan = (*job_->plans)[layer];
-  for (const LayerPlan::Source& s : plan.sources) {
-    if (complete_[s.layer]) continue;
-    const int64_t den = plan.need_den[s.input];
-    if (s.whole || den == 0) return false;
-    const int64_t total = (*job_->plans)[s.layer].output_elements;
-    const auto needed = (static_cast<__int128>(total) * tile.need[s.input] + den - 1) / den;
-    if (stored_prefix_[s.layer] < needed) return false;
+bool Controller::ready(WindowLayer& w, std::size_t tile) {
+  const LayerPlan& plan = (*job_->plans)[w.layer];
+  if (w.needed_for != tile) {
+    w.needed_for = tile;
+    w.needed.clear();
+    for (const LayerPlan::Source& s : plan.sources) {
+      const int64_t den = plan.need_den[s.input];
+      if (s.whole || den == 0 || w.tiles.empty()) {
+        w.needed.push_back(-1);
+        continue;
+      }
+      const int64_t total = (*job_->plans)[s.layer].output_elements;
+      const auto share = static_cast<__int128>(total) * w.tiles[tile].need[s.input];
+      w.needed.push_back(static_cast<int64_t>((share + den - 1) / den));
+    }
+  }
+  for (std::size_t k = 0; k < plan.sources.size(); ++k) {
+    const int source = plan.sources[k].layer;
+    if (complete_[source]) continue;
+    if (w.needed[k] < 0 || stored_prefix_[source] < w.needed[k]) return false;
   }
   return true;
 }
@@ -99,9 +110,9 @@ Controller::WindowLayer* Controller::pick(std::deque<WindowLayer>& window) {
     const Unit unit = (*job_->plans)[w.layer].unit;
     const auto u = static_cast<std::size_t>(unit);
     if (unit == Unit::kPeArray && open_fold_layer_ >= 0 && open_fold_layer_ != w.layer) continue;
-    if (!buffer_takes({w.layer, &w.tiles[w.next], next_part(w)})) continue;
     const int load = job_->waiting[u] + job_->running[u];
     if (best != nullptr && load >= best_load) continue;
+    if (!buffer_takes({w.layer, &w.tiles[w.next], next_part(w)})) continue;
     // A PE fold starts only when all of its chunks can follow: the array keeps it until its
     // end, so a chunk waiting on a layer that needs the array would never come.
     std::size_t last = w.next;
@@ -112,7 +123,7 @@ Controller::WindowLayer* Controller::pick(std::deque<WindowLayer>& window) {
       }
       last = w.fold_last;
     }
-    if (!ready(w.layer, w.tiles[last])) continue;
+    if (!ready(w, last)) continue;
     best = &w;
     best_load = load;
   }
@@ -205,7 +216,7 @@ void Controller::run_overlap() {
     if (stored_since_views_) {
       bool progressed = false;
       for (WindowLayer& w : window) {
-        if (w.tiles.empty() && !complete_[w.layer] && ready(w.layer, Tile{})) {
+        if (w.tiles.empty() && !complete_[w.layer] && ready(w, 0)) {
           job_->stats[w.layer].start = job_->now();
           complete(w.layer);
           progressed = true;

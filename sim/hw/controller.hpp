@@ -5,6 +5,7 @@
 // overlap: keeps a window of layers and, whenever the DMA could start a load at once, issues
 // one ready tile: first for the unit with the least work in hand, then from the oldest layer;
 // a memory-bound layer waits while an older memory-bound layer is incomplete.
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <systemc>
@@ -40,13 +41,17 @@ class Controller : public sc_core::sc_module {
     std::size_t fold_last = 0;        // PE layers: the last tile of the fold `next` belongs to
     bool weights_prefetched = false;  // its first tile's weights are in the buffer
     bool memory_bound = false;        // its transfers take the channel longer than its unit
+    // Per source, the output prefix tile `needed_for` reads (-1: all of it), kept between
+    // passes because the controller asks again until the tile issues.
+    std::size_t needed_for = SIZE_MAX;
+    std::vector<int64_t> needed;
   };
 
   void run();
   void run_sequential();
   void run_overlap();
   void complete(int layer);
-  bool ready(int layer, const Tile& tile) const;
+  bool ready(WindowLayer& w, std::size_t tile);
   WindowLayer* pick(std::deque<WindowLayer>& window);
   WindowLayer* weights_to_prefetch(std::deque<WindowLayer>& window);
   void issue(WindowLayer& w);

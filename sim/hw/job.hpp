@@ -62,11 +62,10 @@ struct Job {
   std::array<int, 4> waiting{};
   std::array<int, 4> running{};  // tiles each unit is computing (0 or 1)
   std::function<void()> wake;
-  void unit_took(Unit unit) {
-    --waiting[static_cast<std::size_t>(unit)];
-    state_changed();
-  }
-  // A unit took a tile, a buffer slot was freed or the DMA wants a request.
+  // No wake-up: a unit taking a tile frees no slot and no room, so it makes no tile issuable
+  // (its compute's end does, and wakes the controller then).
+  void unit_took(Unit unit) { --waiting[static_cast<std::size_t>(unit)]; }
+  // A buffer slot or room was freed, a tile was stored, or the DMA wants a request.
   void state_changed() {
     if (wake) wake();
   }
