@@ -158,6 +158,13 @@ Controller::WindowLayer* Controller::weights_to_prefetch(std::deque<WindowLayer>
   return nullptr;
 }
 
+// The layer whose first weights the DMA would load now, if any.
+Controller::WindowLayer* Controller::prefetchable(std::deque<WindowLayer>& window) {
+  WindowLayer* p = weights_to_prefetch(window);
+  if (p == nullptr || !buffer_takes({p->layer, &p->tiles[0], LoadPart::kWeights})) return nullptr;
+  return p;
+}
+
 // The controller's own estimate: the layer's transfers would keep the channel busier than its
 // tiles keep their unit (latencies and stalls ignored).
 bool Controller::memory_bound(const std::vector<Tile>& tiles) const {
@@ -235,6 +242,12 @@ void Controller::run_overlap() {
       continue;
     }
     if (!in_turn && !CycleArbiter::quiet()) {
+      // Nothing to issue yet: wait for a change, not for the turn. Whatever frees a slot or
+      // room, stores a tile or idles the DMA wakes the controller, so nothing is missed.
+      if (pick(window) == nullptr && prefetchable(window) == nullptr) {
+        wait(changed_);
+        continue;
+      }
       arbiter_.wait_turn(CycleArbiter::kController);
       in_turn = true;
       continue;
@@ -242,8 +255,7 @@ void Controller::run_overlap() {
     in_turn = false;
     if (WindowLayer* w = pick(window)) {
       issue(*w);
-    } else if (WindowLayer* p = weights_to_prefetch(window);
-               p != nullptr && buffer_takes({p->layer, &p->tiles[0], LoadPart::kWeights})) {
+    } else if (WindowLayer* p = prefetchable(window)) {
       p->weights_prefetched = prefetch_waiting_ = true;
       load_requests.write({p->layer, &p->tiles[0], LoadPart::kWeights});
     } else {

@@ -54,6 +54,7 @@ class Controller : public sc_core::sc_module {
   bool ready(WindowLayer& w, std::size_t tile);
   WindowLayer* pick(std::deque<WindowLayer>& window);
   WindowLayer* weights_to_prefetch(std::deque<WindowLayer>& window);
+  WindowLayer* prefetchable(std::deque<WindowLayer>& window);
   void issue(WindowLayer& w);
   static LoadPart next_part(const WindowLayer& w);
   bool memory_bound(const std::vector<Tile>& tiles) const;
