@@ -246,6 +246,8 @@ TEST(ExploreStudy, QuickRunIsResumableDeterministicAndReproducibleInDuetSim) {
   EXPECT_EQ(first["evaluator_calls"].get<int64_t>(), 32 * (1 + first["refinements"].get<int>()));
   // #22: the hypervolume above accuracy-first's accuracy minus one point, per kind, and
   // co-exploration against every baseline.
+  EXPECT_EQ(summary["simulator"]["schedule"], "overlap");  // #21: the study records it
+  EXPECT_EQ(summary["simulator"]["simulator_version"], kSimulatorVersion);
   const Json& comparison = summary["comparison"];
   const double floor = comparison["floor"]["accuracy"].get<double>();
   EXPECT_NEAR(floor, first["accuracy"].get<double>() - 0.01, 1e-12);

@@ -134,6 +134,14 @@ std::string pareto_csv(const Json& entries) {
   return out.str();
 }
 
+// The evaluator's dataset record in study.json ("" when absent).
+std::string dataset_text(const Json& record, const char* key) {
+  const Json e = record.value("evaluator", Json::object());
+  const Json d = e.is_object() ? e.value("dataset", Json::object()) : Json();
+  const Json v = d.is_object() ? d.value(key, Json()) : Json();
+  return v.is_string() ? v.get<std::string>() : "";
+}
+
 // `reading` is kept naming the file whose fields are being read, for the error message.
 void merge_points(const std::string& out_dir, std::string& reading);
 
@@ -315,6 +323,10 @@ void merge_points(const std::string& out_dir, std::string& reading) {
                   {"hypervolume", volumes},
                   {"hypervolume_reference", ref},
                   {"comparison", method_comparison(all, reference)},
+                  // What simulated its evaluator's data and its designs (#21).
+                  {"simulator",
+                   {{"schedule", dataset_text(record, "schedule")},
+                    {"simulator_version", dataset_text(record, "simulator_version")}}},
                   {"seconds", seconds}};
   if (record.value("family", "mbconv") == "fixed") {
     summary["workloads"] = workload_comparison(out_dir, all);
