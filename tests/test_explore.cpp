@@ -76,6 +76,19 @@ std::string tiny_evaluator(const TempDir& dir) {
   return t.out_dir;
 }
 
+// The lowest log EDP the evaluator predicts over the tiny space's 6 networks x its whole
+// hardware grid.
+double cheapest_tiny_design(const Evaluator& evaluator, const SearchSpace& space, int64_t& calls) {
+  double best = INFINITY;
+  for (int b0 = 0; b0 < 2; ++b0) {
+    for (int b1 = 0; b1 < 3; ++b1) {
+      const auto top = rank_hardware(evaluator, space, {b0, b1}, Objective{}, {}, 1.0, 1, calls);
+      best = std::min(best, top.at(0).log_objective);
+    }
+  }
+  return best;
+}
+
 std::vector<std::vector<double>> arbitrary_softmax_rows(const Evaluator& evaluator) {
   std::vector<std::size_t> sizes;
   for (const auto& d : evaluator.schema().dimensions()) sizes.push_back(d.choices.size());
@@ -150,14 +163,8 @@ TEST(ExploreSearch, CostOnlyReachesTheCheapestDesignTheEvaluatorKnows) {
   const Evaluator evaluator = Evaluator::load(model);
   const SearchSpace space = load_search_space(kTinySpace);
   const LogCombination edp = objective_combination(Objective{});
-  double best = INFINITY;
   int64_t calls = 0;
-  for (int b0 = 0; b0 < 2; ++b0) {
-    for (int b1 = 0; b1 < 3; ++b1) {
-      const auto top = rank_hardware(evaluator, space, {b0, b1}, Objective{}, {}, 1.0, 1, calls);
-      best = std::min(best, top.at(0).log_objective);
-    }
-  }
+  const double best = cheapest_tiny_design(evaluator, space, calls);
   EXPECT_EQ(calls, 6 * hardware_grid_size(space));
   const double reached =
       log_value(edp, evaluator.predict({{0, found.hardware, found.blocks}}).at(0));
@@ -202,14 +209,8 @@ TEST(ExploreSearch, EvolutionAtACostOnlyObjectiveReachesTheCheapestDesign) {
   }
   const Evaluator evaluator = Evaluator::load(model);
   const LogCombination edp = objective_combination(Objective{});
-  double best = INFINITY;
   int64_t calls = 0;
-  for (int b0 = 0; b0 < 2; ++b0)
-    for (int b1 = 0; b1 < 3; ++b1)
-      best =
-          std::min(best, rank_hardware(evaluator, space, {b0, b1}, Objective{}, {}, 1.0, 1, calls)
-                             .at(0)
-                             .log_objective);
+  const double best = cheapest_tiny_design(evaluator, space, calls);
   EXPECT_NEAR(log_value(edp, evaluator.predict({pick}).at(0)), best, 1e-6)
       << "evolution stopped at a design the evaluator prices higher";
 }

@@ -8,6 +8,7 @@
 
 #include "models/coexplore/explore.hpp"
 #include "models/coexplore/paired_comparison.hpp"
+#include "models/coexplore/summary.hpp"
 #include "sim/report_writer.hpp"
 #include "workloads/input_error.hpp"
 #include "workloads/json_reader.hpp"
@@ -16,8 +17,6 @@ namespace duet::coexplore {
 namespace {
 
 namespace fs = std::filesystem;
-
-const char* const kWindows[] = {"0.25", "0.5", "1.0"};
 
 double value_of(const Json& v) { return v.is_number() ? v.get<double>() : NAN; }
 
@@ -71,13 +70,14 @@ Json methods_table(const std::vector<Json>& summaries) {
     const Json& c = s.at("comparison");
     for (const auto& [kind, v] : c.at("hypervolume_above_floor").items()) {
       volume[kind].push_back(value_of(v));
-      for (const char* w : kWindows)
+      for (const char* w : kAccuracyWindows)
         at[kind][w].push_back(value_of(c.at("edp_at_accuracy").at(kind).at(w)));
     }
   }
   for (const auto& [kind, values] : volume) {
     out[kind]["hypervolume_above_floor"] = mean_interval(values);
-    for (const char* w : kWindows) out[kind]["edp_at_accuracy"][w] = mean_interval(at[kind][w]);
+    for (const char* w : kAccuracyWindows)
+      out[kind]["edp_at_accuracy"][w] = mean_interval(at[kind][w]);
   }
   return out;
 }
@@ -91,14 +91,14 @@ Json paired_verdicts(const std::vector<Json>& summaries) {
   for (const Json& s : summaries) {
     for (const auto& [kind, a] : s.at("comparison").at("coexplore_against").items()) {
       volume[kind].push_back(value_of(a.at("hypervolume_difference")));
-      for (const char* w : kWindows)
+      for (const char* w : kAccuracyWindows)
         ratio[kind][w].push_back(std::log10(value_of(a.at("edp_ratio_at_accuracy").at(w))));
     }
   }
   Json out = Json::object();
   for (const auto& [kind, values] : volume) {
     out[kind]["hypervolume_above_floor"] = verdict_json(compare_paired(values));
-    for (const char* w : kWindows)
+    for (const char* w : kAccuracyWindows)
       out[kind]["log10_edp_ratio_at_accuracy"][w] = verdict_json(compare_paired(ratio[kind][w]));
   }
   return out;

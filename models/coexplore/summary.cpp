@@ -69,9 +69,6 @@ Json workload_comparison(const std::string& out_dir, const Json& entries) {
 
 Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(); }
 
-// Accuracy windows below accuracy-first's accuracy, in points, for edp_at_accuracy (#22).
-const char* const kWindows[] = {"0.25", "0.5", "1.0"};
-
 // Every method on the same footing (#22): the hypervolume above a floor fixed in advance
 // (accuracy-first's accuracy minus one point; the study's reference accuracy without it), the
 // lowest EDP at accuracy >= accuracy-first - 0.25, 0.5 and 1.0 points, and co-exploration
@@ -85,7 +82,7 @@ Json method_comparison(const Json& all, const Design& reference) {
   Json volume = Json::object(), at = Json::object();
   for (const auto& [kind, designs] : by_kind) {
     volume[kind] = hypervolume(designs, floor);
-    for (const char* w : kWindows)
+    for (const char* w : kAccuracyWindows)
       at[kind][w] = number_or_null(edp_at_accuracy(designs, base - std::stod(w) / 100));
   }
   Json against = Json::object();
@@ -94,7 +91,7 @@ Json method_comparison(const Json& all, const Design& reference) {
       if (kind == "coexplore") continue;
       Json& a = against[kind];
       a["hypervolume_difference"] = volume["coexplore"].get<double>() - volume[kind].get<double>();
-      for (const char* w : kWindows) {
+      for (const char* w : kAccuracyWindows) {
         const Json mine = at["coexplore"][w], theirs = at[kind][w];
         a["edp_ratio_at_accuracy"][w] = mine.is_null() || theirs.is_null()
                                             ? Json()
